@@ -1,0 +1,39 @@
+package dev.graft.config;
+
+import java.util.List;
+
+/**
+ * {@code backbone:} which pretrained ResNet to start from and which of its stages stay frozen.
+ *
+ * @param arch    architecture id, see {@link Arch}
+ * @param weights {@code imagenet} (torchvision IMAGENET1K_V1), {@code imagenet_v2}, {@code none} (random init),
+ *                or a path: a PyTorch {@code .pth}/{@code .th} file, a Hugging Face model folder, or a Graft
+ *                DL4J {@code .zip}
+ * @param freeze  stages that receive no updates (their BatchNorm uses running statistics)
+ */
+public record BackboneConfig(String arch, String weights, StageSelection freeze) implements ConfigSection {
+    /** The weight keywords; anything else is a path. */
+    public static final List<String> WEIGHT_KEYWORDS = List.of("imagenet", "imagenet_v1", "imagenet_v2", "none");
+
+    public static BackboneConfig defaults() {
+        return new BackboneConfig("resnet50", "imagenet", StageSelection.none());
+    }
+
+    /** True when {@link #weights} names a file or folder rather than a keyword. */
+    public boolean weightsIsPath() {
+        return !WEIGHT_KEYWORDS.contains(weights);
+    }
+
+    @Override
+    public void validate(String path, ConfigErrors errors) {
+        if (Arch.byId(arch).isEmpty()) {
+            errors.add(path + ".arch", RecordBinder.unknownValueMessage(arch, Arch.ids()));
+        }
+        if (weights == null || weights.isBlank()) {
+            errors.add(path + ".weights", "must be one of " + String.join(", ", WEIGHT_KEYWORDS) + " or a path");
+        } else if (weightsIsPath() && !java.nio.file.Files.exists(java.nio.file.Path.of(weights))) {
+            errors.add(path + ".weights", "no such file or folder: " + weights
+                    + " (or use one of " + String.join(", ", WEIGHT_KEYWORDS) + ")");
+        }
+    }
+}

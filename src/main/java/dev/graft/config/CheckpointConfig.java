@@ -1,0 +1,17 @@
+package dev.graft.config;
+
+/**
+ * {@code checkpoint:} {@code checkpoints/last.zip} is written every epoch; the {@code keep_best} best by
+ * {@code monitor} are kept as {@code best.zip} (and {@code best-2.zip}, ...).
+ */
+public record CheckpointConfig(String monitor, int keepBest) implements ConfigSection {
+    public static CheckpointConfig defaults() {
+        return new CheckpointConfig("val_top1", 1);
+    }
+
+    @Override
+    public void validate(String path, ConfigErrors errors) {
+        Monitor.check(monitor, path + ".monitor", errors);
+        errors.check(keepBest >= 1, path + ".keep_best", "must be >= 1 (was " + keepBest + ")");
+    }
+}

@@ -1,0 +1,73 @@
+package dev.graft.config;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns an experiment file plus {@code --set} overrides into a validated {@link ExperimentConfig}.
+ *
+ * <p>Order: parse YAML; expand environment variables; resolve relative paths against the file's folder;
+ * apply overrides (their relative paths resolve against the working directory, as on any command line);
+ * bind and validate, reporting every problem at once as a {@link ConfigException}.
+ */
+public final class ConfigLoader {
+    private final Map<String, String> environment;
+    private final Path workingDirectory;
+
+    public ConfigLoader() {
+        this(System.getenv(), Path.of("").toAbsolutePath());
+    }
+
+    public ConfigLoader(Map<String, String> environment, Path workingDirectory) {
+        this.environment = environment;
+        this.workingDirectory = workingDirectory;
+    }
+
+    public ExperimentConfig load(Path file) {
+        return load(file, List.of());
+    }
+
+    public ExperimentConfig load(Path file, List<String> overrides) {
+        ObjectNode tree = YamlFiles.readMapping(file);
+        Path folder = file.toAbsolutePath().getParent();
+        return fromTree(tree, file.toString(), folder, overrides, defaultName(file));
+    }
+
+    /** Binds an already-parsed tree; {@code folder} is where relative paths in it start. */
+    public ExperimentConfig fromTree(ObjectNode tree, String source, Path folder, List<String> overrides,
+                                     String defaultName) {
+        ConfigErrors errors = new ConfigErrors();
+        TreeEdits.expandEnvironment(tree, "", environment, errors);
+        TreeEdits.resolvePaths(tree, folder, TreeEdits.PATH_KEYS);
+        for (String assignment : overrides) {
+            ObjectNode single = tree.objectNode();
+            TreeEdits.applyOverride(single, assignment, errors);
+            TreeEdits.expandEnvironment(single, "", environment, errors);
+            TreeEdits.resolvePaths(single, workingDirectory, TreeEdits.PATH_KEYS);
+            merge(tree, single);
+        }
+        ExperimentConfig defaults = ExperimentConfig.defaults().withName(defaultName);
+        ExperimentConfig config = new RecordBinder().bindRecord(tree, ExperimentConfig.class, defaults, "", errors);
+        errors.throwIfAny(source);
+        return config.withData(config.data().withImageSize(config.imageSize()));
+    }
+
+    private static void merge(ObjectNode target, ObjectNode patch) {
+        patch.fields().forEachRemaining(e -> {
+            if (e.getValue().isObject() && target.get(e.getKey()) instanceof ObjectNode existing) {
+                merge(existing, (ObjectNode) e.getValue());
+            } else {
+                target.set(e.getKey(), e.getValue());
+            }
+        });
+    }
+
+    static String defaultName(Path file) {
+        String fileName = file.getFileName().toString();
+        int dot = fileName.lastIndexOf('.');
+        return dot > 0 ? fileName.substring(0, dot) : fileName;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.graft.config;
+
+/**
+ * {@code data.csv:} a manifest with one row per image, e.g. HAM10000's metadata
+ * ({@code image_column: image_id, label_column: dx}).
+ *
+ * @param file        the CSV file
+ * @param images      folder holding the images (searched recursively)
+ * @param extension   appended to ids that have none; empty means try .jpg, .jpeg, .png
+ */
+public record CsvConfig(String file, String images, String imageColumn, String labelColumn, String extension)
+        implements ConfigSection {
+    public static CsvConfig defaults() {
+        return new CsvConfig(null, null, "image", "label", "");
+    }
+
+    @Override
+    public void validate(String path, ConfigErrors errors) {
+        errors.check(file != null, path + ".file", "is required (the CSV manifest)");
+        errors.check(images != null, path + ".images", "is required (the folder holding the images)");
+        errors.check(imageColumn != null && !imageColumn.isBlank(), path + ".image_column", "must not be empty");
+        errors.check(labelColumn != null && !labelColumn.isBlank(), path + ".label_column", "must not be empty");
+    }
+}

@@ -1,0 +1,68 @@
+package dev.graft.config;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * One experiment file: everything a run needs, immutable and validated. Load with {@link ConfigLoader}.
+ *
+ * @param name run folder name under {@code experiments/}; defaults to the config file's name
+ * @param seed root seed; split, shuffle, augmentation and init seeds are derived from it
+ */
+public record ExperimentConfig(String name, long seed, BackboneConfig backbone, HeadConfig head, DataConfig data,
+                               TrainConfig train, CheckpointConfig checkpoint, ExportConfig export)
+        implements ConfigSection {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    public static ExperimentConfig defaults() {
+        return new ExperimentConfig(null, 42, BackboneConfig.defaults(), HeadConfig.defaults(), DataConfig.defaults(),
+                TrainConfig.defaults(), CheckpointConfig.defaults(), ExportConfig.defaults());
+    }
+
+    /** The architecture; only call on a validated config. */
+    public Arch arch() {
+        return Arch.byId(backbone.arch()).orElseThrow();
+    }
+
+    /** The network input size: {@code data.image_size}, or the backbone's default. */
+    public int imageSize() {
+        return data.imageSize() != null ? data.imageSize() : arch().defaultImageSize();
+    }
+
+    ExperimentConfig withName(String newName) {
+        return new ExperimentConfig(newName, seed, backbone, head, data, train, checkpoint, export);
+    }
+
+    ExperimentConfig withData(DataConfig newData) {
+        return new ExperimentConfig(name, seed, backbone, head, newData, train, checkpoint, export);
+    }
+
+    /** Checks that need more than one section: stage names against the arch, unfreezing against freezing. */
+    @Override
+    public void validate(String path, ConfigErrors errors) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            errors.add("name", "must be letters, digits, '.', '_' or '-' (was '" + name + "')");
+        }
+        Arch arch = Arch.byId(backbone.arch()).orElse(null);
+        if (arch == null) {
+            return; // reported by BackboneConfig
+        }
+        backbone.freeze().checkAgainst(arch, "backbone.freeze", errors);
+        List<String> frozen = backbone.freeze().resolve(arch);
+        List<UnfreezeStep> steps = train.unfreeze();
+        for (int i = 0; i < steps.size(); i++) {
+            String stepPath = "train.unfreeze[" + i + "].stages";
+            StageSelection stages = steps.get(i).stages();
+            stages.checkAgainst(arch, stepPath, errors);
+            for (String stage : stages.resolve(arch)) {
+                errors.check(frozen.contains(stage), stepPath, "stage '" + stage
+                        + "' is not frozen by backbone.freeze, so there is nothing to unfreeze");
+            }
+        }
+        if (data.imageSize() != null && arch.family() == Arch.Family.IMAGENET) {
+            errors.check(data.imageSize() >= 32, "data.image_size",
+                    "must be >= 32 for " + arch.id() + " (was " + data.imageSize() + ")");
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.graft.config;
+
+import java.util.Locale;
+
+/**
+ * {@code train.optimizer:} the update rule. {@code momentum}/{@code nesterov} apply to sgd,
+ * {@code beta1}/{@code beta2}/{@code epsilon} to adam and adamw; {@code weight_decay} to all
+ * (decoupled for adamw, L2 for the others).
+ */
+public record OptimizerConfig(Type type, double lr, double momentum, boolean nesterov, double weightDecay,
+                              double beta1, double beta2, double epsilon) implements ConfigSection {
+    public enum Type {
+        SGD, ADAM, ADAMW;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public static OptimizerConfig defaults() {
+        return new OptimizerConfig(Type.ADAMW, 1e-3, 0.9, false, 1e-4, 0.9, 0.999, 1e-8);
+    }
+
+    @Override
+    public void validate(String path, ConfigErrors errors) {
+        errors.positive(path + ".lr", lr);
+        errors.inRange(path + ".momentum", momentum, 0, 1);
+        errors.nonNegative(path + ".weight_decay", weightDecay);
+        errors.inRange(path + ".beta1", beta1, 0, 1);
+        errors.inRange(path + ".beta2", beta2, 0, 1);
+        errors.positive(path + ".epsilon", epsilon);
+    }
+}

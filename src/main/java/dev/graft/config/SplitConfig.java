@@ -1,0 +1,15 @@
+package dev.graft.config;
+
+/** {@code data.split:} seeded, stratified fractions held out of {@code data.root} or a CSV manifest. */
+public record SplitConfig(double val, double test) implements ConfigSection {
+    public static SplitConfig defaults() {
+        return new SplitConfig(0.2, 0.0);
+    }
+
+    @Override
+    public void validate(String path, ConfigErrors errors) {
+        errors.check(val > 0 && val < 1, path + ".val", "must be in (0, 1) (was " + ConfigErrors.fmt(val) + ")");
+        errors.inRange(path + ".test", test, 0, 1);
+        errors.check(val + test < 1, path, "val + test must be < 1 (was " + ConfigErrors.fmt(val + test) + ")");
+    }
+}

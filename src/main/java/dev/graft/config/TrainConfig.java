@@ -1,0 +1,51 @@
+package dev.graft.config;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code train:} the fit loop.
+ *
+ * @param labelSmoothing  mix the one-hot target with a uniform one by this amount
+ * @param gradClip        clip the gradient's L2 norm per layer to this; 0 turns it off
+ * @param cacheFeatures   reuse the frozen part's outputs across epochs: auto (when it helps), true, false
+ * @param cacheViews      augmented views cached per image when caching with augmentation on
+ * @param devices         data-parallel workers on this machine (DL4J ParallelWrapper) when > 1
+ * @param logEvery        progress line every this many batches when the console is not a terminal
+ */
+public record TrainConfig(int epochs, int batchSize, OptimizerConfig optimizer, ScheduleConfig schedule,
+                          double labelSmoothing, double gradClip, List<UnfreezeStep> unfreeze,
+                          EarlyStoppingConfig earlyStopping, CacheMode cacheFeatures, int cacheViews, int devices,
+                          DistributedConfig distributed, int logEvery) implements ConfigSection {
+
+    public enum CacheMode {
+        AUTO, TRUE, FALSE;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public static TrainConfig defaults() {
+        return new TrainConfig(10, 32, OptimizerConfig.defaults(), ScheduleConfig.defaults(), 0.0, 0.0, List.of(),
+                EarlyStoppingConfig.defaults(), CacheMode.AUTO, 1, 1, DistributedConfig.defaults(), 20);
+    }
+
+    @Override
+    public void validate(String path, ConfigErrors errors) {
+        errors.check(epochs >= 1, path + ".epochs", "must be >= 1 (was " + epochs + ")");
+        errors.check(batchSize >= 1, path + ".batch_size", "must be >= 1 (was " + batchSize + ")");
+        errors.inRange(path + ".label_smoothing", labelSmoothing, 0, 1);
+        errors.nonNegative(path + ".grad_clip", gradClip);
+        errors.check(cacheViews >= 1, path + ".cache_views", "must be >= 1 (was " + cacheViews + ")");
+        errors.check(devices >= 1, path + ".devices", "must be >= 1 (was " + devices + ")");
+        errors.check(logEvery >= 1, path + ".log_every", "must be >= 1 (was " + logEvery + ")");
+        errors.check(schedule.warmupEpochs() < epochs || schedule.warmupEpochs() == 0, path
+                + ".schedule.warmup_epochs", "must be < train.epochs (" + epochs + ")");
+        for (int i = 0; i < unfreeze.size(); i++) {
+            errors.check(unfreeze.get(i).atEpoch() <= epochs, path + ".unfreeze[" + i + "].at_epoch",
+                    "is after the last epoch (" + epochs + ")");
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.graft.config;
+
+/**
+ * One entry of {@code train.unfreeze}: at the start of epoch {@code at_epoch} (1-based) the listed frozen
+ * stages start training with learning rate {@code lr_mult} x the base rate; the head keeps the base rate.
+ */
+public record UnfreezeStep(int atEpoch, StageSelection stages, double lrMult) implements ConfigSection {
+    public static UnfreezeStep defaults() {
+        return new UnfreezeStep(1, StageSelection.none(), 1.0);
+    }
+
+    @Override
+    public void validate(String path, ConfigErrors errors) {
+        errors.check(atEpoch >= 1, path + ".at_epoch", "must be >= 1 (was " + atEpoch + ")");
+        errors.check(!stages.isEmpty(), path + ".stages", "must name at least one stage");
+        errors.positive(path + ".lr_mult", lrMult);
+    }
+}
