@@ -15,6 +15,7 @@ same torch build).
 
 import argparse
 import collections
+import copy
 import hashlib
 import io
 import json
@@ -650,8 +651,8 @@ def tv_fixture(out_dir, name, hf_name, block_cls, block, depths, inner_widths, s
     assert set(back) == set(hf_sd) and all(torch.equal(back[k], hf_sd[k]) for k in hf_sd)
     n_hf, diff = check_hf_layout(cfg, model, torch.from_numpy(x_np))
     assert diff == 0.0, f"{hf_name}: HF-layout model differs by {diff}"
-    print(f"[{hf_name}] {n_hf} HF keys; HF-layout model loaded strict from model.safetensors "
-          f"names; max |logit diff| vs torchvision layout = {diff}")
+    print(f"[{hf_name}] {n_hf} HF keys; HF-layout model loaded strict with the "
+          f"written names; max |logit diff| vs torchvision layout = {diff}")
 
     # Every saved checkpoint must load back into the model and reproduce the logits.
     check_reload(model, x_np, torch.load(os.path.join(out_dir, f"{name}.zip.pth")), "")
@@ -694,7 +695,6 @@ def tv_fixture(out_dir, name, hf_name, block_cls, block, depths, inner_widths, s
 @torch.no_grad()
 def check_reload(model, x_np, sd, prefix):
     """Load a saved state_dict (stripping `prefix`) into a fresh copy and compare outputs."""
-    import copy
     fresh = copy.deepcopy(model)
     for p in fresh.state_dict().values():
         p.zero_()
