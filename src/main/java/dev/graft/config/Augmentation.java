@@ -19,7 +19,8 @@ public sealed interface Augmentation extends ConfigSection {
     String op();
 
     /** Crop a random area (fraction {@code scale} of the image, aspect {@code ratio}) and resize to image_size. */
-    record RandomResizedCrop(List<Double> scale, List<Double> ratio) implements Augmentation {
+    record RandomResizedCrop(@Doc("Area fraction range [min, max]") List<Double> scale,
+                             @Doc("Aspect ratio range [min, max]") List<Double> ratio) implements Augmentation {
         public static RandomResizedCrop defaults() {
             return new RandomResizedCrop(List.of(0.08, 1.0), List.of(0.75, 4.0 / 3.0));
         }
@@ -42,7 +43,7 @@ public sealed interface Augmentation extends ConfigSection {
     }
 
     /** Mirror left-right with probability p. */
-    record HFlip(double p) implements Augmentation {
+    record HFlip(@Doc("Probability") double p) implements Augmentation {
         public static HFlip defaults() {
             return new HFlip(0.5);
         }
@@ -58,7 +59,7 @@ public sealed interface Augmentation extends ConfigSection {
     }
 
     /** Mirror top-bottom with probability p. */
-    record VFlip(double p) implements Augmentation {
+    record VFlip(@Doc("Probability") double p) implements Augmentation {
         public static VFlip defaults() {
             return new VFlip(0.5);
         }
@@ -74,7 +75,7 @@ public sealed interface Augmentation extends ConfigSection {
     }
 
     /** Rotate by a uniform angle in [-degrees, degrees]. */
-    record Rotate(double degrees) implements Augmentation {
+    record Rotate(@Doc("Maximum angle either way") double degrees) implements Augmentation {
         public static Rotate defaults() {
             return new Rotate(15);
         }
@@ -91,7 +92,9 @@ public sealed interface Augmentation extends ConfigSection {
     }
 
     /** Random brightness / contrast / saturation factors in [1-x, 1+x]. */
-    record ColorJitter(double brightness, double contrast, double saturation) implements Augmentation {
+    record ColorJitter(@Doc("Brightness factor range 1 +- x") double brightness,
+                       @Doc("Contrast factor range 1 +- x") double contrast,
+                       @Doc("Saturation factor range 1 +- x") double saturation) implements Augmentation {
         public static ColorJitter defaults() {
             return new ColorJitter(0.2, 0.2, 0.2);
         }
@@ -109,7 +112,7 @@ public sealed interface Augmentation extends ConfigSection {
     }
 
     /** Pad by {@code padding} pixels (reflect) and crop back to the original size at a random offset. */
-    record RandomCrop(int padding) implements Augmentation {
+    record RandomCrop(@Doc("Reflect-padding in pixels before cropping back") int padding) implements Augmentation {
         public static RandomCrop defaults() {
             return new RandomCrop(4);
         }
@@ -125,7 +128,7 @@ public sealed interface Augmentation extends ConfigSection {
     }
 
     /** Convert to grey (kept as 3 equal channels) with probability p. */
-    record Grayscale(double p) implements Augmentation {
+    record Grayscale(@Doc("Probability") double p) implements Augmentation {
         public static Grayscale defaults() {
             return new Grayscale(0.1);
         }
@@ -141,7 +144,8 @@ public sealed interface Augmentation extends ConfigSection {
     }
 
     /** Gaussian blur with sigma uniform in [min, max], applied with probability p. */
-    record GaussianBlur(List<Double> sigma, double p) implements Augmentation {
+    record GaussianBlur(@Doc("Sigma range [min, max] in pixels") List<Double> sigma,
+                        @Doc("Probability") double p) implements Augmentation {
         public static GaussianBlur defaults() {
             return new GaussianBlur(List.of(0.1, 2.0), 0.5);
         }

@@ -11,7 +11,13 @@ import java.util.List;
  *                DL4J {@code .zip}
  * @param freeze  stages that receive no updates (their BatchNorm uses running statistics)
  */
-public record BackboneConfig(String arch, String weights, StageSelection freeze) implements ConfigSection {
+public record BackboneConfig(
+        @Doc("resnet18/34/50/101/152 (ImageNet layout) or resnet20/32/44/56/110_cifar")
+        String arch,
+        @Doc("imagenet (torchvision V1), imagenet_v2, none (random init), or a path: .pth/.th file, Hugging Face folder, Graft .zip")
+        String weights,
+        @Doc("Stages that get no updates (BatchNorm in inference mode): all, none or a list of stem, stage1..stage4")
+        StageSelection freeze) implements ConfigSection {
     /** The weight keywords; anything else is a path. */
     public static final List<String> WEIGHT_KEYWORDS = List.of("imagenet", "imagenet_v1", "imagenet_v2", "none");
 

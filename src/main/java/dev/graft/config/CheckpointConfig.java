@@ -4,7 +4,11 @@ package dev.graft.config;
  * {@code checkpoint:} {@code checkpoints/last.zip} is written every epoch; the {@code keep_best} best by
  * {@code monitor} are kept as {@code best.zip} (and {@code best-2.zip}, ...).
  */
-public record CheckpointConfig(String monitor, int keepBest) implements ConfigSection {
+public record CheckpointConfig(
+        @Doc("Metric that picks the best checkpoint")
+        String monitor,
+        @Doc("How many best checkpoints to keep")
+        int keepBest) implements ConfigSection {
     public static CheckpointConfig defaults() {
         return new CheckpointConfig("val_top1", 1);
     }

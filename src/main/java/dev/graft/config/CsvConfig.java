@@ -8,7 +8,17 @@ package dev.graft.config;
  * @param images      folder holding the images (searched recursively)
  * @param extension   appended to ids that have none; empty means try .jpg, .jpeg, .png
  */
-public record CsvConfig(String file, String images, String imageColumn, String labelColumn, String extension)
+public record CsvConfig(
+        @Doc("The CSV file")
+        String file,
+        @Doc("Folder holding the images (searched recursively)")
+        String images,
+        @Doc("Column with the image file name or id")
+        String imageColumn,
+        @Doc("Column with the class label")
+        String labelColumn,
+        @Doc("Appended to ids without one; empty tries .jpg, .jpeg, .png")
+        String extension)
         implements ConfigSection {
     public static CsvConfig defaults() {
         return new CsvConfig(null, null, "image", "label", "");

@@ -15,10 +15,48 @@ import java.util.Locale;
  * @param workers    decode threads; 0 means one per core
  * @param prefetch   batches decoded ahead of the model
  */
-public record DataConfig(String train, String val, String test, String root, CsvConfig csv, SplitConfig split,
-                         List<String> classes, Integer imageSize, double cropRatio, List<Augmentation> augment,
-                         ClassWeights classWeights, Sampler sampler, int workers, int prefetch)
+public record DataConfig(
+        @Doc("Training folder, one sub-folder per class")
+        String train,
+        @Doc("Validation folder (required with train)")
+        String val,
+        @Doc("Optional test folder")
+        String test,
+        @Doc("One folder per class, split by data.split")
+        String root,
+        @Doc("none, or shapes: generate Graft's built-in synthetic dataset into root when root is missing")
+        Synthetic synthetic,
+        @Doc("CSV manifest layout (instead of folders)")
+        CsvConfig csv,
+        @Doc("Held-out fractions for root / csv layouts")
+        SplitConfig split,
+        @Doc("Explicit class order (default: sorted names)")
+        List<String> classes,
+        @Doc("Network input size (default: the backbone's, 224 or 32)")
+        Integer imageSize,
+        @Doc("Eval: resize shorter side to image_size / crop_ratio, then centre-crop")
+        double cropRatio,
+        @Doc("Training augmentations, in order (ops below)")
+        List<Augmentation> augment,
+        @Doc("Loss weights: none, auto (inverse frequency) or one number per class")
+        ClassWeights classWeights,
+        @Doc("shuffle, or balanced (oversample minority classes each epoch)")
+        Sampler sampler,
+        @Doc("Image decode threads; 0 = one per core")
+        int workers,
+        @Doc("Batches prepared ahead of the model")
+        int prefetch)
         implements ConfigSection {
+
+    /** A built-in dataset Graft can generate (for the offline quickstart and smoke tests). */
+    public enum Synthetic {
+        NONE, SHAPES;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     public enum Sampler {
         SHUFFLE, BALANCED;
@@ -30,13 +68,13 @@ public record DataConfig(String train, String val, String test, String root, Csv
     }
 
     public static DataConfig defaults() {
-        return new DataConfig(null, null, null, null, null, SplitConfig.defaults(), List.of(), null, 0.875,
-                List.of(), ClassWeights.none(), Sampler.SHUFFLE, 0, 4);
+        return new DataConfig(null, null, null, null, Synthetic.NONE, null, SplitConfig.defaults(), List.of(),
+                null, 0.875, List.of(), ClassWeights.none(), Sampler.SHUFFLE, 0, 4);
     }
 
     public DataConfig withImageSize(int size) {
-        return new DataConfig(train, val, test, root, csv, split, classes, size, cropRatio, augment, classWeights,
-                sampler, workers, prefetch);
+        return new DataConfig(train, val, test, root, synthetic, csv, split, classes, size, cropRatio, augment,
+                classWeights, sampler, workers, prefetch);
     }
 
     /** The folders and files this section names, for existence checks. */
@@ -57,7 +95,11 @@ public record DataConfig(String train, String val, String test, String root, Csv
         existingFolder(path + ".train", train, errors);
         existingFolder(path + ".val", val, errors);
         existingFolder(path + ".test", test, errors);
-        existingFolder(path + ".root", root, errors);
+        if (synthetic == Synthetic.NONE) {
+            existingFolder(path + ".root", root, errors);
+        } else {
+            errors.check(root != null, path + ".root", "is required with data.synthetic (where to generate it)");
+        }
         if (csv != null) {
             if (csv.file() != null && !Files.isRegularFile(Path.of(csv.file()))) {
                 errors.add(path + ".csv.file", "no such file: " + csv.file());

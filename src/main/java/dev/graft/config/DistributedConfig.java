@@ -9,8 +9,17 @@ import java.util.Locale;
  * @param batchPerWorker     minibatch size on each worker
  * @param averagingFrequency parameter averaging every this many minibatches
  */
-public record DistributedConfig(Engine engine, String master, int workers, int batchPerWorker,
-                                int averagingFrequency) implements ConfigSection {
+public record DistributedConfig(
+        @Doc("none or spark")
+        Engine engine,
+        @Doc("Spark master: local[N], spark://host:7077, yarn")
+        String master,
+        @Doc("Spark workers")
+        int workers,
+        @Doc("Minibatch size per worker")
+        int batchPerWorker,
+        @Doc("Average parameters every N minibatches")
+        int averagingFrequency) implements ConfigSection {
     public enum Engine {
         NONE, SPARK;
 

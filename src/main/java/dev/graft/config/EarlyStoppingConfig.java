@@ -1,7 +1,13 @@
 package dev.graft.config;
 
 /** {@code train.early_stopping:} stop after {@code patience} epochs without improvement; 0 turns it off. */
-public record EarlyStoppingConfig(String monitor, int patience, double minDelta) implements ConfigSection {
+public record EarlyStoppingConfig(
+        @Doc("Metric to watch")
+        String monitor,
+        @Doc("Epochs without improvement before stopping; 0 = off")
+        int patience,
+        @Doc("Smallest change that counts as improvement")
+        double minDelta) implements ConfigSection {
     public static EarlyStoppingConfig defaults() {
         return new EarlyStoppingConfig("val_loss", 0, 0.0);
     }

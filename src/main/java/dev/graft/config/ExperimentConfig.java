@@ -9,8 +9,23 @@ import java.util.regex.Pattern;
  * @param name run folder name under {@code experiments/}; defaults to the config file's name
  * @param seed root seed; split, shuffle, augmentation and init seeds are derived from it
  */
-public record ExperimentConfig(String name, long seed, BackboneConfig backbone, HeadConfig head, DataConfig data,
-                               TrainConfig train, CheckpointConfig checkpoint, ExportConfig export)
+public record ExperimentConfig(
+        @Doc("Run folder name under experiments/; defaults to the config file name")
+        String name,
+        @Doc("Root seed; split, shuffle, augmentation and init seeds derive from it")
+        long seed,
+        @Doc("Pretrained ResNet to start from")
+        BackboneConfig backbone,
+        @Doc("New classifier on the pooled features")
+        HeadConfig head,
+        @Doc("Images and their preprocessing")
+        DataConfig data,
+        @Doc("The fit loop")
+        TrainConfig train,
+        @Doc("What to keep")
+        CheckpointConfig checkpoint,
+        @Doc("Inference bundle written after training")
+        ExportConfig export)
         implements ConfigSection {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -60,7 +75,7 @@ public record ExperimentConfig(String name, long seed, BackboneConfig backbone, 
                         + "' is not frozen by backbone.freeze, so there is nothing to unfreeze");
             }
         }
-        if (data.imageSize() != null && arch.family() == Arch.Family.IMAGENET) {
+        if (data.imageSize() != null && data.imageSize() >= 16 && arch.family() == Arch.Family.IMAGENET) {
             errors.check(data.imageSize() >= 32, "data.image_size",
                     "must be >= 32 for " + arch.id() + " (was " + data.imageSize() + ")");
         }

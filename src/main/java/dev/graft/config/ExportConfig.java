@@ -9,7 +9,13 @@ import java.util.Locale;
  * @param checkpoint which checkpoint to export: best or last
  * @param zip        also pack the bundle folder into one .zip
  */
-public record ExportConfig(List<Format> formats, Which checkpoint, boolean zip) implements ConfigSection {
+public record ExportConfig(
+        @Doc("Bundle formats: dl4j, onnx ([] = no export)")
+        List<Format> formats,
+        @Doc("best or last")
+        Which checkpoint,
+        @Doc("Also pack the bundle into one .zip")
+        boolean zip) implements ConfigSection {
     public enum Format {
         DL4J, ONNX;
 

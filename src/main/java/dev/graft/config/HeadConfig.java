@@ -7,7 +7,15 @@ import java.util.Locale;
  * {@code head:} the new classifier put on the backbone: global average pooling, then optional hidden
  * dense layers, then a softmax output sized to the dataset's classes.
  */
-public record HeadConfig(List<Integer> hidden, Activation activation, double dropout, boolean batchNorm)
+public record HeadConfig(
+        @Doc("Sizes of hidden dense layers between pooling and the output")
+        List<Integer> hidden,
+        @Doc("Activation of the hidden layers")
+        Activation activation,
+        @Doc("Dropout before each dense layer of the head")
+        double dropout,
+        @Doc("Batch normalisation after each hidden layer")
+        boolean batchNorm)
         implements ConfigSection {
 
     public enum Activation {

@@ -7,8 +7,23 @@ import java.util.Locale;
  * {@code beta1}/{@code beta2}/{@code epsilon} to adam and adamw; {@code weight_decay} to all
  * (decoupled for adamw, L2 for the others).
  */
-public record OptimizerConfig(Type type, double lr, double momentum, boolean nesterov, double weightDecay,
-                              double beta1, double beta2, double epsilon) implements ConfigSection {
+public record OptimizerConfig(
+        @Doc("sgd, adam or adamw")
+        Type type,
+        @Doc("Base learning rate (the head's; unfrozen stages scale it)")
+        double lr,
+        @Doc("SGD momentum")
+        double momentum,
+        @Doc("SGD Nesterov momentum")
+        boolean nesterov,
+        @Doc("Weight decay (decoupled for adamw)")
+        double weightDecay,
+        @Doc("Adam beta1")
+        double beta1,
+        @Doc("Adam beta2")
+        double beta2,
+        @Doc("Adam epsilon")
+        double epsilon) implements ConfigSection {
     public enum Type {
         SGD, ADAM, ADAMW;
 

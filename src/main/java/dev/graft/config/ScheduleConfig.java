@@ -7,8 +7,19 @@ import java.util.Locale;
  * {@code step}: multiply by {@code gamma} every {@code step_size} epochs; {@code cosine}: anneal to
  * {@code min_lr}; {@code onecycle}: rise to the base lr over {@code pct_start} of the run, then anneal.
  */
-public record ScheduleConfig(Type type, int warmupEpochs, int stepSize, double gamma, double minLr,
-                             double pctStart) implements ConfigSection {
+public record ScheduleConfig(
+        @Doc("constant, step, cosine or onecycle")
+        Type type,
+        @Doc("Linear warmup from 0 over this many epochs")
+        int warmupEpochs,
+        @Doc("step: decay every this many epochs")
+        int stepSize,
+        @Doc("step: decay factor")
+        double gamma,
+        @Doc("cosine / onecycle: final learning rate")
+        double minLr,
+        @Doc("onecycle: fraction of the run spent rising")
+        double pctStart) implements ConfigSection {
     public enum Type {
         CONSTANT, STEP, COSINE, ONECYCLE;
 

@@ -1,7 +1,11 @@
 package dev.graft.config;
 
 /** {@code data.split:} seeded, stratified fractions held out of {@code data.root} or a CSV manifest. */
-public record SplitConfig(double val, double test) implements ConfigSection {
+public record SplitConfig(
+        @Doc("Fraction for validation (stratified, seeded)")
+        double val,
+        @Doc("Fraction for test")
+        double test) implements ConfigSection {
     public static SplitConfig defaults() {
         return new SplitConfig(0.2, 0.0);
     }

@@ -13,10 +13,33 @@ import java.util.Locale;
  * @param devices         data-parallel workers on this machine (DL4J ParallelWrapper) when > 1
  * @param logEvery        progress line every this many batches when the console is not a terminal
  */
-public record TrainConfig(int epochs, int batchSize, OptimizerConfig optimizer, ScheduleConfig schedule,
-                          double labelSmoothing, double gradClip, List<UnfreezeStep> unfreeze,
-                          EarlyStoppingConfig earlyStopping, CacheMode cacheFeatures, int cacheViews, int devices,
-                          DistributedConfig distributed, int logEvery) implements ConfigSection {
+public record TrainConfig(
+        @Doc("Number of epochs")
+        int epochs,
+        @Doc("Images per batch")
+        int batchSize,
+        @Doc("Update rule")
+        OptimizerConfig optimizer,
+        @Doc("Learning-rate schedule")
+        ScheduleConfig schedule,
+        @Doc("Mix one-hot targets with uniform by this amount")
+        double labelSmoothing,
+        @Doc("Clip each layer's gradient L2 norm to this; 0 = off")
+        double gradClip,
+        @Doc("Gradual unfreezing steps")
+        List<UnfreezeStep> unfreeze,
+        @Doc("Stop when the monitored metric stalls")
+        EarlyStoppingConfig earlyStopping,
+        @Doc("Cache the frozen part's outputs across epochs: auto, true, false")
+        CacheMode cacheFeatures,
+        @Doc("Augmented views cached per image when caching with augmentation")
+        int cacheViews,
+        @Doc("Data-parallel workers on this machine (ParallelWrapper) when > 1")
+        int devices,
+        @Doc("Train on Spark instead of in-process")
+        DistributedConfig distributed,
+        @Doc("Progress line every N batches when not on a terminal")
+        int logEvery) implements ConfigSection {
 
     public enum CacheMode {
         AUTO, TRUE, FALSE;

@@ -1,0 +1,122 @@
+package dev.graft.config;
+
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The config reference table (every key, type, default, meaning), generated from the records and their
+ * {@link Doc} annotations. The README embeds it; a test keeps the two identical.
+ */
+public final class ConfigReference {
+    private ConfigReference() {
+    }
+
+    /** One row of the table. */
+    public record Row(String key, String type, String defaultValue, String meaning) {
+    }
+
+    public static List<Row> rows() {
+        List<Row> rows = new ArrayList<>();
+        walk(ExperimentConfig.class, ExperimentConfig.defaults(), "", rows);
+        for (Map.Entry<String, Class<? extends Augmentation>> op : Augmentation.OPS.entrySet()) {
+            walk(op.getValue(), RecordBinder.defaultsOf(op.getValue().asSubclass(Record.class)),
+                    "data.augment[]." + op.getKey(), rows);
+        }
+        return rows;
+    }
+
+    /** The table as Markdown. */
+    public static String markdown() {
+        StringBuilder out = new StringBuilder("| key | type | default | meaning |\n|---|---|---|---|\n");
+        for (Row r : rows()) {
+            out.append("| `").append(r.key()).append("` | ").append(r.type()).append(" | ")
+                    .append(r.defaultValue()).append(" | ").append(r.meaning()).append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private static void walk(Class<?> type, Object defaults, String prefix, List<Row> rows) {
+        for (RecordComponent c : type.getRecordComponents()) {
+            String key = RecordBinder.join(prefix, RecordBinder.yamlKey(c.getName()));
+            Object value = read(c, defaults);
+            Doc doc = c.getAnnotation(Doc.class);
+            String meaning = doc == null ? "" : doc.value();
+            Class<?> raw = c.getType();
+            if (raw.isRecord() && ConfigSection.class.isAssignableFrom(raw) && !raw.isInterface()
+                    && !raw.equals(StageSelection.class) && !raw.equals(ClassWeights.class)) {
+                rows.add(new Row(key, "section", value == null ? "unset" : "", meaning));
+                walk(raw, value != null ? value : RecordBinder.defaultsOf(raw.asSubclass(Record.class)), key, rows);
+            } else if (raw == List.class && elementType(c) instanceof Class<?> e && e.isRecord()
+                    && !e.isInterface()) {
+                rows.add(new Row(key, "list of mappings", render(value), meaning));
+                walk(e, RecordBinder.defaultsOf(e.asSubclass(Record.class)), key + "[]", rows);
+            } else {
+                rows.add(new Row(key, typeName(c.getGenericType()), render(value), meaning));
+            }
+        }
+    }
+
+    private static Type elementType(RecordComponent c) {
+        return ((ParameterizedType) c.getGenericType()).getActualTypeArguments()[0];
+    }
+
+    private static String typeName(Type type) {
+        if (type instanceof ParameterizedType p) {
+            return "list of " + typeName(p.getActualTypeArguments()[0]).replace("integer", "integers")
+                    .replace("number", "numbers").replace("string", "strings");
+        }
+        Class<?> c = (Class<?>) type;
+        if (c.isEnum()) {
+            return Arrays.stream(c.getEnumConstants()).map(Object::toString).collect(Collectors.joining(" \\| "));
+        }
+        if (c == StageSelection.class) {
+            return "all \\| none \\| list of stages";
+        }
+        if (c == ClassWeights.class) {
+            return "auto \\| none \\| list of numbers";
+        }
+        if (c == Augmentation.class) {
+            return "op";
+        }
+        if (c == int.class || c == Integer.class || c == long.class) {
+            return "integer";
+        }
+        if (c == double.class) {
+            return "number";
+        }
+        if (c == boolean.class) {
+            return "boolean";
+        }
+        return "string";
+    }
+
+    private static String render(Object value) {
+        if (value == null) {
+            return "unset";
+        }
+        String yaml = YamlFiles.toYaml(value).trim();
+        if (yaml.startsWith("---")) {
+            yaml = yaml.substring(3).trim();
+        }
+        if (value instanceof List<?> list && list.isEmpty()) {
+            yaml = "[]";
+        } else if (value instanceof List<?> list) {
+            yaml = list.toString();
+        }
+        return "`" + yaml.replace("|", "\\|") + "`";
+    }
+
+    private static Object read(RecordComponent c, Object instance) {
+        try {
+            return c.getAccessor().invoke(instance);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.graft.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line as a user meets it: exit codes, output, and no stack traces for mistakes. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = GraftMain.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsCommandsAndExitCodes() {
+        Result r = run("--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("validate"), r.out());
+        assertTrue(r.out().contains("Exit codes"), r.out());
+    }
+
+    @Test
+    void versionNamesGraftAndDl4j() {
+        Result r = run("--version");
+        assertEquals(0, r.code());
+        assertTrue(r.out().startsWith("graft "), r.out());
+        assertTrue(r.out().contains("1.0.0-M2.1"), r.out());
+    }
+
+    @Test
+    void validatePrintsTheResolvedConfig() {
+        Result r = run("validate", "--config", "configs/quickstart.yaml");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("name: quickstart"), r.out());
+        assertTrue(r.out().contains("label_smoothing: 0.0"), "defaults are filled in: " + r.out());
+    }
+
+    @Test
+    void validateListsEveryProblemWithoutStackTrace() throws IOException {
+        Files.createDirectories(dir.resolve("imgs/a"));
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "backbone: {arch: resnet51}\ndata: {root: imgs}\n"
+                + "train: {optimizer: {lr: -0.1}, epochz: 3}\n");
+        Result r = run("validate", "--config", bad.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("3 problems"), r.err());
+        assertTrue(r.err().contains("backbone.arch: unknown 'resnet51'"), r.err());
+        assertTrue(r.err().contains("train.epochz: unknown key (did you mean 'epochs'?)"), r.err());
+        assertTrue(r.err().contains("train.optimizer.lr: must be > 0 (was -0.1)"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void validateWithSetOverride() {
+        Result r = run("validate", "--config", "configs/quickstart.yaml", "--set", "train.epochs=0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("train.epochs: must be >= 1 (was 0)"), r.err());
+    }
+
+    @Test
+    void missingConfigFileIsAUsageError() {
+        Result r = run("validate", "--config", dir.resolve("nope.yaml").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("no such file"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        Result r = run("validate", "--config", "configs/quickstart.yaml", "--confg", "x.yaml");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Unknown option"), r.err());
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() {
+        Result r = run("trian");
+        assertEquals(2, r.code());
+        assertTrue(r.err().toLowerCase().contains("unmatched argument"), r.err());
+    }
+}

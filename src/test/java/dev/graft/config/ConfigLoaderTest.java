@@ -1,0 +1,116 @@
+package dev.graft.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws IOException {
+        Files.createDirectories(dir.resolve("imgs/a"));
+        Path file = dir.resolve("exp.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void overridesAreTypedAndCreateSections() throws IOException {
+        Path file = write("data: {root: imgs}\n");
+        ExperimentConfig c = new ConfigLoader().load(file, List.of("train.epochs=3",
+                "train.optimizer.lr=0.05", "backbone.freeze=[stem,stage1]", "head.batch_norm=true",
+                "name=override"));
+        assertEquals(3, c.train().epochs());
+        assertEquals(0.05, c.train().optimizer().lr());
+        assertEquals(StageSelection.of("stem", "stage1"), c.backbone().freeze());
+        assertTrue(c.head().batchNorm());
+        assertEquals("override", c.name());
+    }
+
+    @Test
+    void badOverridesAreReportedWithTheirPath() throws IOException {
+        Path file = write("data: {root: imgs}\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(file,
+                List.of("train.epochs=many", "train.optimiser.lr=1", "nonsense")));
+        List<String> errors = e.errors().stream().map(ConfigError::toString).toList();
+        assertEquals(List.of("--set nonsense: must look like key.path=value, e.g. train.epochs=5",
+                "train.optimiser: unknown key (did you mean 'optimizer'?)",
+                "train.epochs: must be an integer (was 'many')"), errors);
+    }
+
+    @Test
+    void environmentVariablesAndHomeExpand() throws IOException {
+        Path file = write("name: run-${TAG}\ndata: {root: $DATA/imgs}\nbackbone: {weights: ~/w.pth}\n");
+        Files.createDirectories(Path.of(System.getProperty("user.home")));
+        Path weights = Path.of(System.getProperty("user.home"), "w.pth");
+        boolean created = !Files.exists(weights);
+        if (created) {
+            Files.writeString(weights, "x");
+        }
+        try {
+            ExperimentConfig c = new ConfigLoader(Map.of("TAG", "7", "DATA", dir.toString()), dir)
+                    .load(file);
+            assertEquals("run-7", c.name());
+            assertEquals(dir.resolve("imgs").toString(), c.data().root());
+            assertEquals(weights.toString(), c.backbone().weights());
+        } finally {
+            if (created) {
+                Files.delete(weights);
+            }
+        }
+    }
+
+    @Test
+    void unsetEnvironmentVariableIsAnError() throws IOException {
+        Path file = write("name: ${NOPE}\ndata: {root: imgs}\n");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> new ConfigLoader(Map.of(), dir).load(file));
+        assertEquals("name: environment variable NOPE is not set", e.errors().get(0).toString());
+    }
+
+    @Test
+    void overridePathsResolveAgainstTheWorkingDirectory() throws IOException {
+        Path file = write("data: {root: nowhere}\n");
+        Path cwd = dir.resolve("cwd");
+        Files.createDirectories(cwd.resolve("pics/x"));
+        ExperimentConfig c = new ConfigLoader(Map.of(), cwd).load(file, List.of("data.root=pics"));
+        assertEquals(cwd.resolve("pics").toString(), c.data().root());
+    }
+
+    @Test
+    void yamlSyntaxErrorNamesTheLine() throws IOException {
+        Path file = write("data:\n  root: [imgs\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(file));
+        assertTrue(e.errors().get(0).message().startsWith("not valid YAML at line"), e.getMessage());
+    }
+
+    @Test
+    void missingFileIsAClearError() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> new ConfigLoader().load(dir.resolve("absent.yaml")));
+        assertTrue(e.getMessage().contains("no such file"), e.getMessage());
+    }
+
+    @Test
+    void seedsDifferPerConcernAndAreStable() {
+        assertEquals(Seeds.derive(42, "split"), Seeds.derive(42, "split"));
+        assertTrue(Seeds.derive(42, "split") != Seeds.derive(42, "shuffle"));
+        assertTrue(Seeds.derive(42, "split") != Seeds.derive(43, "split"));
+    }
+
+    @Test
+    void suggestionsOnlyForCloseWords() {
+        assertEquals("optimizer", Suggestions.closest("optimiser", List.of("epochs", "optimizer")).orElseThrow());
+        assertTrue(Suggestions.closest("zzz", List.of("epochs", "optimizer")).isEmpty());
+    }
+}

@@ -1,0 +1,34 @@
+package dev.graft.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The README's config reference must be exactly what the config records say (keys, types, defaults). */
+class ReadmeConfigReferenceTest {
+    private static final String BEGIN = "<!-- config-reference:begin -->";
+    private static final String END = "<!-- config-reference:end -->";
+
+    @Test
+    void readmeTableMatchesTheRecords() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int begin = readme.indexOf(BEGIN);
+        int end = readme.indexOf(END);
+        assertTrue(begin >= 0 && end > begin, "README.md must contain the config reference markers");
+        String table = readme.substring(begin + BEGIN.length(), end).trim();
+        assertEquals(ConfigReference.markdown().trim(), table,
+                "README config reference is stale; replace the table between the markers with the expected text");
+    }
+
+    @Test
+    void everyKeyIsDocumented() {
+        for (ConfigReference.Row row : ConfigReference.rows()) {
+            assertTrue(!row.meaning().isBlank(), row.key() + " has no @Doc");
+        }
+    }
+}
