@@ -14,7 +14,7 @@ public record OptimizerConfig(
         double lr,
         @Doc("SGD momentum")
         double momentum,
-        @Doc("SGD Nesterov momentum")
+        @Doc("SGD Nesterov momentum (DL4J has no plain momentum, so sgd with momentum requires it)")
         boolean nesterov,
         @Doc("Weight decay (decoupled for adamw)")
         double weightDecay,
@@ -34,7 +34,7 @@ public record OptimizerConfig(
     }
 
     public static OptimizerConfig defaults() {
-        return new OptimizerConfig(Type.ADAMW, 1e-3, 0.9, false, 1e-4, 0.9, 0.999, 1e-8);
+        return new OptimizerConfig(Type.ADAMW, 1e-3, 0.9, true, 1e-4, 0.9, 0.999, 1e-8);
     }
 
     @Override
@@ -45,5 +45,8 @@ public record OptimizerConfig(
         errors.inRange(path + ".beta1", beta1, 0, 1);
         errors.inRange(path + ".beta2", beta2, 0, 1);
         errors.positive(path + ".epsilon", epsilon);
+        // DL4J's only momentum updater is Nesterovs; better to say so than to silently change the method.
+        errors.check(type != Type.SGD || momentum == 0 || nesterov, path + ".nesterov",
+                "sgd with momentum needs nesterov: true (DL4J implements Nesterov momentum only), or momentum: 0");
     }
 }
