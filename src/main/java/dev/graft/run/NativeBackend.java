@@ -11,8 +11,7 @@ import java.util.Properties;
 
 /**
  * Chooses and describes ND4J's native backend. {@link #configure()} must run before the first ND4J class
- * loads: it selects the oneDNN build of the CPU backend when the CPU has AVX2 and the build is on the class
- * path, and lets DL4J use its oneDNN helpers (both off by default in DL4J M2.1).
+ * loads (GraftMain calls it first; the Maven test JVM gets the same flags from the pom).
  */
 public final class NativeBackend {
     static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
@@ -20,26 +19,46 @@ public final class NativeBackend {
     static final String ONEDNN_EXTENSION = "-onednn-avx2";
     private static final String ONEDNN_LIBRARY =
             "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-onednn-avx2/libjnind4jcpu.so";
+    static final String CUDNN_EXTENSION = "-cudnn";
+    private static final String CUDNN_LIBRARY =
+            "org/nd4j/linalg/jcublas/bindings/linux-x86_64-cudnn/libjnind4jcuda.so";
     private static final Logger LOG = LoggerFactory.getLogger(NativeBackend.class);
 
     private NativeBackend() {
     }
 
-    /** Sets the system properties for oneDNN, or falls back (with one log line) where it cannot run. */
+    /**
+     * Selects the fastest native build on the class path before ND4J loads: the cuDNN build of the CUDA
+     * backend (the {@code cuda} Maven profile), else the oneDNN build of the CPU backend when the CPU has AVX2.
+     * Falls back, with one log line, where oneDNN cannot run. An explicit {@code -D} setting is kept.
+     */
     public static void configure() {
-        boolean available = NativeBackend.class.getClassLoader().getResource(ONEDNN_LIBRARY) != null;
+        ClassLoader loader = NativeBackend.class.getClassLoader();
         String requested = System.getProperty(EXTENSION_PROPERTY);
+        if (loader.getResource(CUDNN_LIBRARY) != null) {
+            if (requested == null) {
+                System.setProperty(EXTENSION_PROPERTY, CUDNN_EXTENSION);
+            }
+            enableHelpers();
+            return;
+        }
+        boolean available = loader.getResource(ONEDNN_LIBRARY) != null;
         if (available && cpuHasAvx2()) {
             if (requested == null) {
                 System.setProperty(EXTENSION_PROPERTY, ONEDNN_EXTENSION);
             }
-            if (System.getProperty(HELPERS_PROPERTY) == null) {
-                System.setProperty(HELPERS_PROPERTY, "false");
-            }
+            enableHelpers();
         } else if (ONEDNN_EXTENSION.equals(requested) || (available && requested == null)) {
             System.clearProperty(EXTENSION_PROPERTY);
             LOG.warn("oneDNN unavailable ({}); using ND4J's default CPU kernels (3-7x slower convolutions)",
                     available ? "this CPU has no AVX2" : "the oneDNN native build is not on the class path");
+        }
+    }
+
+    /** DL4J M2.1 disables its oneDNN / cuDNN layer helpers unless told otherwise. */
+    private static void enableHelpers() {
+        if (System.getProperty(HELPERS_PROPERTY) == null) {
+            System.setProperty(HELPERS_PROPERTY, "false");
         }
     }
 
