@@ -1,0 +1,151 @@
+package dev.graft.backbone;
+
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A ResNet as a DL4J {@link ComputationGraph} together with the facts needed to use it: its stages (the unit
+ * of freezing), the feature vertex a new head attaches to, the optional classifier, and the input it expects.
+ *
+ * <p>Graph layout: input {@value VertexNames#INPUT} (NCHW, normalised) &rarr; stages &rarr;
+ * {@value VertexNames#FEATURES} (global average pool, 2-D {@code [N, featureWidth]}) &rarr; optionally
+ * {@value VertexNames#CLASSIFIER} (logits, identity activation), which is then the graph's output.
+ */
+public final class Backbone {
+    private final ResNetSpec spec;
+    private final InputSpec input;
+    private final ComputationGraph graph;
+    private final List<Stage> stages;
+    private final List<String> classNames;
+
+    /**
+     * @param classNames names of the classifier's outputs when the weights say (Hugging Face
+     *                   {@code id2label}); empty when unknown
+     */
+    public Backbone(ResNetSpec spec, InputSpec input, ComputationGraph graph, List<Stage> stages,
+                    List<String> classNames) {
+        this.spec = spec;
+        this.input = input;
+        this.graph = graph;
+        this.stages = List.copyOf(stages);
+        this.classNames = List.copyOf(classNames);
+    }
+
+    /** The architecture, with the classifier size the weights have. */
+    public ResNetSpec spec() {
+        return spec;
+    }
+
+    /** Input size, evaluation resize and mean/std the weights expect. */
+    public InputSpec input() {
+        return input;
+    }
+
+    /** The graph itself; its parameters are the imported weights. */
+    public ComputationGraph graph() {
+        return graph;
+    }
+
+    /** Stages in forward order: {@code stem}, {@code stage1}, ... */
+    public List<Stage> stages() {
+        return stages;
+    }
+
+    /** The stage called {@code name} ({@code stem}, {@code stage1}, ...). */
+    public Stage stage(String name) {
+        return stages.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("no stage '" + name + "' in " + spec.name() + "; stages: "
+                        + spec.stageNames()));
+    }
+
+    /** Stage name to the vertex that ends it, in forward order. */
+    public Map<String, String> stageEndVertices() {
+        Map<String, String> ends = new LinkedHashMap<>();
+        stages.forEach(s -> ends.put(s.name(), s.endVertex()));
+        return ends;
+    }
+
+    /** The global-average-pool vertex: output {@code [N, featureWidth()]}. */
+    public String featureVertex() {
+        return VertexNames.FEATURES;
+    }
+
+    /** Channels of the pooled features. */
+    public int featureWidth() {
+        return spec.featureWidth();
+    }
+
+    /** The classifier vertex ({@value VertexNames#CLASSIFIER}) when the backbone has one. */
+    public Optional<String> classifierVertex() {
+        return spec.hasClassifier() ? Optional.of(VertexNames.CLASSIFIER) : Optional.empty();
+    }
+
+    /** Class names from the weights, when they carry them; empty otherwise. */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /** Classifier logits {@code [N, classes]} for normalised NCHW images, in inference mode. */
+    public INDArray logits(INDArray images) {
+        if (!spec.hasClassifier()) {
+            throw new IllegalStateException(spec.name() + " was built without a classifier");
+        }
+        return graph.outputSingle(false, images);
+    }
+
+    /** Pooled features {@code [N, featureWidth()]} for normalised NCHW images, in inference mode. */
+    public INDArray features(INDArray images) {
+        return activations(images).get(VertexNames.FEATURES);
+    }
+
+    /** Every vertex's activation for normalised NCHW images, in inference mode (for inspection and tests). */
+    public Map<String, INDArray> activations(INDArray images) {
+        return graph.feedForward(images, false);
+    }
+
+    /**
+     * Parameters counted as PyTorch counts them (BatchNorm running statistics are buffers, not parameters):
+     * 11,689,512 for resnet18 and 25,557,032 for resnet50, both with a 1000-class {@code fc}.
+     */
+    public long parameterCount() {
+        return parameterCount(graph.getConfiguration());
+    }
+
+    /** {@link #parameterCount()} of a configuration, without allocating its parameters. */
+    public static long parameterCount(org.deeplearning4j.nn.conf.ComputationGraphConfiguration configuration) {
+        long total = 0;
+        for (var vertex : configuration.getVertices().values()) {
+            if (vertex instanceof LayerVertex lv) {
+                Layer layer = lv.getLayerConf().getLayer();
+                long n = layer.initializer().numParams(layer);
+                if (layer instanceof BatchNormalization bn) {
+                    n -= 2 * bn.getNOut(); // running mean and variance
+                }
+                total += n;
+            }
+        }
+        return total;
+    }
+
+    /** DL4J's parameter count of a configuration (BatchNorm running statistics included), without allocating. */
+    public static long dl4jParameterCount(org.deeplearning4j.nn.conf.ComputationGraphConfiguration configuration) {
+        long total = 0;
+        for (var vertex : configuration.getVertices().values()) {
+            total += vertex.numParams(true);
+        }
+        return total;
+    }
+
+    @Override
+    public String toString() {
+        return spec.describe();
+    }
+}

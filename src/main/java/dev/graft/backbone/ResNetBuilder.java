@@ -1,0 +1,208 @@
+package dev.graft.backbone;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.ScaleVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the DL4J graph configuration of a {@link ResNetSpec}, layer for layer as PyTorch computes it:
+ * convolutions without bias in {@link ConvolutionMode#Truncate} with explicit padding (PyTorch's output sizes),
+ * BatchNorm with eps 1e-5 storing the running variance itself ({@code useLogStd(false)}), ReLU as separate
+ * vertices, the residual sum as an {@link ElementWiseVertex}.
+ *
+ * <p>The option-A shortcut of the CIFAR models is built from parameter-free DL4J vertices: a 1x1/2 max-pool
+ * (exactly {@code x[:, :, ::2, ::2]}), two zero blocks (a channel subset scaled by 0) and a channel merge
+ * {@code [zeros, x, zeros]}. Having no parameters, it matches PyTorch's parameter count, cannot be trained by
+ * accident and needs nothing special when stages are frozen or the model is exported.
+ */
+public final class ResNetBuilder {
+    /** PyTorch's BatchNorm epsilon. */
+    public static final double BN_EPS = 1e-5;
+    /** DL4J decay equal to PyTorch's BatchNorm momentum 0.1. */
+    public static final double BN_DECAY = 0.9;
+
+    private final ResNetSpec spec;
+    private final GraphBuilder graph;
+    private final List<Stage> stages = new ArrayList<>();
+    private List<String> current = new ArrayList<>();
+
+    private ResNetBuilder(ResNetSpec spec, int inputSize, long seed) {
+        this.spec = spec;
+        this.graph = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.RELU)
+                .convolutionMode(ConvolutionMode.Truncate)
+                .graphBuilder()
+                .addInputs(VertexNames.INPUT)
+                .setInputTypes(InputType.convolutional(inputSize, inputSize, 3));
+    }
+
+    /** The configuration and stage map of {@code spec}, for square inputs of {@code inputSize} pixels. */
+    public static Blueprint blueprint(ResNetSpec spec, int inputSize, long seed) {
+        return new ResNetBuilder(spec, inputSize, seed).build();
+    }
+
+    /** A built configuration with the stages of its graph. */
+    public record Blueprint(ResNetSpec spec, ComputationGraphConfiguration configuration, List<Stage> stages) {
+        public Blueprint {
+            stages = List.copyOf(stages);
+        }
+    }
+
+    private Blueprint build() {
+        String x = stem();
+        int reduction = spec.stem() == ResNetSpec.Stem.IMAGENET ? 4 : 1;
+        for (int s = 1; s <= spec.stageCount(); s++) {
+            int inChannels = spec.inputWidth(s);
+            for (int b = 0; b < spec.depths().get(s - 1); b++) {
+                int stride = b == 0 ? spec.strides().get(s - 1) : 1;
+                x = spec.block() == ResNetSpec.Block.BASIC
+                        ? basicBlock(s, b, x, inChannels, stride)
+                        : bottleneck(s, b, x, inChannels, stride);
+                inChannels = spec.widths().get(s - 1);
+            }
+            reduction *= spec.strides().get(s - 1);
+            endStage(VertexNames.stage(s), x, spec.widths().get(s - 1), reduction);
+        }
+        add(VertexNames.FEATURES, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), x);
+        String output = VertexNames.FEATURES;
+        if (spec.hasClassifier()) {
+            add(VertexNames.CLASSIFIER, new DenseLayer.Builder().nOut(spec.numClasses())
+                    .activation(Activation.IDENTITY).build(), VertexNames.FEATURES);
+            output = VertexNames.CLASSIFIER;
+        }
+        graph.setOutputs(output);
+        return new Blueprint(spec, graph.build(), stages);
+    }
+
+    private String stem() {
+        String p = VertexNames.STEM + ".";
+        String x;
+        if (spec.stem() == ResNetSpec.Stem.IMAGENET) {
+            x = convBnRelu(p + "conv", p + "bn", p + "relu", VertexNames.INPUT, spec.stemWidth(), 7, 2);
+            // After ReLU every value is >= 0, so the zero padding of DL4J's max-pool equals PyTorch's -inf.
+            add(p + "pool", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(3, 3).stride(2, 2)
+                    .padding(1, 1).build(), x);
+            x = p + "pool";
+        } else {
+            x = convBnRelu(p + "conv", p + "bn", p + "relu", VertexNames.INPUT, spec.stemWidth(), 3, 1);
+        }
+        endStage(VertexNames.STEM, x, spec.stemWidth(), spec.stem() == ResNetSpec.Stem.IMAGENET ? 4 : 1);
+        return x;
+    }
+
+    private String basicBlock(int s, int b, String in, int inChannels, int stride) {
+        String p = VertexNames.block(s, b) + ".";
+        int out = spec.widths().get(s - 1);
+        String x = convBnRelu(p + "conv1", p + "bn1", p + "relu1", in, out, 3, stride);
+        conv(p + "conv2", x, out, 3, 1);
+        bn(p + "bn2", p + "conv2");
+        return residual(p, p + "bn2", in, inChannels, out, stride);
+    }
+
+    private String bottleneck(int s, int b, String in, int inChannels, int stride) {
+        String p = VertexNames.block(s, b) + ".";
+        int inner = spec.innerWidth(s);
+        int out = spec.widths().get(s - 1);
+        int stride1 = spec.strideOn3x3() ? 1 : stride;
+        int stride2 = spec.strideOn3x3() ? stride : 1;
+        String x = convBnRelu(p + "conv1", p + "bn1", p + "relu1", in, inner, 1, stride1);
+        x = convBnRelu(p + "conv2", p + "bn2", p + "relu2", x, inner, 3, stride2);
+        conv(p + "conv3", x, out, 1, 1);
+        bn(p + "bn3", p + "conv3");
+        return residual(p, p + "bn3", in, inChannels, out, stride);
+    }
+
+    private String residual(String p, String main, String in, int inChannels, int out, int stride) {
+        String shortcut = in;
+        if (stride != 1 || inChannels != out) {
+            shortcut = spec.shortcut() == ResNetSpec.Shortcut.PROJECTION
+                    ? projection(p + "downsample.", in, out, stride)
+                    : zeroPad(p + "shortcut", in, inChannels, out, stride);
+        }
+        graph.addVertex(p + "add", new ElementWiseVertex(ElementWiseVertex.Op.Add), main, shortcut);
+        current.add(p + "add");
+        add(p + "out", new ActivationLayer.Builder().activation(Activation.RELU).build(), p + "add");
+        return p + "out";
+    }
+
+    private String projection(String p, String in, int out, int stride) {
+        conv(p + "conv", in, out, 1, stride);
+        bn(p + "bn", p + "conv");
+        return p + "bn";
+    }
+
+    private String zeroPad(String name, String in, int inChannels, int out, int stride) {
+        int before = (out - inChannels) / 2;
+        int after = out - inChannels - before;
+        if (out < inChannels || before < 1 || Math.max(before, after) > inChannels) {
+            throw new IllegalArgumentException("zero-pad shortcut cannot map " + inChannels + " to " + out
+                    + " channels at " + name + "; use projection shortcuts");
+        }
+        String x = in;
+        if (stride != 1) {
+            add(name + ".pool", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(1, 1)
+                    .stride(stride, stride).build(), in);
+            x = name + ".pool";
+        }
+        vertex(name + ".before", new ChannelSubsetVertex(0, before - 1), x);
+        vertex(name + ".zerosBefore", new ScaleVertex(0), name + ".before");
+        vertex(name + ".after", new ChannelSubsetVertex(0, after - 1), x);
+        vertex(name + ".zerosAfter", new ScaleVertex(0), name + ".after");
+        vertex(name, new MergeVertex(), name + ".zerosBefore", x, name + ".zerosAfter");
+        return name;
+    }
+
+    private String convBnRelu(String conv, String bn, String relu, String in, int out, int kernel, int stride) {
+        conv(conv, in, out, kernel, stride);
+        bn(bn, conv);
+        add(relu, new ActivationLayer.Builder().activation(Activation.RELU).build(), bn);
+        return relu;
+    }
+
+    private void conv(String name, String in, int out, int kernel, int stride) {
+        add(name, new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride)
+                .padding(kernel / 2, kernel / 2).nOut(out).hasBias(false).activation(Activation.IDENTITY)
+                .build(), in);
+    }
+
+    private void bn(String name, String in) {
+        add(name, new BatchNormalization.Builder().eps(BN_EPS).decay(BN_DECAY).useLogStd(false)
+                .activation(Activation.IDENTITY).build(), in);
+    }
+
+    private void add(String name, Layer layer, String... inputs) {
+        graph.addLayer(name, layer, inputs);
+        current.add(name);
+    }
+
+    private void vertex(String name, org.deeplearning4j.nn.conf.graph.GraphVertex v, String... inputs) {
+        graph.addVertex(name, v, inputs);
+        current.add(name);
+    }
+
+    private void endStage(String name, String endVertex, int channels, int reduction) {
+        stages.add(new Stage(name, endVertex, channels, reduction, current));
+        current = new ArrayList<>();
+    }
+}

@@ -1,0 +1,23 @@
+/**
+ * The ResNet family as DL4J graphs, and their weights.
+ *
+ * <ul>
+ *   <li>{@link dev.graft.backbone.ResNetSpec} describes a ResNet (torchvision resnet18..152, CIFAR
+ *       resnet20..110, or any depths/widths); {@link dev.graft.backbone.ResNetBuilder} turns it into a
+ *       {@code ComputationGraph} whose vertex names carry their stage ({@code stem.conv},
+ *       {@code stage2.block0.conv1}, ...).</li>
+ *   <li>{@link dev.graft.backbone.Backbone} is the built graph with its facts: stages and the vertex ending each
+ *       (the unit of freezing), the feature vertex {@code avgpool} ({@code [N, C]}) a new head attaches to,
+ *       the optional classifier {@code fc}, and the input size and mean/std
+ *       ({@link dev.graft.backbone.InputSpec}).</li>
+ *   <li>{@link dev.graft.backbone.BackboneLoader} fills a backbone from {@code backbone.weights}: torchvision's
+ *       published ImageNet files ({@link dev.graft.backbone.PretrainedWeights}, downloaded once and checked by
+ *       sha256 by {@link dev.graft.backbone.WeightDownloader}), PyTorch files in zip and legacy format (read with
+ *       a real pickle library), safetensors, Hugging Face folders, or a Graft DL4J zip; converted graphs are
+ *       cached ({@link dev.graft.backbone.ConvertedGraphCache}).</li>
+ *   <li>{@link dev.graft.backbone.ReferencePreprocessor} is torchvision's evaluation preprocessing (Pillow's
+ *       bilinear resize reproduced exactly), used by {@code graft classify}.</li>
+ * </ul>
+ * Depends on {@code dev.graft}, {@code dev.graft.config}, DL4J/ND4J, Jackson and Razorvine pickle only.
+ */
+package dev.graft.backbone;
