@@ -22,15 +22,22 @@ public enum Arch {
 
     /** ImageNet layout (He et al. 2015 / torchvision) or the CIFAR layout of section 4.2. */
     public enum Family {
-        IMAGENET(224, List.of("stem", "stage1", "stage2", "stage3", "stage4")),
-        CIFAR(32, List.of("stem", "stage1", "stage2", "stage3"));
+        IMAGENET(224, 224.0 / 256, List.of("stem", "stage1", "stage2", "stage3", "stage4")),
+        CIFAR(32, 1.0, List.of("stem", "stage1", "stage2", "stage3"));
 
         private final int defaultImageSize;
+        private final double defaultCropRatio;
         private final List<String> stages;
 
-        Family(int defaultImageSize, List<String> stages) {
+        Family(int defaultImageSize, double defaultCropRatio, List<String> stages) {
             this.defaultImageSize = defaultImageSize;
+            this.defaultCropRatio = defaultCropRatio;
             this.stages = stages;
+        }
+
+        /** Evaluation crop: torchvision resizes ImageNet images to 256 for a 224 crop; CIFAR models see it all. */
+        public double defaultCropRatio() {
+            return defaultCropRatio;
         }
 
         public int defaultImageSize() {

@@ -52,7 +52,7 @@ public final class ConfigLoader {
         ExperimentConfig defaults = ExperimentConfig.defaults().withName(defaultName);
         ExperimentConfig config = new RecordBinder().bindRecord(tree, ExperimentConfig.class, defaults, "", errors);
         errors.throwIfAny(source);
-        return config.withData(config.data().withImageSize(config.imageSize()));
+        return config.withData(config.data().withInput(config.imageSize(), config.cropRatio()));
     }
 
     private static void merge(ObjectNode target, ObjectNode patch) {

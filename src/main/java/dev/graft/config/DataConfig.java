@@ -11,7 +11,8 @@ import java.util.Locale;
  * {@link #split}; or a {@link CsvConfig} manifest, also split by {@link #split}.
  *
  * @param imageSize  network input size; null means the backbone's default (224, CIFAR 32)
- * @param cropRatio  eval transform: resize the shorter side to imageSize / cropRatio, then centre-crop
+ * @param cropRatio  eval transform: resize the shorter side to imageSize / cropRatio, then centre-crop; null
+ *                   means the backbone's default (0.875 = 224/256 for ImageNet layouts, 1 for CIFAR)
  * @param workers    decode threads; 0 means one per core
  * @param prefetch   batches decoded ahead of the model
  */
@@ -34,8 +35,8 @@ public record DataConfig(
         List<String> classes,
         @Doc("Network input size (default: the backbone's, 224 or 32)")
         Integer imageSize,
-        @Doc("Eval: resize shorter side to image_size / crop_ratio, then centre-crop")
-        double cropRatio,
+        @Doc("Eval: resize shorter side to image_size / crop_ratio, then centre-crop (default: 0.875, CIFAR 1)")
+        Double cropRatio,
         @Doc("Training augmentations, in order (ops below)")
         List<Augmentation> augment,
         @Doc("Loss weights: none, auto (inverse frequency) or one number per class")
@@ -69,11 +70,12 @@ public record DataConfig(
 
     public static DataConfig defaults() {
         return new DataConfig(null, null, null, null, Synthetic.NONE, null, SplitConfig.defaults(), List.of(),
-                null, 0.875, List.of(), ClassWeights.none(), Sampler.SHUFFLE, 0, 4);
+                null, null, List.of(), ClassWeights.none(), Sampler.SHUFFLE, 0, 4);
     }
 
-    public DataConfig withImageSize(int size) {
-        return new DataConfig(train, val, test, root, synthetic, csv, split, classes, size, cropRatio, augment,
+    /** The same section with the input size and crop ratio filled in. */
+    public DataConfig withInput(int size, double crop) {
+        return new DataConfig(train, val, test, root, synthetic, csv, split, classes, size, crop, augment,
                 classWeights, sampler, workers, prefetch);
     }
 
@@ -114,8 +116,10 @@ public record DataConfig(
             errors.check(imageSize >= 16 && imageSize <= 1024, path + ".image_size",
                     "must be in [16, 1024] (was " + imageSize + ")");
         }
-        errors.check(cropRatio > 0 && cropRatio <= 1, path + ".crop_ratio",
-                "must be in (0, 1] (was " + ConfigErrors.fmt(cropRatio) + ")");
+        if (cropRatio != null) {
+            errors.check(cropRatio > 0 && cropRatio <= 1, path + ".crop_ratio",
+                    "must be in (0, 1] (was " + ConfigErrors.fmt(cropRatio) + ")");
+        }
         errors.nonNegative(path + ".workers", workers);
         errors.check(prefetch >= 1, path + ".prefetch", "must be >= 1 (was " + prefetch + ")");
         if (classWeights.mode() == ClassWeights.Mode.EXPLICIT && !classes.isEmpty()) {

@@ -59,6 +59,11 @@ public record ExperimentConfig(
         }
     }
 
+    /** The eval crop ratio: {@code data.crop_ratio}, or the backbone's default. */
+    public double cropRatio() {
+        return data.cropRatio() != null ? data.cropRatio() : arch().family().defaultCropRatio();
+    }
+
     ExperimentConfig withName(String newName) {
         return new ExperimentConfig(newName, seed, backbone, head, data, train, checkpoint, export);
     }

@@ -1,0 +1,213 @@
+package dev.graft.data;
+
+import dev.graft.GraftException;
+import dev.graft.config.Augmentation;
+import dev.graft.config.ClassWeights;
+import dev.graft.config.DataConfig;
+import dev.graft.config.Seeds;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The data layer's entry point: a scanned {@link ImageDataset} plus everything needed to turn it into
+ * batches. The train layer asks it for iterators, class names and loss weights:
+ *
+ * <pre>{@code
+ * try (DataPipeline data = DataPipeline.open(config.data(), config.seed(), config.imageSize(), backboneNorm)) {
+ *     ImageBatchIterator train = data.train(batchSize);      // augmented, shuffled or balanced, per epoch
+ *     ImageBatchIterator val = data.eval(Split.VAL, batchSize); // evaluation transform, fixed order
+ *     float[] weights = data.classWeights();                   // null unless data.class_weights is set
+ * }
+ * }</pre>
+ *
+ * Seeds: split {@code Seeds.derive(seed, "split")}, epoch order {@code "shuffle"} (or {@code "sampler"} for the
+ * balanced sampler), augmentation {@code "augment"}. Decoding runs on {@code data.workers} threads (0: one per
+ * core) shared by all iterators of this pipeline; they stop after 30 s idle or on {@link #close()}.
+ */
+public final class DataPipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DataPipeline.class);
+
+    private final ImageDataset dataset;
+    private final DataConfig config;
+    private final long seed;
+    private final int imageSize;
+    private final Normalization normalization;
+    private final int workerCount;
+    private final ThreadPoolExecutor workers;
+    private final Map<String, SkippedFile> loadFailures = new ConcurrentHashMap<>();
+
+    /** Scans {@code data} (see {@link ImageDataset#scan}) and builds the pipeline. */
+    public static DataPipeline open(DataConfig data, long seed, int imageSize, Normalization normalization) {
+        return new DataPipeline(ImageDataset.scan(data, seed), data, seed, imageSize, normalization);
+    }
+
+    /**
+     * @param imageSize     the network input size (the backbone's default unless {@code data.image_size} is set)
+     * @param normalization the backbone's mean/std
+     * @throws dev.graft.config.ConfigException when explicit class weights do not match the classes
+     */
+    public DataPipeline(ImageDataset dataset, DataConfig config, long seed, int imageSize,
+                        Normalization normalization) {
+        if (imageSize < 1) {
+            throw new IllegalArgumentException("image size must be >= 1 (was " + imageSize + ")");
+        }
+        this.dataset = dataset;
+        this.config = config;
+        this.seed = seed;
+        this.imageSize = imageSize;
+        this.normalization = normalization;
+        this.workerCount = config.workers() > 0 ? config.workers() : Runtime.getRuntime().availableProcessors();
+        this.workers = new ThreadPoolExecutor(workerCount, workerCount, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemonThreads());
+        this.workers.allowCoreThreadTimeOut(true);
+        classWeights(); // fail early on a class-weight count mismatch
+    }
+
+    /** The scanned dataset: classes, per-split images, skipped files. */
+    public ImageDataset dataset() {
+        return dataset;
+    }
+
+    /** Class names in label order (the order the model's outputs follow). */
+    public List<String> classes() {
+        return dataset.classes();
+    }
+
+    /** Side of the square network input, in pixels. */
+    public int imageSize() {
+        return imageSize;
+    }
+
+    /** The mean/std applied to every tensor. */
+    public Normalization normalization() {
+        return normalization;
+    }
+
+    /** Decode threads in use. */
+    public int workers() {
+        return workerCount;
+    }
+
+    /** Loss weights per class in label order, or null when {@code data.class_weights} is {@code none}. */
+    public float[] classWeights() {
+        return ClassBalance.weights(config.classWeights(), dataset.counts(Split.TRAIN), dataset.classes());
+    }
+
+    /** The training epochs' sample order ({@code data.sampler}); indices into the train split. */
+    public SampleOrder trainOrder() {
+        List<ImageEntry> train = dataset.entries(Split.TRAIN);
+        if (config.sampler() == DataConfig.Sampler.BALANCED) {
+            int[] labels = train.stream().mapToInt(ImageEntry::label).toArray();
+            return ClassBalance.balanced(labels, dataset.classes().size(), Seeds.derive(seed, "sampler"));
+        }
+        return SampleOrder.shuffled(train.size(), Seeds.derive(seed, "shuffle"));
+    }
+
+    /** Training batches: the configured augmentation and sampler, a new order and new augmentations per epoch. */
+    public ImageBatchIterator train(int batchSize) {
+        SampleTransform transform = SampleTransform.train(imageSize, config.cropRatio(), config.augment(),
+                normalization);
+        return new ImageBatchIterator(this, Split.TRAIN, transform, trainOrder(), Seeds.derive(seed, "augment"),
+                batchSize, config.prefetch(), workers);
+    }
+
+    /**
+     * Evaluation batches of {@code split}: resize + centre crop, no augmentation, dataset order.
+     *
+     * @throws GraftException when the split has no images
+     */
+    public ImageBatchIterator eval(Split split, int batchSize) {
+        if (!dataset.has(split)) {
+            throw new GraftException("the dataset has no " + split + " images"
+                    + (split == Split.TEST ? " (set data.test, or data.split.test for root/csv layouts)" : ""));
+        }
+        SampleTransform transform = SampleTransform.eval(imageSize, config.cropRatio(), normalization);
+        return new ImageBatchIterator(this, split, transform, SampleOrder.sequential(dataset.entries(split).size()),
+                0, batchSize, config.prefetch(), workers);
+    }
+
+    /** Files that passed the scan but failed to decode while loading (normally none). */
+    public List<SkippedFile> loadFailures() {
+        return new ArrayList<>(loadFailures.values());
+    }
+
+    /** Everything this pipeline's report should say. */
+    public DataReport report() {
+        return DataReport.of(this, config, seed);
+    }
+
+    List<Augmentation> augment() {
+        return config.augment();
+    }
+
+    double cropRatio() {
+        return config.cropRatio();
+    }
+
+    ClassWeights classWeightsConfig() {
+        return config.classWeights();
+    }
+
+    DataConfig.Sampler sampler() {
+        return config.sampler();
+    }
+
+    /** One sample for a worker thread; null (after one warning) when the file cannot be decoded. */
+    float[] load(Split split, ImageEntry entry, SampleTransform transform, Random rng) {
+        try {
+            return transform.tensor(entry, rng);
+        } catch (IOException | RuntimeException e) {
+            recordFailure(split, entry, e);
+            return null;
+        }
+    }
+
+    /**
+     * An image as the network sees it before normalisation (8-bit BGR, {@code size x size}): with the training
+     * augmentation drawn from {@code previewSeed}, or with the evaluation transform. The caller closes it.
+     */
+    Mat preview(ImageEntry entry, boolean augmented, long previewSeed) throws IOException {
+        SampleTransform transform = augmented
+                ? SampleTransform.train(imageSize, config.cropRatio(), config.augment(), normalization)
+                : SampleTransform.eval(imageSize, config.cropRatio(), normalization);
+        return transform.pixels(entry, new Random(Seeds.derive(Seeds.derive(seed, "augment"), "preview " + previewSeed)));
+    }
+
+    private void recordFailure(Split split, ImageEntry entry, Exception e) {
+        String path = entry.path().toString();
+        String reason = "failed to decode while loading: " + e.getMessage();
+        if (loadFailures.putIfAbsent(path, new SkippedFile(path, split.id(), dataset.classes().get(entry.label()),
+                reason)) == null) {
+            LOG.warn("skipping {}: {}", path, reason);
+        }
+    }
+
+    /** Stops the decode threads; iterators from this pipeline cannot load images afterwards. */
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread t = new Thread(runnable, "graft-data-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,197 @@
+package dev.graft.data;
+
+import dev.graft.GraftException;
+import dev.graft.config.DataConfig;
+import dev.graft.config.Seeds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A scanned dataset: the class list and, per split, the readable images; plus every file that was skipped and
+ * why. Built by {@link #scan}, which reads no pixels for JPEG/PNG (see {@link ImageProbe}), so class counts are
+ * exact before training starts. Immutable.
+ */
+public final class ImageDataset {
+    private static final Logger LOG = LoggerFactory.getLogger(ImageDataset.class);
+
+    private final String layout;
+    private final Map<String, String> sources;
+    private final List<String> classes;
+    private final Map<Split, List<ImageEntry>> entries;
+    private final List<SkippedFile> skipped;
+
+    ImageDataset(String layout, Map<String, String> sources, List<String> classes,
+                 Map<Split, List<ImageEntry>> entries, List<SkippedFile> skipped) {
+        this.layout = layout;
+        this.sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+        this.classes = List.copyOf(classes);
+        Map<Split, List<ImageEntry>> copy = new EnumMap<>(Split.class);
+        for (Split s : Split.values()) {
+            copy.put(s, List.copyOf(entries.getOrDefault(s, List.of())));
+        }
+        this.entries = Collections.unmodifiableMap(copy);
+        this.skipped = List.copyOf(skipped);
+    }
+
+    /**
+     * Scans the layout {@code data} names. Unreadable files are skipped with one warning line each.
+     *
+     * @param seed the experiment's root seed; the split uses {@code Seeds.derive(seed, "split")}
+     * @throws GraftException for a missing folder, a class without a readable image, a val/test class that
+     *                        train lacks, or a class not in {@code data.classes}
+     * @throws dev.graft.config.ConfigException for a CSV column that does not exist or a class-weight count
+     *                                          that does not match the classes
+     */
+    public static ImageDataset scan(DataConfig data, long seed) {
+        if (data.synthetic() == DataConfig.Synthetic.SHAPES && !Files.exists(Path.of(data.root()))) {
+            LOG.info("generating Graft's synthetic shapes dataset into {} (first use)", data.root());
+            SyntheticShapes.generate(Path.of(data.root()), SyntheticShapes.PER_CLASS, SyntheticShapes.SIZE,
+                    SyntheticShapes.SEED);
+        }
+        Map<String, String> sources = new LinkedHashMap<>();
+        List<SkippedFile> skipped = new ArrayList<>();
+        List<Candidate> candidates = new ArrayList<>();
+        List<String> folderClasses = null;
+        String layout;
+        if (data.train() != null) {
+            layout = "folders";
+            for (Split split : Split.values()) {
+                String folder = switch (split) {
+                    case TRAIN -> data.train();
+                    case VAL -> data.val();
+                    case TEST -> data.test();
+                };
+                if (folder == null) {
+                    continue;
+                }
+                sources.put(split.id(), folder);
+                Map<String, List<Path>> classFolders = FolderLayout.classFolders(Path.of(folder), "data." + split.id());
+                if (split == Split.TRAIN) {
+                    folderClasses = new ArrayList<>(classFolders.keySet());
+                }
+                classFolders.forEach((label, files) -> files.forEach(f -> candidates.add(new Candidate(f, label, split))));
+            }
+        } else if (data.root() != null) {
+            layout = "root";
+            sources.put("root", data.root());
+            Map<String, List<Path>> classFolders = FolderLayout.classFolders(Path.of(data.root()), "data.root");
+            folderClasses = new ArrayList<>(classFolders.keySet());
+            classFolders.forEach((label, files) -> files.forEach(f -> candidates.add(new Candidate(f, label, null))));
+        } else if (data.csv() != null) {
+            layout = "csv";
+            sources.put("csv", data.csv().file());
+            sources.put("images", data.csv().images());
+            candidates.addAll(CsvLayout.read(data.csv(), skipped));
+        } else {
+            throw GraftException.usage("data: no layout set (train + val folders, root, or csv)");
+        }
+        List<Candidate> readable = new ArrayList<>();
+        List<ImageInfo> infos = new ArrayList<>();
+        List<ImageProbe.Result> results = candidates.parallelStream().map(c -> ImageProbe.probe(c.path())).toList();
+        for (int i = 0; i < candidates.size(); i++) {
+            Candidate c = candidates.get(i);
+            ImageProbe.Result r = results.get(i);
+            if (r.readable()) {
+                readable.add(c);
+                infos.add(r.info());
+            } else {
+                LOG.warn("skipping unreadable file {}: {}", c.path(), r.problem());
+                skipped.add(new SkippedFile(c.path().toString(), c.split() == null ? null : c.split().id(), c.label(),
+                        r.problem()));
+            }
+        }
+        List<String> classes = ClassList.resolve(data.classes(), folderClasses, candidates, readable);
+        List<ImageEntry> entries = new ArrayList<>();
+        for (int i = 0; i < readable.size(); i++) {
+            entries.add(new ImageEntry(readable.get(i).path(), classes.indexOf(readable.get(i).label()), infos.get(i)));
+        }
+        Map<Split, List<ImageEntry>> bySplit = new EnumMap<>(Split.class);
+        if (layout.equals("folders")) {
+            for (Split split : Split.values()) {
+                List<ImageEntry> list = new ArrayList<>();
+                for (int i = 0; i < readable.size(); i++) {
+                    if (readable.get(i).split() == split) {
+                        list.add(entries.get(i));
+                    }
+                }
+                bySplit.put(split, list);
+            }
+        } else {
+            bySplit = StratifiedSplitter.split(entries, classes, data.split().val(), data.split().test(),
+                    Seeds.derive(seed, "split"));
+        }
+        ClassList.requireTrainImages(classes, bySplit.get(Split.TRAIN), sources);
+        return new ImageDataset(layout, sources, classes, bySplit, skipped);
+    }
+
+    /** {@code folders}, {@code root} or {@code csv}. */
+    public String layout() {
+        return layout;
+    }
+
+    /** Where the data came from: split or role name to path. */
+    public Map<String, String> sources() {
+        return sources;
+    }
+
+    /** Class names; a label is an index into this list. */
+    public List<String> classes() {
+        return classes;
+    }
+
+    /** The readable images of a split, sorted by path (empty when the split has none). */
+    public List<ImageEntry> entries(Split split) {
+        return entries.get(split);
+    }
+
+    /** True when the split has at least one image. */
+    public boolean has(Split split) {
+        return !entries.get(split).isEmpty();
+    }
+
+    /** Images per class in a split. */
+    public int[] counts(Split split) {
+        int[] counts = new int[classes.size()];
+        entries.get(split).forEach(e -> counts[e.label()]++);
+        return counts;
+    }
+
+    /** Files left out by the scan (unreadable, or CSV rows without a file). */
+    public List<SkippedFile> skipped() {
+        return skipped;
+    }
+
+    /**
+     * A SHA-256 over the class list and every readable image's split, class, file name and size: equal
+     * fingerprints mean the same data in the same splits (for provenance and feature caches).
+     */
+    public String fingerprint() {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(String.join("\n", classes).getBytes(StandardCharsets.UTF_8));
+            for (Split split : Split.values()) {
+                for (ImageEntry e : entries.get(split)) {
+                    String line = "\n" + split.id() + "\t" + e.label() + "\t" + e.path().getFileName() + "\t"
+                            + e.info().bytes();
+                    digest.update(line.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.graft.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code graft data}: output, files, and exit codes for data mistakes. */
+class DataCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = GraftMain.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private void image(String path, int rgb) throws IOException {
+        BufferedImage img = new BufferedImage(20, 14, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(3, 3, rgb);
+        Path file = dir.resolve(path);
+        Files.createDirectories(file.getParent());
+        ImageIO.write(img, "png", file.toFile());
+    }
+
+    private Path config(String data) throws IOException {
+        Path file = dir.resolve("exp.yaml");
+        Files.writeString(file, "name: d\nbackbone: {arch: resnet20_cifar, weights: none}\ndata:\n" + data);
+        return file;
+    }
+
+    @Test
+    void printsTheTableAndWritesReportAndContactSheet() throws IOException {
+        for (int i = 0; i < 4; i++) {
+            image("train/cat/" + i + ".png", 0xFF0000);
+            image("train/dog/" + i + ".png", 0x00FF00);
+        }
+        image("val/cat/v.png", 0xFF0000);
+        image("val/dog/v.png", 0x00FF00);
+        Files.writeString(dir.resolve("train/dog/broken.jpg"), "oops");
+        Path cfg = config("  train: train\n  val: val\n  augment: [hflip, {random_crop: 2}]\n");
+        Result r = run("data", "--config", cfg.toString(), "--out", dir.resolve("out").toString(),
+                "--set", "data.class_weights=auto");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("classes  2: cat, dog"), r.out());
+        assertTrue(r.out().matches("(?s).*train\\s+dog\\s+4\\s+1\\s+20\\s+14.*"), r.out());
+        assertTrue(r.out().contains("broken.jpg: not an image"), r.out());
+        assertTrue(r.out().contains("weights  auto: cat 1.000, dog 1.000"), r.out());
+        assertTrue(Files.size(dir.resolve("out/data-report.json")) > 100);
+        assertTrue(ImageIO.read(dir.resolve("out/augment-samples.png").toFile()).getWidth() > 96);
+    }
+
+    @Test
+    void missingCsvColumnIsAConfigError() throws IOException {
+        image("imgs/a.png", 1);
+        Files.writeString(dir.resolve("m.csv"), "file,label\na.png,x\n");
+        Path cfg = config("  csv: {file: m.csv, images: imgs, image_column: file, label_column: class}\n");
+        Result r = run("data", "--config", cfg.toString(), "--out", dir.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("data.csv.label_column: no column 'class' in m.csv; its columns are: file, label"),
+                r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace");
+    }
+
+    @Test
+    void classWithoutReadableImagesIsAClearError() throws IOException {
+        image("train/cat/a.png", 1);
+        Files.createDirectories(dir.resolve("train/dog"));
+        image("val/cat/a.png", 1);
+        Result r = run("data", "--config", config("  train: train\n  val: val\n").toString(), "--out", dir.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("error: class(es) [dog] have no readable training image"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace");
+    }
+}
