@@ -31,6 +31,30 @@ public final class ClassificationMetrics {
         this.confusion = new long[classes.size()][classes.size()];
     }
 
+    /** The accumulated counts, to be saved in a checkpoint and restored with {@link #restore}. */
+    public State state() {
+        long[][] copy = new long[confusion.length][];
+        for (int c = 0; c < confusion.length; c++) {
+            copy[c] = confusion[c].clone();
+        }
+        return new State(copy, count, topKHits, lossSum, lossCount);
+    }
+
+    /** Continues from a saved {@link State} (a run resumed in the middle of an epoch). */
+    public void restore(State state) {
+        for (int c = 0; c < confusion.length; c++) {
+            System.arraycopy(state.confusion()[c], 0, confusion[c], 0, confusion.length);
+        }
+        count = state.count();
+        topKHits = state.topKHits();
+        lossSum = state.lossSum();
+        lossCount = state.lossCount();
+    }
+
+    /** Everything {@link ClassificationMetrics} has accumulated so far. */
+    public record State(long[][] confusion, long count, long topKHits, double lossSum, long lossCount) {
+    }
+
     /** Adds one example: its class scores (probabilities or logits) and true class index. */
     public void add(float[] scores, int label) {
         if (scores.length != classes.size()) {

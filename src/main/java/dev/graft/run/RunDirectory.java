@@ -91,6 +91,14 @@ public final class RunDirectory implements AutoCloseable {
         }
     }
 
+    public void writeBytes(String relative, byte[] content) {
+        try {
+            AtomicFiles.write(path.resolve(relative), out -> out.write(content));
+        } catch (IOException e) {
+            throw new GraftException("cannot write " + path.resolve(relative) + ": " + e.getMessage(), e);
+        }
+    }
+
     public void writeJson(String relative, Object value) {
         try {
             writeString(relative, JSON.writeValueAsString(value) + "\n");

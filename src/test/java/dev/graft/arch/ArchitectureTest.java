@@ -45,8 +45,9 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
-        graft = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("dev.graft");
+        // Main classes only (test-classes may sit in any build folder, so match the folder name itself).
+        ImportOption mainOnly = location -> !location.contains("/test-classes/");
+        graft = new ClassFileImporter().withImportOption(mainOnly).importPackages("dev.graft");
     }
 
     @TestFactory

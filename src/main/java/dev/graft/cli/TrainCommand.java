@@ -1,0 +1,110 @@
+package dev.graft.cli;
+
+import dev.graft.GraftException;
+import dev.graft.backbone.BackboneLoader;
+import dev.graft.config.ConfigLoader;
+import dev.graft.config.ExperimentConfig;
+import dev.graft.run.NativeBackend;
+import dev.graft.run.Provenance;
+import dev.graft.run.RunDirectory;
+import dev.graft.train.StopSignal;
+import dev.graft.train.TrainResult;
+import dev.graft.train.Trainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code graft train}: fine-tune a backbone on the config's images, or resume an interrupted run. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Fine-tune a pretrained ResNet as the config describes; every run gets its own folder",
+                "under experiments/. Ctrl-C finishes the batch, saves last.zip and tells how to resume."})
+final class TrainCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Experiment YAML file.")
+        Path config;
+
+        @Option(names = "--resume", paramLabel = "RUN_DIR",
+                description = "Continue the run in RUN_DIR exactly where it stopped.")
+        Path resume;
+    }
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config value (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = "experiments",
+            description = "Where run folders go (default: ${DEFAULT-VALUE}).")
+    Path runsDir;
+
+    @Override
+    public Integer call() {
+        StopSignal stop = new StopSignal();
+        TrainResult result;
+        if (source.resume != null) {
+            result = resume(stop);
+        } else {
+            ExperimentConfig config = new ConfigLoader().load(source.config, overrides);
+            LOG.info("graft {} | {}", GraftVersion.version(), NativeBackend.info().summary());
+            Provenance provenance = Provenance.collect(GraftVersion.version(), config.seed(),
+                    "graft train --config " + source.config, Map.of());
+            try (RunDirectory run = RunDirectory.create(runsDir, config, provenance, LocalDateTime.now())) {
+                LOG.info("run folder: {}", run.path());
+                StopOnSignal.install(stop);
+                result = new Trainer(config, run, stop, BackboneLoader.standard()).train(null);
+            }
+        }
+        return report(result);
+    }
+
+    private TrainResult resume(StopSignal stop) {
+        if (!overrides.isEmpty()) {
+            throw GraftException.usage("--set cannot change a run being resumed; start a new run instead");
+        }
+        Path dir = source.resume;
+        Path last = dir.resolve("checkpoints").resolve("last.zip");
+        if (!Files.isRegularFile(last)) {
+            throw GraftException.usage(dir + " has no checkpoints/last.zip to resume from");
+        }
+        ExperimentConfig config = new ConfigLoader().load(dir.resolve(RunDirectory.CONFIG));
+        LOG.info("graft {} | {}", GraftVersion.version(), NativeBackend.info().summary());
+        try (RunDirectory run = RunDirectory.open(dir)) {
+            StopOnSignal.install(stop);
+            return new Trainer(config, run, stop, BackboneLoader.standard()).train(last);
+        }
+    }
+
+    private int report(TrainResult result) {
+        switch (result.status()) {
+            case COMPLETED, EARLY_STOPPED -> {
+                LOG.info("{}; best {} at epoch {}: {}", result.message(), "checkpoint", result.bestEpoch(),
+                        result.bestCheckpoint());
+                LOG.info("report: {}", result.runDirectory().resolve("report.html"));
+                return 0;
+            }
+            case INTERRUPTED -> {
+                LOG.warn(result.message());
+                return 130;
+            }
+            default -> throw new GraftException(result.message());
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.graft.model;
+
+import dev.graft.config.HeadConfig;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+
+/**
+ * Adds the head to a graph builder: optional hidden dense layers (each optionally followed by batch
+ * normalisation) and a softmax output, with dropout before every dense layer.
+ * Vertex names: {@code head.dense0}, {@code head.bn0}, {@code head.act0}, ..., {@code head.out}.
+ */
+final class HeadBuilder {
+    static final String OUTPUT = "head.out";
+
+    private HeadBuilder() {
+    }
+
+    /** Adds the head on top of {@code input} (width {@code inputWidth}); returns the output vertex name. */
+    static String add(ComputationGraphConfiguration.GraphBuilder graph, HeadSpec spec, String input,
+                      int inputWidth) {
+        HeadConfig config = spec.config();
+        String previous = input;
+        int width = inputWidth;
+        for (int i = 0; i < config.hidden().size(); i++) {
+            int units = config.hidden().get(i);
+            DenseLayer.Builder dense = new DenseLayer.Builder().nIn(width).nOut(units)
+                    .weightInit(WeightInit.RELU)
+                    .activation(config.batchNorm() ? Activation.IDENTITY : activation(config.activation()));
+            dropout(dense, config.dropout());
+            graph.addLayer("head.dense" + i, dense.build(), previous);
+            previous = "head.dense" + i;
+            if (config.batchNorm()) {
+                graph.addLayer("head.bn" + i, new BatchNormalization.Builder().nIn(units).nOut(units).build(),
+                        previous);
+                graph.addLayer("head.act" + i, new ActivationLayer(activation(config.activation())),
+                        "head.bn" + i);
+                previous = "head.act" + i;
+            }
+            width = units;
+        }
+        LossMCXENT loss = spec.classWeights() == null ? new LossMCXENT()
+                : new LossMCXENT(Nd4j.create(spec.classWeights()));
+        OutputLayer.Builder out = new OutputLayer.Builder(loss).nIn(width).nOut(spec.numClasses())
+                .weightInit(WeightInit.XAVIER).activation(Activation.SOFTMAX);
+        dropout(out, config.dropout());
+        graph.addLayer(OUTPUT, out.build(), previous);
+        return OUTPUT;
+    }
+
+    /** Config dropout is the probability to DROP; DL4J's Dropout takes the probability to RETAIN. */
+    private static void dropout(org.deeplearning4j.nn.conf.layers.BaseLayer.Builder<?> layer, double drop) {
+        if (drop > 0) {
+            layer.dropOut(new Dropout(1.0 - drop));
+        }
+    }
+
+    static Activation activation(HeadConfig.Activation activation) {
+        return switch (activation) {
+            case RELU -> Activation.RELU;
+            case GELU -> Activation.GELU;
+            case SWISH -> Activation.SWISH;
+            case TANH -> Activation.TANH;
+            case LEAKYRELU -> Activation.LEAKYRELU;
+        };
+    }
+}

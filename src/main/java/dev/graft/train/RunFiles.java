@@ -1,0 +1,96 @@
+package dev.graft.train;
+
+import dev.graft.config.ExperimentConfig;
+import dev.graft.metrics.ClassStats;
+import dev.graft.metrics.MetricsSummary;
+import dev.graft.run.RunDirectory;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The files a training run adds to its folder: {@code metrics.csv} (one row per epoch, stable columns),
+ * {@code metrics.json}, {@code confusion-<epoch>.csv} / {@code confusion-best.csv}, plots and
+ * {@code report.html}; checkpoints live in {@code checkpoints/}.
+ */
+final class RunFiles {
+    private final RunDirectory run;
+    private final ExperimentConfig config;
+    private final List<String> classes;
+    private final Map<Integer, MetricsSummary> validation = new LinkedHashMap<>();
+
+    RunFiles(RunDirectory run, ExperimentConfig config, List<String> classes) {
+        this.run = run;
+        this.config = config;
+        this.classes = List.copyOf(classes);
+    }
+
+    Path last() {
+        return run.resolve("checkpoints").resolve("last.zip");
+    }
+
+    void writeEpoch(EpochRecord record, MetricsSummary val, List<EpochRecord> history) {
+        validation.put(record.epoch(), val);
+        StringBuilder csv = new StringBuilder(String.join(",", EpochRecord.COLUMNS)).append('\n');
+        history.forEach(r -> csv.append(r.csvRow()).append('\n'));
+        run.writeString("metrics.csv", csv.toString());
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("monitor", config.checkpoint().monitor());
+        json.put("classes", classes);
+        json.put("epochs", history);
+        json.put("last_validation", perClass(val));
+        run.writeJson("metrics.json", json);
+        run.writeString("confusion-" + record.epoch() + ".csv", confusionCsv(val));
+    }
+
+    void writeBestConfusion(MetricsSummary val, int epoch) {
+        run.writeString("confusion-best.csv", confusionCsv(val));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("epoch", epoch);
+        json.put("monitor", config.checkpoint().monitor());
+        json.put("validation", perClass(val));
+        run.writeJson("best-metrics.json", json);
+    }
+
+    void writeReport(List<EpochRecord> history, List<TrainState.BestCheckpoint> best) {
+        int bestEpoch = best.isEmpty() ? history.get(history.size() - 1).epoch() : best.get(0).epoch();
+        MetricsSummary bestVal = validation.get(bestEpoch);
+        new RunReport(run, config, classes).write(history, bestEpoch, bestVal);
+    }
+
+    private Map<String, Object> perClass(MetricsSummary val) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("count", val.count());
+        out.put("loss", val.loss());
+        out.put("top1", val.top1());
+        out.put("top" + val.k(), val.topK());
+        out.put("balanced_accuracy", val.balancedAccuracy());
+        out.put("macro_f1", val.macroF1());
+        out.put("per_class", val.perClass());
+        return out;
+    }
+
+    /** Rows are true classes, columns predicted classes. */
+    static String confusionCsv(MetricsSummary val) {
+        StringBuilder csv = new StringBuilder("true\\predicted");
+        for (ClassStats c : val.perClass()) {
+            csv.append(',').append(c.name());
+        }
+        csv.append('\n');
+        for (int i = 0; i < val.confusion().length; i++) {
+            csv.append(val.perClass().get(i).name());
+            for (long n : val.confusion()[i]) {
+                csv.append(',').append(n);
+            }
+            csv.append('\n');
+        }
+        return csv.toString();
+    }
+
+    static String pct(double v) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    }
+}

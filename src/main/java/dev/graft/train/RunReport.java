@@ -1,0 +1,166 @@
+package dev.graft.train;
+
+import dev.graft.config.ExperimentConfig;
+import dev.graft.config.YamlFiles;
+import dev.graft.metrics.ClassStats;
+import dev.graft.metrics.MetricsSummary;
+import dev.graft.run.RunDirectory;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * PNG plots (loss, top-1/top-k, confusion matrix; XChart) and a self-contained {@code report.html} (images
+ * embedded) that a person can open: what was trained, how it went, how good the best epoch is per class,
+ * what the data looked like and what produced the run.
+ */
+final class RunReport {
+    private final RunDirectory run;
+    private final ExperimentConfig config;
+    private final List<String> classes;
+
+    RunReport(RunDirectory run, ExperimentConfig config, List<String> classes) {
+        this.run = run;
+        this.config = config;
+        this.classes = classes;
+    }
+
+    void write(List<EpochRecord> history, int bestEpoch, MetricsSummary best) {
+        byte[] loss = png(curves("Loss", "loss", history, List.of(
+                new Series("train", EpochRecord::trainLoss), new Series("val", EpochRecord::valLoss))));
+        byte[] accuracy = png(curves("Accuracy", "accuracy", history, List.of(
+                new Series("train top-1", EpochRecord::trainTop1), new Series("val top-1", EpochRecord::valTop1),
+                new Series("val top-" + Math.min(5, classes.size()), EpochRecord::valTop5),
+                new Series("val balanced acc.", EpochRecord::valBalancedAccuracy))));
+        byte[] confusion = best == null ? null : png(confusion(best));
+        run.writeBytes("plots/loss.png", loss);
+        run.writeBytes("plots/accuracy.png", accuracy);
+        if (confusion != null) {
+            run.writeBytes("plots/confusion-best.png", confusion);
+        }
+        run.writeString("report.html", html(history, bestEpoch, best, loss, accuracy, confusion));
+    }
+
+    private record Series(String name, ToDoubleFunction<EpochRecord> value) {
+    }
+
+    private XYChart curves(String title, String yLabel, List<EpochRecord> history, List<Series> series) {
+        XYChart chart = new XYChartBuilder().width(640).height(400).title(title).xAxisTitle("epoch")
+                .yAxisTitle(yLabel).build();
+        double[] epochs = history.stream().mapToDouble(EpochRecord::epoch).toArray();
+        for (Series s : series) {
+            double[] values = history.stream().mapToDouble(s.value()).toArray();
+            chart.addSeries(s.name(), epochs, values);
+        }
+        return chart;
+    }
+
+    private HeatMapChart confusion(MetricsSummary best) {
+        HeatMapChart chart = new HeatMapChartBuilder().width(640).height(560).title("Confusion matrix (best epoch)")
+                .xAxisTitle("predicted").yAxisTitle("true").build();
+        chart.getStyler().setShowValue(true);
+        List<Number[]> cells = new ArrayList<>();
+        int n = classes.size();
+        for (int t = 0; t < n; t++) {
+            for (int p = 0; p < n; p++) {
+                cells.add(new Number[] {p, n - 1 - t, best.confusion()[t][p]});
+            }
+        }
+        List<String> reversed = new ArrayList<>(classes);
+        java.util.Collections.reverse(reversed);
+        chart.addSeries("count", classes, reversed, cells);
+        return chart;
+    }
+
+    private static byte[] png(Chart<?, ?> chart) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private String html(List<EpochRecord> history, int bestEpoch, MetricsSummary best, byte[] loss,
+                        byte[] accuracy, byte[] confusion) {
+        EpochRecord last = history.get(history.size() - 1);
+        EpochRecord bestRecord = history.stream().filter(r -> r.epoch() == bestEpoch).findFirst().orElse(last);
+        StringBuilder h = new StringBuilder();
+        h.append("<!doctype html><html><head><meta charset='utf-8'><title>Graft run ")
+                .append(esc(config.name())).append("</title><style>body{font-family:sans-serif;max-width:1000px;"
+                        + "margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
+                        + "padding:3px 8px;text-align:right}th{background:#f3f3f3}pre{background:#f7f7f7;"
+                        + "padding:1em;overflow:auto}img{max-width:100%}</style></head><body>");
+        h.append("<h1>").append(esc(config.name())).append("</h1><p>").append(esc(run.path().toString()))
+                .append("</p>");
+        h.append("<h2>Summary</h2><p>").append(esc(config.arch().id())).append(" from <code>")
+                .append(esc(config.backbone().weights())).append("</code>, frozen at start: <code>")
+                .append(esc(String.valueOf(config.backbone().freeze().yaml()))).append("</code>, ")
+                .append(classes.size()).append(" classes, ").append(history.size()).append(" of ")
+                .append(config.train().epochs()).append(" epochs, ").append(config.imageSize()).append(" px.</p>");
+        h.append(String.format(Locale.ROOT, "<p><b>Best epoch %d</b> by %s: val top-1 %s, balanced accuracy %s, "
+                        + "macro-F1 %s, val loss %.4f. Last epoch: val top-1 %s.</p>", bestEpoch,
+                esc(config.checkpoint().monitor()), RunFiles.pct(bestRecord.valTop1()),
+                RunFiles.pct(bestRecord.valBalancedAccuracy()), RunFiles.pct(bestRecord.valMacroF1()),
+                bestRecord.valLoss(), RunFiles.pct(last.valTop1())));
+        h.append("<h2>Curves</h2>").append(img(loss)).append(img(accuracy));
+        h.append("<h2>Epochs</h2><table><tr>");
+        EpochRecord.COLUMNS.forEach(c -> h.append("<th>").append(c).append("</th>"));
+        h.append("</tr>");
+        for (EpochRecord r : history) {
+            h.append("<tr>");
+            for (String cell : r.csvRow().split(",", -1)) {
+                h.append("<td>").append(esc(cell)).append("</td>");
+            }
+            h.append("</tr>");
+        }
+        h.append("</table>");
+        if (best != null) {
+            h.append("<h2>Per class (best epoch, validation)</h2><table><tr><th>class</th><th>precision</th>"
+                    + "<th>recall</th><th>F1</th><th>support</th></tr>");
+            for (ClassStats c : best.perClass()) {
+                h.append(String.format(Locale.ROOT, "<tr><td style='text-align:left'>%s</td><td>%.3f</td>"
+                                + "<td>%.3f</td><td>%.3f</td><td>%d</td></tr>", esc(c.name()), c.precision(),
+                        c.recall(), c.f1(), c.support()));
+            }
+            h.append("</table><h2>Confusion matrix (rows: true, columns: predicted)</h2>").append(img(confusion));
+        }
+        h.append("<h2>Data</h2><pre>").append(esc(read("data-report.json"))).append("</pre>");
+        h.append("<h2>Config (resolved)</h2><pre>").append(esc(YamlFiles.toYaml(config))).append("</pre>");
+        h.append("<h2>Provenance</h2><pre>").append(esc(read(RunDirectory.PROVENANCE))).append("</pre>");
+        h.append("</body></html>\n");
+        return h.toString();
+    }
+
+    private String read(String file) {
+        Path p = run.resolve(file);
+        try {
+            return Files.exists(p) ? Files.readString(p) : "(" + file + " not written)";
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
+        }
+    }
+
+    private static String img(byte[] png) {
+        return png == null ? "" : "<p><img src='data:image/png;base64," + Base64.getEncoder().encodeToString(png)
+                + "'></p>";
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}

@@ -1,0 +1,61 @@
+package dev.graft.train;
+
+import dev.graft.config.OptimizerConfig;
+import dev.graft.model.LayerTraining;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The optimizer of a run, per stage group: the head (and stages trainable from the start) at the base
+ * learning rate, stages unfrozen later at their step's {@code lr_mult}; all following one {@link LrSchedule}.
+ */
+final class StageTraining implements LayerTraining {
+    private final OptimizerConfig optimizer;
+    private final LrSchedule schedule;
+    private final Map<String, Double> multipliers;
+    private final double gradientClip;
+
+    StageTraining(OptimizerConfig optimizer, LrSchedule schedule, Map<String, Double> multipliers,
+                  double gradientClip) {
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        this.multipliers = Map.copyOf(multipliers);
+        this.gradientClip = gradientClip;
+    }
+
+    @Override
+    public IUpdater updater(String stage) {
+        LrSchedule lr = schedule.withMultiplier(multipliers.getOrDefault(stage, 1.0));
+        return switch (optimizer.type()) {
+            case SGD -> optimizer.momentum() > 0
+                    ? new Nesterovs(lr, optimizer.momentum())
+                    : new Sgd(lr);
+            case ADAM, ADAMW -> Adam.builder().learningRateSchedule(lr).beta1(optimizer.beta1())
+                    .beta2(optimizer.beta2()).epsilon(optimizer.epsilon()).build();
+        };
+    }
+
+    /** AdamW: decoupled weight decay scaled by the learning rate (as PyTorch's AdamW); otherwise L2. */
+    @Override
+    public List<Regularization> weightRegularization() {
+        if (optimizer.weightDecay() == 0) {
+            return List.of();
+        }
+        return optimizer.type() == OptimizerConfig.Type.ADAMW
+                ? List.of(new WeightDecay(optimizer.weightDecay(), true))
+                : List.of(new L2Regularization(optimizer.weightDecay()));
+    }
+
+    @Override
+    public double gradientClip() {
+        return gradientClip;
+    }
+}
