@@ -95,7 +95,9 @@ public final class ModelAssembler {
             Layer inner = layer instanceof FrozenLayer frozen ? frozen.getLayer() : layer;
             String stage = vertexStage;
             if (frozenStages.contains(stage)) {
-                layerConf.setLayer(new FrozenLayer(inner));
+                FrozenLayer frozen = new FrozenLayer(inner);
+                frozen.setLayerName(entry.getKey()); // DL4J finds a restored layer's vertex by this name
+                layerConf.setLayer(frozen);
                 continue;
             }
             layerConf.setLayer(inner);

@@ -13,13 +13,15 @@ import java.util.Map;
 
 /**
  * Train-set top-1/top-k without a second forward pass: DL4J hands listeners every activation of the
- * training forward pass; the head's output layer is applied to its input here (without dropout) and the
- * result scored against the batch's labels.
+ * training forward pass; the head's output layer is applied to its input here and the result scored against
+ * the batch's labels. DL4J applies the output layer's dropout to that input in place, so these are the
+ * predictions the network made while training (dropout included), as train accuracy usually is.
  */
 final class TrainPredictions extends BaseTrainingListener {
     private final String outputInput;
     private ClassificationMetrics metrics;
     private int[] labels;
+
 
     TrainPredictions(ComputationGraph model) {
         this.outputInput = model.getConfiguration().getVertexInputs().get(ModelAssembler.OUTPUT).get(0);

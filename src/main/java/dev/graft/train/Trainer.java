@@ -18,6 +18,7 @@ import dev.graft.model.ModelAssembler;
 import dev.graft.run.RunDirectory;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,12 +40,21 @@ public final class Trainer {
     private final RunDirectory run;
     private final StopSignal stop;
     private final BackboneLoader backbones;
+    private final EpochFitter.Factory fitters;
 
+    /** A trainer that fits in-process only (configs asking for workers are refused). */
     public Trainer(ExperimentConfig config, RunDirectory run, StopSignal stop, BackboneLoader backbones) {
+        this(config, run, stop, backbones, EpochFitter.Factory.IN_PROCESS);
+    }
+
+    /** A trainer whose epochs {@code fitters} may give to workers (train.devices, train.distributed). */
+    public Trainer(ExperimentConfig config, RunDirectory run, StopSignal stop, BackboneLoader backbones,
+                   EpochFitter.Factory fitters) {
         this.config = config;
         this.run = run;
         this.stop = stop;
         this.backbones = backbones;
+        this.fitters = fitters;
     }
 
     /** Trains from the start, or from {@code resumeFrom} (a {@code last.zip}) when not null. */
@@ -83,7 +93,11 @@ public final class Trainer {
             LOG.info("{} | {} classes | {} train images, {} batches/epoch | frozen: {}", config.arch().id(),
                     classes.size(), trainData.epochSize(), batchesPerEpoch,
                     describe(ModelAssembler.frozenStages(model)));
-            return new Loop(data, trainData, model, state, plan, training, batchesPerEpoch).run();
+            try (EpochFitter fitter = fitters.create(config, data)) {
+                Loop loop = new Loop(data, trainData, model, state, plan, training, batchesPerEpoch);
+                loop.fitter = fitter;
+                return loop.run();
+            }
         }
     }
 
@@ -99,6 +113,8 @@ public final class Trainer {
         private ComputationGraph model;
         private TrainState state;
         private TrainPredictions predictions;
+        private FeatureCache cache;
+        private EpochFitter fitter; // null: fit in this thread
 
         Loop(DataPipeline data, ImageBatchIterator trainData, ComputationGraph model, TrainState state,
              FreezePlan plan, StageTraining training, int batchesPerEpoch) {
@@ -111,10 +127,24 @@ public final class Trainer {
             this.batchesPerEpoch = batchesPerEpoch;
             this.files = new RunFiles(run, config, state.classes());
             this.best = new BestTracker(run.resolve("checkpoints"), config.checkpoint(), state.best());
+            if (state.completedEpochs() == 0 && state.batchesDone() == 0) {
+                // A resumed run starts without the cache: its records of earlier epochs are gone.
+                this.cache = FeatureCache.plan(config, model, data, run.resolve("cache"));
+            }
             listen();
         }
 
         TrainResult run() {
+            try {
+                return epochs();
+            } finally {
+                if (cache != null) {
+                    cache.close();
+                }
+            }
+        }
+
+        private TrainResult epochs() {
             String yaml = YamlFiles.toYaml(config);
             for (int epoch = state.completedEpochs() + 1; epoch <= config.train().epochs(); epoch++) {
                 applyFreezePlan(epoch);
@@ -154,25 +184,54 @@ public final class Trainer {
                 trainMetrics.restore(state.partialTrain());
                 carriedSeconds = state.partialSeconds();
             }
-            trainData.setEpoch(epoch - 1);
-            for (int b = 0; b < startBatch && trainData.hasNext(); b++) {
-                trainData.next(); // same order and augmentation as before the interruption
+            TailModel tail = cache != null ? cache.tail(model) : null;
+            ComputationGraph active = tail != null ? tail.graph() : model;
+            active.setListeners(predictions);
+            if (cache == null || cache.needsImages(epoch)) {
+                trainData.setEpoch(epoch - 1);
+            }
+            DataSetIterator source = cache != null ? cache.trainBatches(epoch, trainData) : trainData;
+            for (int b = 0; b < startBatch && source.hasNext(); b++) {
+                source.next(); // same order and augmentation as before the interruption
             }
             long start = System.nanoTime();
             double lr = 0;
             String task = String.format(Locale.ROOT, "epoch %d/%d", epoch, config.train().epochs());
-            try (Progress progress = Progress.start(task, batchesPerEpoch, startBatch, config.train().logEvery())) {
+            if (fitter != null) { // train.devices > 1 or train.distributed: workers fit the epoch (EpochFitter)
+                EpochFitter.Result fit;
+                try (Progress progress = Progress.start(task, batchesPerEpoch, startBatch, config.train().logEvery())) {
+                    fit = fitter.fit(new EpochFitter.Epoch(model, epoch, startBatch, batchesPerEpoch, trainData,
+                            trainMetrics, stop, progress));
+                }
+                model = fit.model();
+                lr = training.updater(ModelAssembler.stageOf("head.out"))
+                        .getLearningRate(Math.max(0, model.getIterationCount() - 1), epoch - 1);
+                if (!Double.isFinite(fit.loss())) {
+                    return result(TrainResult.Status.DIVERGED, String.format(Locale.ROOT, "the loss became %s at "
+                            + "epoch %d; lower train.optimizer.lr or set train.grad_clip. The last good checkpoint is "
+                            + "kept in %s", fit.loss(), epoch, run.resolve("checkpoints")));
+                }
+                if (fit.batchesDone() < batchesPerEpoch) {
+                    double seconds = carriedSeconds + (System.nanoTime() - start) / 1e9;
+                    state = new TrainState(state.classes(), epoch - 1, fit.batchesDone(), trainMetrics.state(),
+                            seconds, state.history(), best.entries(), state.earlyStoppingBest(), state.badEpochs());
+                    Checkpoints.write(files.last(), model, state, yaml, true);
+                    return result(TrainResult.Status.INTERRUPTED, stop.reason() + ": stopped at epoch " + epoch
+                            + ", batch " + fit.batchesDone() + "; resume with: graft train --resume " + run.path());
+                }
+            } else try (Progress progress = Progress.start(task, batchesPerEpoch, startBatch,
+                    config.train().logEvery())) {
                 int batch = startBatch;
-                while (trainData.hasNext()) {
-                    DataSet ds = trainData.next();
-                    int step = model.getIterationCount();
+                while (source.hasNext()) {
+                    DataSet ds = source.next();
+                    int step = active.getIterationCount();
                     lr = training.updater(ModelAssembler.stageOf("head.out")).getLearningRate(step, epoch - 1);
                     Nd4j.getRandom().setSeed(Seeds.derive(config.seed(), "step-" + step));
                     int[] labels = Evaluator.labels(ds);
                     smoothLabels(ds);
                     predictions.expect(trainMetrics, labels);
-                    model.fit(ds);
-                    double loss = model.score();
+                    active.fit(ds);
+                    double loss = active.score();
                     if (!Double.isFinite(loss)) {
                         return result(TrainResult.Status.DIVERGED, String.format(Locale.ROOT,
                                 "the loss became %s at epoch %d, batch %d; lower train.optimizer.lr or set "
@@ -184,7 +243,10 @@ public final class Trainer {
                     progress.step(labels.length, loss);
                     batch++;
                     stop.batchDone();
-                    if (stop.requested() && trainData.hasNext()) {
+                    if (stop.requested() && source.hasNext()) {
+                        if (tail != null) {
+                            tail.pushTo(model);
+                        }
                         double seconds = carriedSeconds + (System.nanoTime() - start) / 1e9;
                         state = new TrainState(state.classes(), epoch - 1, batch, trainMetrics.state(), seconds,
                                 state.history(), best.entries(), state.earlyStoppingBest(), state.badEpochs());
@@ -196,8 +258,13 @@ public final class Trainer {
             }
             double seconds = carriedSeconds + (System.nanoTime() - start) / 1e9;
             MetricsSummary train = trainMetrics.summary();
-            MetricsSummary val = Evaluator.evaluate(model, data.eval(Split.VAL, config.train().batchSize()),
-                    state.classes(), null);
+            DataSetIterator valData = data.eval(Split.VAL, config.train().batchSize());
+            MetricsSummary val = tail != null
+                    ? Evaluator.evaluate(active, cache.valBatches(valData), state.classes(), null)
+                    : Evaluator.evaluate(model, valData, state.classes(), null);
+            if (tail != null) {
+                tail.pushTo(model);
+            }
             EpochRecord record = new EpochRecord(epoch, lr, train.loss(), train.top1(), train.topK(), val.loss(),
                     val.top1(), val.topK(), val.balancedAccuracy(), val.macroF1(), train.count(), seconds,
                     train.count() / Math.max(1e-9, seconds), String.join(" ", ModelAssembler.frozenStages(model)));

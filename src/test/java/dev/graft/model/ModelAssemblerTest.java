@@ -126,4 +126,18 @@ class ModelAssemblerTest {
                 "stage1 steps at 0.1 x the base learning rate");
         assertEquals(frozen.getParam("stem.conv_W"), slow.getParam("stem.conv_W"), "stem stays frozen");
     }
+
+    @Test
+    void frozenModelSurvivesSaveAndRestore() throws java.io.IOException {
+        ComputationGraph model = ModelAssembler.assemble(tinyBackbone(3), head(8), List.of("stem", "stage1"),
+                sgd(0.1, Map.of()), 7);
+        model.fit(batch(1));
+        java.io.File file = java.io.File.createTempFile("frozen", ".zip");
+        file.deleteOnExit();
+        org.deeplearning4j.util.ModelSerializer.writeModel(model, file, true);
+        ComputationGraph back = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(file, true);
+        assertEquals(List.of("stem", "stage1"), ModelAssembler.frozenStages(back));
+        INDArray x = batch(2).getFeatures();
+        assertEquals(model.outputSingle(false, x), back.outputSingle(false, x));
+    }
 }

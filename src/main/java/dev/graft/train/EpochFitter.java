@@ -1,0 +1,129 @@
+package dev.graft.train;
+
+import dev.graft.config.ExperimentConfig;
+import dev.graft.data.DataPipeline;
+import dev.graft.data.ImageBatchIterator;
+import dev.graft.metrics.ClassificationMetrics;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/**
+ * Fits the training part of an epoch somewhere other than the trainer's own thread: on data-parallel workers
+ * of this machine ({@code train.devices > 1}) or on a Spark cluster ({@code train.distributed.engine: spark}).
+ * The {@link Trainer} keeps everything else — model assembly, freezing and unfreezing, validation, metrics
+ * files, checkpoints, early stopping and the report — so a run folder looks the same whichever fits.
+ *
+ * <p>Implementations live in {@code dev.graft.distributed}; the trainer gets them through a {@link Factory}.
+ */
+public interface EpochFitter extends AutoCloseable {
+
+    /**
+     * Trains {@code epoch.model()} on the epoch's training batches from {@code epoch.startBatch()} on, adds the
+     * training predictions and losses to {@code epoch.metrics()}, reports progress with {@link Epoch#advance},
+     * and returns early (with fewer batches done) when {@link Epoch#stopRequested()} or the loss diverges.
+     */
+    Result fit(Epoch epoch);
+
+    /** Releases the workers (threads, a Spark context). */
+    @Override
+    void close();
+
+    /** Chooses the fitter of a run. */
+    @FunctionalInterface
+    interface Factory {
+        /** In-process training only: refuses configs that ask for workers (they need {@code dev.graft.distributed}). */
+        Factory IN_PROCESS = (config, data) -> {
+            if (distributed(config)) {
+                throw new IllegalStateException("train.devices > 1 and train.distributed need a Trainer built with "
+                        + "dev.graft.distributed.DistributedTraining.fitters()");
+            }
+            return null;
+        };
+
+        /** The fitter for {@code config}, or null to train in-process. Called once per run. */
+        EpochFitter create(ExperimentConfig config, DataPipeline data);
+    }
+
+    /** True when {@code config} asks for ParallelWrapper workers or Spark. */
+    static boolean distributed(ExperimentConfig config) {
+        return config.train().devices() > 1
+                || config.train().distributed().engine() != dev.graft.config.DistributedConfig.Engine.NONE;
+    }
+
+    /**
+     * What a fit did.
+     *
+     * @param model       the trained model (normally the same instance, updated in place)
+     * @param batchesDone batches of the epoch done, counting those before {@code startBatch}; fewer than the
+     *                    epoch's when it stopped early
+     * @param loss        the mean training loss of the last step (NaN or infinite: diverged)
+     */
+    record Result(ComputationGraph model, int batchesDone, double loss) {
+    }
+
+    /** One epoch's fitting job: the model, the epoch's batches, and where results and progress go. */
+    final class Epoch {
+        private final ComputationGraph model;
+        private final int number;
+        private final int startBatch;
+        private final int totalBatches;
+        private final ImageBatchIterator trainData;
+        private final ClassificationMetrics metrics;
+        private final StopSignal stop;
+        private final Progress progress;
+
+        Epoch(ComputationGraph model, int number, int startBatch, int totalBatches, ImageBatchIterator trainData,
+              ClassificationMetrics metrics, StopSignal stop, Progress progress) {
+            this.model = model;
+            this.number = number;
+            this.startBatch = startBatch;
+            this.totalBatches = totalBatches;
+            this.trainData = trainData;
+            this.metrics = metrics;
+            this.stop = stop;
+            this.progress = progress;
+        }
+
+        public ComputationGraph model() {
+            return model;
+        }
+
+        /** The epoch, 1-based. */
+        public int number() {
+            return number;
+        }
+
+        /** The first batch to train (non-zero when a run resumes mid-epoch). */
+        public int startBatch() {
+            return startBatch;
+        }
+
+        /** Batches of {@code train.batch_size} images in the epoch. */
+        public int totalBatches() {
+            return totalBatches;
+        }
+
+        /** The epoch's training batches, positioned at {@link #startBatch()}; decoding on this machine. */
+        public ImageBatchIterator trainData() {
+            return trainData;
+        }
+
+        /** Where training predictions and losses go (train top-1/top-k and loss of the epoch's record). */
+        public ClassificationMetrics metrics() {
+            return metrics;
+        }
+
+        /** Reports {@code batches} more batches done, holding {@code images} images, at loss {@code loss}. */
+        public void advance(int batches, long images, double loss) {
+            for (int i = 0; i < batches; i++) {
+                long share = images / batches + (i < images % batches ? 1 : 0);
+                progress.step((int) share, loss);
+                stop.batchDone();
+            }
+        }
+
+        /** True once Ctrl-C, SIGTERM or a batch budget asked the run to stop. */
+        public boolean stopRequested() {
+            return stop.requested();
+        }
+    }
+}

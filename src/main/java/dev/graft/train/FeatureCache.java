@@ -1,0 +1,224 @@
+package dev.graft.train;
+
+import dev.graft.config.ExperimentConfig;
+import dev.graft.config.TrainConfig;
+import dev.graft.data.DataPipeline;
+import dev.graft.data.ImageEntry;
+import dev.graft.data.SampleRef;
+import dev.graft.data.Split;
+import dev.graft.model.ModelAssembler;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code train.cache_features}: while the leading stages stay frozen, their output for an image cannot change.
+ * With the cache on, the model is split at that {@code boundary} into a frozen front and a trainable
+ * {@link TailModel}; the tail is what trains. Epochs 1..K ({@code cache_views}) run images through the front
+ * and store its output per image (one view per epoch: the augmentation of that epoch); later epochs replay the
+ * stored views in the same order and batches the image pipeline would give, so they decode and compute nothing
+ * in the frozen part. Validation features are stored in epoch 1. Same results as the uncached run for the same
+ * inputs (without augmentation, exactly the same inputs).
+ */
+final class FeatureCache implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FeatureCache.class);
+    /** {@code auto} caches when the cache stays under this size on disk. */
+    static final long AUTO_BUDGET_BYTES = 4L << 30;
+
+    private final String boundary;
+    private final int views;
+    private final int batchSize;
+    private final DataPipeline data;
+    private final FeatureStore train;
+    private final FeatureStore val;
+    private final long[] shape;
+    private final ComputationGraph front;
+    private TailModel tail;
+
+    private FeatureCache(ComputationGraph model, String boundary, long[] shape, int views, int batchSize,
+                         DataPipeline data, Path folder) {
+        this.front = TailModel.front(model, boundary);
+        this.boundary = boundary;
+        this.shape = shape;
+        this.views = views;
+        this.batchSize = batchSize;
+        this.data = data;
+        int floats = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        this.train = new FeatureStore(folder, "train", views, data.dataset().entries(Split.TRAIN).size(), floats);
+        this.val = new FeatureStore(folder, "val", 1, data.dataset().entries(Split.VAL).size(), floats);
+    }
+
+    /**
+     * The cache for this run, or null when it is off: {@code false}, nothing frozen, stages unfreezing later
+     * (the frozen part would change), or ({@code auto}) a cache larger than {@link #AUTO_BUDGET_BYTES}.
+     */
+    static FeatureCache plan(ExperimentConfig config, ComputationGraph model, DataPipeline data, Path folder) {
+        if (EpochFitter.distributed(config)) {
+            return null; // workers (ParallelWrapper, Spark) train the whole model on images
+        }
+        TrainConfig t = config.train();
+        List<String> frozen = ModelAssembler.frozenStages(model);
+        if (t.cacheFeatures() == TrainConfig.CacheMode.FALSE || frozen.isEmpty()) {
+            return null;
+        }
+        if (!t.unfreeze().isEmpty()) {
+            LOG.info("feature cache off: train.unfreeze changes the frozen part during the run");
+            return null;
+        }
+        boolean allFrozen = frozen.size() == config.arch().stages().size();
+        String boundary = allFrozen ? "avgpool" : Boundaries.endOf(model, frozen.get(frozen.size() - 1));
+        INDArray probe = Nd4j.zeros(DataType.FLOAT, 1, 3, config.imageSize(), config.imageSize());
+        long[] full = model.feedForward(probe, false).get(boundary).shape();
+        long[] shape = Arrays.copyOfRange(full, 1, full.length);
+        long floats = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        int images = data.dataset().entries(Split.TRAIN).size() + data.dataset().entries(Split.VAL).size();
+        long bytes = FeatureStore.bytes(t.cacheViews(), images, floats);
+        if (t.cacheFeatures() == TrainConfig.CacheMode.AUTO && bytes > AUTO_BUDGET_BYTES) {
+            LOG.info("feature cache off (auto): it would need {} MiB on disk", bytes >> 20);
+            return null;
+        }
+        LOG.info("feature cache on: {} output {} per image, {} view(s), {} MiB in {}", boundary,
+                Arrays.toString(shape), t.cacheViews(), bytes >> 20, folder);
+        return new FeatureCache(model, boundary, shape, t.cacheViews(), t.batchSize(), data, folder);
+    }
+
+    /** The tail model to train, synchronised from {@code full}. */
+    TailModel tail(ComputationGraph full) {
+        if (tail == null) {
+            tail = TailModel.of(full, boundary);
+        } else {
+            tail.pullFrom(full);
+        }
+        return tail;
+    }
+
+    /** True when epoch {@code epoch} needs the image pipeline (it records a view). */
+    boolean needsImages(int epoch) {
+        return !(epoch > views && complete());
+    }
+
+    private boolean complete() {
+        for (int v = 0; v < views; v++) {
+            if (!train.complete(v)) {
+                return false;
+            }
+        }
+        return val.complete(0);
+    }
+
+    /** Epoch {@code epoch}'s training batches as boundary features: recorded from {@code images}, or replayed. */
+    DataSetIterator trainBatches(int epoch, DataSetIterator images) {
+        int view = (epoch - 1) % views;
+        if (needsImages(epoch)) {
+            return new Recording(images, train, view);
+        }
+        int[] order = data.trainOrder().order(epoch - 1);
+        List<Integer> present = new ArrayList<>();
+        for (int index : order) {
+            if (train.has(view, index)) {
+                present.add(index);
+            }
+        }
+        return replay(train, view, present, data.dataset().entries(Split.TRAIN), Split.TRAIN);
+    }
+
+    /** Validation batches as boundary features: recorded from {@code images} the first time, then replayed. */
+    DataSetIterator valBatches(DataSetIterator images) {
+        if (!val.complete(0)) {
+            return new Recording(images, val, 0);
+        }
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < data.dataset().entries(Split.VAL).size(); i++) {
+            if (val.has(0, i)) {
+                all.add(i);
+            }
+        }
+        return replay(val, 0, all, data.dataset().entries(Split.VAL), Split.VAL);
+    }
+
+    private DataSetIterator replay(FeatureStore store, int view, List<Integer> indices, List<ImageEntry> entries,
+                                   Split split) {
+        List<DataSet> batches = new ArrayList<>();
+        int classes = data.classes().size();
+        int floats = store.recordFloats();
+        for (int start = 0; start < indices.size(); start += batchSize) {
+            List<Integer> chunk = indices.subList(start, Math.min(indices.size(), start + batchSize));
+            float[] x = new float[chunk.size() * floats];
+            float[] y = new float[chunk.size() * classes];
+            List<SampleRef> meta = new ArrayList<>();
+            for (int i = 0; i < chunk.size(); i++) {
+                int index = chunk.get(i);
+                store.get(view, index, x, i * floats);
+                y[i * classes + entries.get(index).label()] = 1f;
+                meta.add(new SampleRef(split, index, entries.get(index).path().toString()));
+            }
+            DataSet ds = new DataSet(Nd4j.create(x, batchShape(chunk.size()), 'c'),
+                    Nd4j.create(y, new long[] {chunk.size(), classes}));
+            ds.setExampleMetaData(meta);
+            batches.add(ds);
+        }
+        return new BatchList(batches);
+    }
+
+    private long[] batchShape(int n) {
+        long[] s = new long[shape.length + 1];
+        s[0] = n;
+        System.arraycopy(shape, 0, s, 1, shape.length);
+        return s;
+    }
+
+    /** Image batches turned into front features on the way, each image's features stored under its index. */
+    private final class Recording extends BatchList {
+        private final DataSetIterator images;
+        private final FeatureStore store;
+        private final int view;
+
+        Recording(DataSetIterator images, FeatureStore store, int view) {
+            super(List.of());
+            this.images = images;
+            this.store = store;
+            this.view = view;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return images.hasNext();
+        }
+
+        @Override
+        public DataSet next() {
+            DataSet batch = images.next();
+            INDArray features = front.outputSingle(false, batch.getFeatures());
+            List<? extends Serializable> meta = batch.getExampleMetaData();
+            INDArray flat = features.reshape(features.size(0), store.recordFloats()).castTo(DataType.FLOAT);
+            for (int i = 0; i < meta.size(); i++) {
+                store.put(view, ((SampleRef) meta.get(i)).index(), flat.getRow(i).toFloatVector());
+            }
+            DataSet out = new DataSet(features, batch.getLabels());
+            out.setExampleMetaData(meta);
+            return out;
+        }
+
+        @Override
+        public void reset() {
+            images.reset();
+        }
+    }
+
+    @Override
+    public void close() {
+        train.close();
+        val.close();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.graft.train;
+
+import dev.graft.backbone.BackboneLoader;
+import dev.graft.config.ConfigLoader;
+import dev.graft.config.ExperimentConfig;
+import dev.graft.run.Provenance;
+import dev.graft.run.RunDirectory;
+import dev.graft.testing.ColourFolders;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Training from cached frozen-stage outputs gives the same run as recomputing them every epoch. */
+class FeatureCacheTest {
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void makeData() {
+        ColourFolders.colourFolders(dir.resolve("colours"), 8, 16, 3);
+    }
+
+    private static TrainResult run(String name, String freeze, String cache) throws IOException {
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, """
+                name: %s
+                seed: 5
+                backbone: {arch: resnet20_cifar, weights: none, freeze: %s}
+                head: {hidden: [8], dropout: 0.2}
+                data: {root: colours, split: {val: 0.25}, image_size: 16, workers: 2}
+                train:
+                  epochs: 2
+                  batch_size: 8
+                  optimizer: {type: adam, lr: 1.0e-2}
+                  cache_features: %s
+                """.formatted(name, freeze, cache));
+        ExperimentConfig config = new ConfigLoader().load(file);
+        try (RunDirectory run = RunDirectory.create(dir.resolve("experiments"), config,
+                Provenance.collect("test", 5, "test", Map.of()), LocalDateTime.now())) {
+            return new Trainer(config, run, new StopSignal(), BackboneLoader.standard()).train(null);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"all", "[stem, stage1]"})
+    void cachedRunEqualsUncachedRun(String freeze) throws IOException {
+        String tag = freeze.equals("all") ? "all" : "partial";
+        TrainResult plain = run("plain-" + tag, freeze, "false");
+        TrainResult cached = run("cached-" + tag, freeze, "true");
+        String log = Files.readString(cached.runDirectory().resolve("train.log"));
+        assertTrue(log.contains("feature cache on"), log);
+        assertFalse(Files.exists(cached.runDirectory().resolve("cache")), "the cache is removed at the end");
+        for (int i = 0; i < 2; i++) {
+            EpochRecord a = plain.history().get(i);
+            EpochRecord b = cached.history().get(i);
+            assertEquals(a.trainLoss(), b.trainLoss(), 1e-5, "train loss, epoch " + (i + 1));
+            assertEquals(a.valLoss(), b.valLoss(), 1e-5, "val loss, epoch " + (i + 1));
+            assertEquals(a.valTop1(), b.valTop1(), 1e-9);
+        }
+        ComputationGraph p = ModelSerializer.restoreComputationGraph(
+                plain.runDirectory().resolve("checkpoints/last.zip").toFile(), true);
+        ComputationGraph c = ModelSerializer.restoreComputationGraph(
+                cached.runDirectory().resolve("checkpoints/last.zip").toFile(), true);
+        assertTrue(p.params().sub(c.params()).amaxNumber().doubleValue() < 1e-5, "same final parameters");
+        assertTrue(p.getUpdater().getStateViewArray().sub(c.getUpdater().getStateViewArray())
+                .amaxNumber().doubleValue() < 1e-5, "same optimizer state in the checkpoint");
+    }
+}
