@@ -27,6 +27,7 @@ public final class GraftMain {
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         GraftCommand root = new GraftCommand();
         CommandLine cli = new CommandLine(root);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionStrategy(parseResult -> {

@@ -1,0 +1,50 @@
+package dev.graft.cli;
+
+import dev.graft.config.ConfigLoader;
+import dev.graft.config.ExperimentConfig;
+import dev.graft.run.NativeBackend;
+import dev.graft.train.Benchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code graft bench}: images/s, ms/batch and peak memory of an experiment's inference, training or data. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure one workload of an experiment config: infer (forward passes), train (training",
+                "steps with the config's freezing, random tensors) or data (the image pipeline alone)."})
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Experiment YAML file.")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config value (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "train",
+            description = "infer, train or data (default: ${DEFAULT-VALUE}).")
+    Benchmark.Mode mode;
+
+    @Option(names = "--batches", paramLabel = "N", defaultValue = "10", description = "Timed batches.")
+    int batches;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "2", description = "Untimed batches first.")
+    int warmup;
+
+    @Override
+    public Integer call() {
+        ExperimentConfig experiment = new ConfigLoader().load(config, overrides);
+        spec.commandLine().getOut().println("# " + NativeBackend.info().summary());
+        Benchmark.Result result = Benchmark.run(experiment, mode, batches, warmup);
+        spec.commandLine().getOut().println(result.line());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}
