@@ -42,7 +42,11 @@ public final class GraftMain {
             return GraftException.USAGE;
         });
         cli.setExecutionExceptionHandler((e, failed, parseResult) -> report(e, parseResult, err));
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } finally {
+            LoggingSetup.defaults(); // in-process callers (tests, services) keep the normal verbosity
+        }
     }
 
     private static int report(Exception e, ParseResult parseResult, PrintWriter err) {

@@ -8,7 +8,14 @@ final class LoggingSetup {
     private LoggingSetup() {
     }
 
+    /** Graft at INFO, libraries at WARN: what log4j2.xml sets, restored after each in-process command. */
+    static void defaults() {
+        Configurator.setLevel("dev.graft", Level.INFO);
+        Configurator.setRootLevel(Level.WARN);
+    }
+
     static void apply(boolean verbose, boolean quiet) {
+        defaults();
         if (verbose) {
             Configurator.setLevel("dev.graft", Level.DEBUG);
             Configurator.setRootLevel(Level.INFO);

@@ -1,7 +1,10 @@
 package dev.graft.cli;
 
+import dev.graft.GraftException;
 import dev.graft.config.ConfigLoader;
 import dev.graft.config.ExperimentConfig;
+import dev.graft.config.SweepLoader;
+import dev.graft.config.SweepPlan;
 import dev.graft.config.YamlFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,12 +18,14 @@ import java.util.concurrent.Callable;
 
 /** {@code graft validate}: check a config and print it fully resolved, or list every problem (exit 2). */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Check an experiment file and print it with every default filled in.")
+        description = {"Check an experiment file and print it with every default filled in.",
+                "A sweep file (with base: and space:) is checked with every searched value against its base."})
 final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Experiment YAML file.")
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+            description = "Experiment or sweep YAML file.")
     Path config;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
@@ -29,8 +34,24 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (SweepLoader.isSweep(YamlFiles.readMapping(config))) {
+            return validateSweep();
+        }
         ExperimentConfig resolved = new ConfigLoader().load(config, overrides);
         spec.commandLine().getOut().print(YamlFiles.toYaml(resolved));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    /** A sweep file (top-level base: / space:): the resolved sweep, then its resolved base experiment. */
+    private int validateSweep() {
+        if (!overrides.isEmpty()) {
+            throw GraftException.usage("--set overrides experiment files; edit the sweep file " + config + " instead");
+        }
+        SweepPlan plan = new SweepLoader().load(config);
+        spec.commandLine().getOut().print("# sweep " + config + " (resolved; " + plan.sweep().trials() + " trials)\n"
+                + YamlFiles.toYaml(plan.sweep()) + "\n# base experiment " + plan.baseFile() + " (resolved)\n"
+                + YamlFiles.toYaml(plan.base()));
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -1,0 +1,94 @@
+package dev.graft.cli;
+
+import dev.graft.testing.ColourFolders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code graft validate} on sweep files and {@code graft sweep} as a user runs it. */
+class SweepCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = GraftMain.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void validatePrintsTheExampleSweepAndItsBase() {
+        Result r = run("validate", "--config", "configs/quickstart-sweep.yaml");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("# sweep configs/quickstart-sweep.yaml (resolved; 6 trials)"), r.out());
+        assertTrue(r.out().contains("train.optimizer.lr:") && r.out().contains("log_uniform:"), r.out());
+        assertTrue(r.out().contains("# base experiment ") && r.out().contains("name: quickstart"), r.out());
+    }
+
+    @Test
+    void validateListsEveryProblemOfASweepWithItsPath() throws IOException {
+        Files.writeString(dir.resolve("bad-sweep.yaml"), """
+                base: %s
+                strategy: gridd
+                space:
+                  train.optimiser.lr: {log_uniform: [1.0e-5, 1.0e-2]}
+                  head.dropout: {choice: [0.1, 2]}
+                """.formatted(Path.of("configs/quickstart.yaml").toAbsolutePath()));
+        Result r = run("validate", "--config", dir.resolve("bad-sweep.yaml").toString());
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().contains("3 problems in "), r.err());
+        assertTrue(r.err().contains("strategy: unknown 'gridd' (did you mean 'grid'? one of random, grid)"), r.err());
+        assertTrue(r.err().contains("space.train.optimiser.lr: unknown config key 'optimiser' in train (did you "
+                + "mean 'train.optimizer'?"), r.err());
+        assertTrue(r.err().contains("space.head.dropout.choice[1]: head.dropout: must be in [0, 1) (was 2)"),
+                r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void sweepRunsPrintsTheRankingAndResumesWithNothingLeft() throws IOException {
+        ColourFolders.colourFolders(dir.resolve("colours"), 8, 16, 3);
+        Files.writeString(dir.resolve("base.yaml"), """
+                backbone: {arch: resnet20_cifar, weights: none, freeze: all}
+                data: {root: colours, split: {val: 0.25}, image_size: 16, workers: 1}
+                train: {epochs: 5, batch_size: 9, schedule: {type: constant}}
+                """);
+        Files.writeString(dir.resolve("one.yaml"), """
+                base: base.yaml
+                objective: {metric: train_loss}
+                strategy: grid
+                budget: {epochs_per_trial: 1}
+                space:
+                  train.optimizer.lr: {choice: [0.01]}
+                """);
+        Path runs = dir.resolve("runs");
+        Result r = run("sweep", "--config", dir.resolve("one.yaml").toString(), "--runs-dir", runs.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("rank  trial  train.optimizer.lr  train_loss  status     time"), r.out());
+        assertTrue(r.out().contains("best: trial 1, train_loss "), r.out());
+        Path sweepDir;
+        try (Stream<Path> dirs = Files.list(runs.resolve("one"))) {
+            sweepDir = dirs.findFirst().orElseThrow();
+        }
+        assertTrue(Files.isRegularFile(sweepDir.resolve("best.yaml")));
+
+        Result again = run("sweep", "--resume", sweepDir.toString());
+        assertEquals(0, again.code(), again.err());
+        assertFalse(again.err().contains("trial 1/1:"), "nothing runs again: " + again.err());
+        assertTrue(again.out().contains("best: trial 1"), again.out());
+    }
+}
