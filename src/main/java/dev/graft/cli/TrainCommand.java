@@ -98,6 +98,7 @@ final class TrainCommand implements Callable<Integer> {
                 LOG.info("{}; best {} at epoch {}: {}", result.message(), "checkpoint", result.bestEpoch(),
                         result.bestCheckpoint());
                 LOG.info("report: {}", result.runDirectory().resolve("report.html"));
+                ExportCommand.afterTraining(result.runDirectory(), spec.commandLine().getOut());
                 return 0;
             }
             case INTERRUPTED -> {

@@ -38,8 +38,8 @@ final class HeadBuilder {
             graph.addLayer("head.dense" + i, dense.build(), previous);
             previous = "head.dense" + i;
             if (config.batchNorm()) {
-                graph.addLayer("head.bn" + i, new BatchNormalization.Builder().nIn(units).nOut(units).build(),
-                        previous);
+                graph.addLayer("head.bn" + i, new BatchNormalization.Builder().nIn(units).nOut(units)
+                        .activation(Activation.IDENTITY).build(), previous);
                 graph.addLayer("head.act" + i, new ActivationLayer(activation(config.activation())),
                         "head.bn" + i);
                 previous = "head.act" + i;

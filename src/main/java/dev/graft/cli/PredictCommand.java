@@ -1,0 +1,163 @@
+package dev.graft.cli;
+
+import dev.graft.AtomicFiles;
+import dev.graft.GraftException;
+import dev.graft.export.Classifier;
+import dev.graft.export.InvalidImageException;
+import dev.graft.export.LabelScore;
+import dev.graft.export.Prediction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/** {@code graft predict}: classify image files and folders with an exported bundle. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = {"Classify images with an exported bundle (see 'graft export'), preprocessed exactly as in",
+                "training's evaluation. Folders are searched recursively for image files."})
+final class PredictCommand implements Callable<Integer> {
+    private static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp", "pbm",
+            "pgm", "ppm", "pnm", "jp2", "gif");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "BUNDLE",
+            description = "A bundle folder or .zip written by 'graft export'.")
+    Path model;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE|DIR", description = "Image files or folders of images.")
+    List<Path> inputs;
+
+    @Option(names = "--top", paramLabel = "K", defaultValue = "3", description = "Classes shown per image "
+            + "(default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Also write the predictions as CSV.")
+    Path csv;
+
+    @Option(names = "--engine", paramLabel = "dl4j|onnx",
+            description = "Which model of the bundle runs (default: dl4j when the bundle has it).")
+    String engine;
+
+    @Override
+    public Integer call() {
+        if (top < 1) {
+            throw GraftException.usage("--top must be >= 1 (was " + top + ")");
+        }
+        List<Path> images = expand(inputs);
+        PrintWriter out = spec.commandLine().getOut();
+        List<String> rows = new ArrayList<>();
+        int failed = 0;
+        try (Classifier classifier = Classifier.load(model, ServeCommand.engine(engine))) {
+            int k = Math.min(top, classifier.labels().size());
+            for (int from = 0; from < images.size(); from += Classifier.MAX_BATCH) {
+                List<Path> batch = images.subList(from, Math.min(images.size(), from + Classifier.MAX_BATCH));
+                List<Object> predictions = predict(classifier, batch);
+                for (int i = 0; i < batch.size(); i++) {
+                    String path = batch.get(i).toString();
+                    if (!(predictions.get(i) instanceof Prediction p)) {
+                        failed++;
+                        rows.add(csv(path) + ",".repeat(3 + 2 * k) + csv((String) predictions.get(i)));
+                        out.printf("%s%n  error: %s%n", path, predictions.get(i));
+                        continue;
+                    }
+                    StringBuilder row = new StringBuilder(csv(path)).append(',').append(csv(p.label()))
+                            .append(String.format(Locale.ROOT, ",%.6f", p.probability()));
+                    out.println(path);
+                    for (LabelScore s : p.top(k)) {
+                        out.printf(Locale.ROOT, "  %-24s %6.2f%%%n", s.label(), 100 * s.probability());
+                        row.append(',').append(csv(s.label())).append(String.format(Locale.ROOT, ",%.6f",
+                                s.probability()));
+                    }
+                    rows.add(row.append(',').toString());
+                }
+            }
+            if (csv != null) {
+                writeCsv(k, rows);
+                out.printf("predictions: %s%n", csv);
+            }
+        }
+        out.flush();
+        if (failed > 0) {
+            throw new GraftException(failed + " of " + images.size() + " images could not be read (see above)");
+        }
+        return 0;
+    }
+
+    /** For each image of a batch its {@link Prediction}, or the message saying why it cannot be read. */
+    private static List<Object> predict(Classifier classifier, List<Path> batch) {
+        try {
+            return new ArrayList<>(classifier.predictFiles(batch));
+        } catch (InvalidImageException e) {
+            List<Object> one = new ArrayList<>();
+            for (Path image : batch) {
+                try {
+                    one.add(classifier.predict(image));
+                } catch (InvalidImageException bad) {
+                    one.add(bad.getMessage());
+                }
+            }
+            return one;
+        }
+    }
+
+    private void writeCsv(int k, List<String> rows) {
+        StringBuilder text = new StringBuilder("path,predicted,probability");
+        for (int i = 1; i <= k; i++) {
+            text.append(",top").append(i).append(",p").append(i);
+        }
+        text.append(",error\n");
+        rows.forEach(r -> text.append(r).append('\n'));
+        try {
+            AtomicFiles.writeString(csv, text.toString());
+        } catch (IOException e) {
+            throw new GraftException("cannot write " + csv + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Files as given; folders walked for files with an image extension, sorted. */
+    static List<Path> expand(List<Path> inputs) {
+        List<Path> images = new ArrayList<>();
+        for (Path input : inputs) {
+            if (Files.isDirectory(input)) {
+                try (Stream<Path> walk = Files.walk(input)) {
+                    walk.filter(Files::isRegularFile).filter(PredictCommand::looksLikeImage).sorted()
+                            .forEach(images::add);
+                } catch (IOException e) {
+                    throw new GraftException("cannot list " + input + ": " + e.getMessage(), e);
+                }
+            } else if (Files.isRegularFile(input)) {
+                images.add(input);
+            } else {
+                throw GraftException.usage("no such image file or folder: " + input);
+            }
+        }
+        if (images.isEmpty()) {
+            throw GraftException.usage("no image files in " + inputs + " (looked for " + EXTENSIONS + ")");
+        }
+        return images;
+    }
+
+    private static boolean looksLikeImage(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
+    private static String csv(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.graft.cli;
+
+import dev.graft.GraftException;
+import dev.graft.export.Classifier;
+import dev.graft.serve.InferenceServer;
+import dev.graft.serve.ServerOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code graft serve}: an HTTP JSON inference API over an exported bundle, until SIGTERM or Ctrl-C. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve an exported bundle over HTTP: POST /v1/predict (raw image bytes or multipart,",
+                "?top=k), GET /v1/health, GET /v1/model. SIGTERM or Ctrl-C stops taking requests, lets those in",
+                "flight finish and exits 0."})
+final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "BUNDLE",
+            description = "A bundle folder or .zip written by 'graft export'.")
+    Path model;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = ServerOptions.LOOPBACK,
+            description = "Interface to listen on (default: ${DEFAULT-VALUE}, this machine only).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+            description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--engine", paramLabel = "dl4j|onnx",
+            description = "Which model of the bundle runs (default: dl4j when the bundle has it).")
+    String engine;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Prediction threads (default: one per core).")
+    Integer workers;
+
+    @Option(names = "--queue", paramLabel = "N", defaultValue = "64",
+            description = "Requests that may wait for a worker before 503 (default: ${DEFAULT-VALUE}).")
+    int queue;
+
+    @Option(names = "--max-body-mb", paramLabel = "MB", defaultValue = "20",
+            description = "Largest request body; larger ones get 413 (default: ${DEFAULT-VALUE}).")
+    double maxBodyMb;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (maxBodyMb <= 0 || queue < 0 || (workers != null && workers < 1)) {
+            throw GraftException.usage("--max-body-mb must be > 0, --workers >= 1 and --queue >= 0");
+        }
+        ServerOptions options;
+        try {
+            ServerOptions defaults = ServerOptions.defaults(port);
+            options = defaults.withHost(host).withLimits((long) (maxBodyMb * (1 << 20)),
+                    workers != null ? workers : defaults.workers(), queue);
+        } catch (IllegalArgumentException e) {
+            throw GraftException.usage(e.getMessage());
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        try (Classifier classifier = Classifier.load(model, engine(engine));
+             InferenceServer server = InferenceServer.start(classifier, options)) {
+            for (String name : new String[] {"TERM", "INT"}) {
+                try {
+                    Signal.handle(new Signal(name), signal -> {
+                        LOG.info("SIG{} received: finishing requests in flight, then stopping", name);
+                        stop.countDown();
+                    });
+                } catch (IllegalArgumentException e) {
+                    LOG.debug("cannot handle SIG{} here: {}", name, e.getMessage());
+                }
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("serving %s (%d classes, %s engine) on %s%n", model, classifier.labels().size(),
+                    classifier.engine(), server.uri());
+            out.printf("  POST %s/v1/predict   GET %s/v1/health   GET %s/v1/model%n", server.uri(), server.uri(),
+                    server.uri());
+            out.flush();
+            stop.await();
+            server.close();
+            out.println("stopped");
+            out.flush();
+        }
+        return 0;
+    }
+
+    /** The engine named on the command line; null (the bundle's default) when none is. */
+    static Classifier.Engine engine(String name) {
+        if (name == null) {
+            return null;
+        }
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "dl4j" -> Classifier.Engine.DL4J;
+            case "onnx" -> Classifier.Engine.ONNX;
+            default -> throw GraftException.usage("--engine must be dl4j or onnx (was '" + name + "')");
+        };
+    }
+}

@@ -1,0 +1,211 @@
+package dev.graft.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.graft.AtomicFiles;
+import dev.graft.GraftException;
+import dev.graft.config.ExportConfig;
+import dev.graft.config.YamlFiles;
+import dev.graft.run.RunDirectory;
+import org.deeplearning4j.util.ModelSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Writes an inference bundle from a training run ({@code graft export}, and after {@code graft train} when the
+ * config's {@code export.formats} is set). The bundle is built in a temporary sibling folder and moved into place
+ * whole, so a failed export never leaves a half bundle or mixes files of two exports; every file inside is
+ * written atomically too. When ONNX is written, the exporter runs it in ONNX Runtime next to DL4J on a random
+ * batch and reports the largest probability difference.
+ */
+public final class BundleExporter {
+    private static final Logger LOG = LoggerFactory.getLogger(BundleExporter.class);
+    /** The ONNX model must agree with DL4J to this (largest absolute probability difference). */
+    static final double TOLERANCE = 1e-4;
+
+    private final String graftVersion;
+
+    /** @param graftVersion written into the bundle's manifest and the ONNX model's producer version */
+    public BundleExporter(String graftVersion) {
+        this.graftVersion = graftVersion;
+    }
+
+    /**
+     * What to export.
+     *
+     * @param source     a run folder or a checkpoint {@code .zip}
+     * @param checkpoint for a run folder: its best or last checkpoint
+     * @param out        the bundle folder; null means {@code RUN_DIR/export}
+     * @param zip        also write {@code <out>.zip}
+     */
+    public record Request(Path source, ExportConfig.Which checkpoint, Set<ExportConfig.Format> formats, Path out,
+                          boolean zip) {
+        public Request {
+            formats = formats.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(formats));
+        }
+    }
+
+    /**
+     * What was written.
+     *
+     * @param onnxMaxDifference largest |p_onnx - p_dl4j| on the verification batch; NaN when not measured
+     */
+    public record Result(Path folder, Path zip, List<String> files, Path checkpoint, int epoch,
+                         double onnxMaxDifference) {
+    }
+
+    /** Exports as {@code request} says. */
+    public Result export(Request request) {
+        if (request.formats().isEmpty()) {
+            throw GraftException.usage("no export format given; choose dl4j, onnx or both");
+        }
+        TrainedRun run = TrainedRun.open(request.source(), request.checkpoint());
+        Path out = (request.out() != null ? request.out()
+                : (run.runDir != null ? run.runDir : run.checkpoint.toAbsolutePath().getParent()).resolve("export"))
+                .toAbsolutePath().normalize();
+        checkReplaceable(out);
+        LOG.info("exporting {} (epoch {}) to {}", run.checkpoint, run.epoch, out);
+        Preprocessing pre = run.preprocessing();
+        List<String> formats = request.formats().stream().sorted().map(ExportConfig.Format::toString).toList();
+        BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT_VERSION, graftVersion,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), run.name(), run.arch.id(),
+                run.runDir == null ? null : run.runDir.toString(), run.checkpoint.toAbsolutePath().toString(),
+                run.epoch, formats, run.labels.size());
+        Path tmp;
+        double difference = Double.NaN;
+        try {
+            Files.createDirectories(out.getParent());
+            tmp = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + ".");
+        } catch (IOException e) {
+            throw new GraftException("cannot create " + out.getParent() + ": " + e.getMessage(), e);
+        }
+        try {
+            if (request.formats().contains(ExportConfig.Format.DL4J)) {
+                AtomicFiles.writeVia(tmp.resolve(Bundle.DL4J_MODEL),
+                        p -> ModelSerializer.writeModel(run.model, p.toFile(), false));
+            }
+            if (request.formats().contains(ExportConfig.Format.ONNX)) {
+                OnnxExporter.write(run.model, pre.imageSize(), graftVersion, tmp.resolve(Bundle.ONNX_MODEL));
+                difference = OnnxCheck.maxDifference(run.model, tmp.resolve(Bundle.ONNX_MODEL), pre.imageSize());
+            }
+            AtomicFiles.writeString(tmp.resolve(Bundle.LABELS), Bundle.JSON.writeValueAsString(run.labels) + "\n");
+            AtomicFiles.writeString(tmp.resolve(Bundle.PREPROCESSING), Bundle.JSON.writeValueAsString(pre) + "\n");
+            AtomicFiles.writeString(tmp.resolve(Bundle.MANIFEST), Bundle.JSON.writeValueAsString(manifest) + "\n");
+            AtomicFiles.writeString(tmp.resolve(Bundle.MODEL_CARD), ModelCard.render(run, manifest, pre));
+            moveIntoPlace(tmp, out);
+        } catch (IOException e) {
+            throw new GraftException("cannot write the bundle " + out + ": " + e.getMessage(), e);
+        } finally {
+            deleteTree(tmp);
+        }
+        if (difference > TOLERANCE) {
+            LOG.warn("the ONNX model differs from DL4J by up to {} in probability (tolerance {}); prefer model.zip",
+                    difference, TOLERANCE);
+        }
+        List<String> files = listFiles(out);
+        Path zip = request.zip() ? zip(out, files) : null;
+        return new Result(out, zip, files, run.checkpoint, run.epoch, difference);
+    }
+
+    /**
+     * The export a finished training run's config asks for ({@code export.formats}, {@code export.checkpoint},
+     * {@code export.zip}) into {@code RUN_DIR/export}; empty when {@code export.formats} is empty.
+     */
+    public Optional<Result> afterTraining(Path runDir) {
+        JsonNode export = YamlFiles.readMapping(runDir.resolve(RunDirectory.CONFIG)).path("export");
+        Set<ExportConfig.Format> formats = EnumSet.noneOf(ExportConfig.Format.class);
+        export.path("formats").forEach(f -> formats.add(ExportConfig.Format.valueOf(
+                f.asText().toUpperCase(Locale.ROOT))));
+        if (formats.isEmpty()) {
+            return Optional.empty();
+        }
+        ExportConfig.Which which = ExportConfig.Which.valueOf(export.path("checkpoint").asText("best")
+                .toUpperCase(Locale.ROOT));
+        return Optional.of(export(new Request(runDir, which, formats, null, export.path("zip").asBoolean(false))));
+    }
+
+    /** Refuses to replace a folder that is not a bundle (a typo in --out must not delete someone's files). */
+    private static void checkReplaceable(Path out) {
+        if (!Files.exists(out)) {
+            return;
+        }
+        boolean bundle = Files.isRegularFile(out.resolve(Bundle.LABELS)) || Files.isRegularFile(out.resolve(
+                Bundle.MANIFEST));
+        boolean empty;
+        try (Stream<Path> s = Files.list(out)) {
+            empty = s.findAny().isEmpty();
+        } catch (IOException e) {
+            empty = false;
+        }
+        if (!Files.isDirectory(out) || !(bundle || empty)) {
+            throw GraftException.usage(out + " exists and is not a Graft bundle; choose another --out");
+        }
+    }
+
+    private static void moveIntoPlace(Path tmp, Path out) throws IOException {
+        Path old = null;
+        if (Files.exists(out)) {
+            old = out.resolveSibling("." + out.getFileName() + ".old-" + System.nanoTime());
+            Files.move(out, old);
+        }
+        Files.move(tmp, out);
+        if (old != null) {
+            deleteTree(old);
+        }
+    }
+
+    private static Path zip(Path folder, List<String> files) {
+        Path zip = folder.resolveSibling(folder.getFileName() + ".zip");
+        try {
+            AtomicFiles.write(zip, stream -> {
+                ZipOutputStream z = new ZipOutputStream(stream);
+                for (String file : files) {
+                    z.putNextEntry(new ZipEntry(file));
+                    Files.copy(folder.resolve(file), z);
+                    z.closeEntry();
+                }
+                z.finish();
+            });
+        } catch (IOException e) {
+            throw new GraftException("cannot write " + zip + ": " + e.getMessage(), e);
+        }
+        return zip;
+    }
+
+    private static List<String> listFiles(Path folder) {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new GraftException("cannot list " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            List<Path> paths = new ArrayList<>(walk.sorted(Comparator.reverseOrder()).toList());
+            for (Path p : paths) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot delete {}: {}", root, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package dev.graft.export;
+
+import dev.graft.GraftException;
+import dev.graft.data.EvalPreprocessor;
+import dev.graft.data.UnreadableImageException;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * A trained Graft model loaded from an exported bundle, for use inside a service:
+ * <pre>{@code
+ * try (Classifier classifier = Classifier.load(Path.of("experiments/skin/20250101-120000/export"))) {
+ *     Prediction p = classifier.predict(Path.of("lesion.jpg"));
+ *     System.out.println(p.label() + " " + p.probability() + " " + p.top(3));
+ * }
+ * }</pre>
+ * Images go through training's own evaluation transform ({@link Preprocessing}, applied by the data package's
+ * {@link EvalPreprocessor}): the same decoder, resize, centre crop and mean/std. Thread-safe: one instance
+ * serves any number of threads (the DL4J engine runs one batch at a time; ONNX Runtime runs them concurrently).
+ */
+public final class Classifier implements AutoCloseable {
+    /** Largest number of images run through the model at once; longer lists are split. */
+    public static final int MAX_BATCH = 32;
+
+    /** Which model file of the bundle runs. */
+    public enum Engine {
+        /** {@code model.zip} in Deeplearning4j: the trained model itself. */
+        DL4J,
+        /** {@code model.onnx} in ONNX Runtime. */
+        ONNX;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final Bundle bundle;
+    private final Engine engine;
+    private final InferenceEngine runner;
+    private final EvalPreprocessor preprocessor;
+
+    private Classifier(Bundle bundle, Engine engine, InferenceEngine runner) {
+        this.bundle = bundle;
+        this.engine = engine;
+        this.runner = runner;
+        this.preprocessor = bundle.preprocessing().preprocessor();
+    }
+
+    /** Loads a bundle folder or {@code .zip} with its DL4J model, or its ONNX model when it has no DL4J one. */
+    public static Classifier load(Path bundle) {
+        return load(bundle, null);
+    }
+
+    /**
+     * Loads a bundle folder or {@code .zip} with the given engine (null: DL4J when the bundle has it).
+     *
+     * @throws GraftException (usage) for a missing or incomplete bundle, or one without the engine's model file
+     */
+    public static Classifier load(Path path, Engine engine) {
+        Bundle bundle = Bundle.open(path);
+        Engine chosen = engine != null ? engine : bundle.has(Bundle.DL4J_MODEL) ? Engine.DL4J : Engine.ONNX;
+        String file = chosen == Engine.DL4J ? Bundle.DL4J_MODEL : Bundle.ONNX_MODEL;
+        if (!bundle.has(file)) {
+            throw GraftException.usage(path + " has no " + file + " for the " + chosen + " engine; re-export with "
+                    + "--format " + chosen);
+        }
+        int size = bundle.preprocessing().imageSize();
+        InferenceEngine runner = chosen == Engine.DL4J ? new Dl4jEngine(restore(bundle, path), size)
+                : new OnnxEngine(bundle.read(Bundle.ONNX_MODEL), size);
+        Classifier classifier = new Classifier(bundle, chosen, runner);
+        classifier.checkOutputs();
+        return classifier;
+    }
+
+    private static ComputationGraph restore(Bundle bundle, Path path) {
+        try {
+            return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bundle.read(Bundle.DL4J_MODEL)),
+                    false);
+        } catch (IOException | RuntimeException e) {
+            throw new GraftException("cannot load " + Bundle.DL4J_MODEL + " of " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One pass on a blank image: warms the engine up and checks that it has one output per label. */
+    private void checkOutputs() {
+        float[][] p = runner.probabilities(new float[preprocessor.length()], 1);
+        if (p[0].length != labels().size()) {
+            close();
+            throw GraftException.usage(bundle.source() + ": the model has " + p[0].length + " outputs but "
+                    + Bundle.LABELS + " lists " + labels().size() + " classes");
+        }
+    }
+
+    /** Class names in the order of the model's outputs. */
+    public List<String> labels() {
+        return bundle.labels();
+    }
+
+    /** How images are prepared for the model. */
+    public Preprocessing preprocessing() {
+        return bundle.preprocessing();
+    }
+
+    /** The bundle's manifest (null for a bundle without one). */
+    public BundleManifest manifest() {
+        return bundle.manifest();
+    }
+
+    /** The engine running the model. */
+    public Engine engine() {
+        return engine;
+    }
+
+    /** The bundle folder or zip this classifier was loaded from. */
+    public Path source() {
+        return bundle.source();
+    }
+
+    /** @throws InvalidImageException when the file is missing, not an image, truncated or corrupt */
+    public Prediction predict(Path image) {
+        return predictFiles(List.of(image)).get(0);
+    }
+
+    /** @throws InvalidImageException when the bytes are empty, not an image, truncated or corrupt */
+    public Prediction predict(byte[] encodedImage) {
+        return predictEncoded(List.of(encodedImage)).get(0);
+    }
+
+    /** A decoded image (its RGB channels; alpha is ignored). */
+    public Prediction predict(BufferedImage image) {
+        return predictImages(List.of(image)).get(0);
+    }
+
+    /** Image files, run in batches of up to {@link #MAX_BATCH}; fails on the first unreadable one. */
+    public List<Prediction> predictFiles(List<Path> images) {
+        return predictAll(images, preprocessor::file);
+    }
+
+    /** Encoded images (file contents), run in batches of up to {@link #MAX_BATCH}. */
+    public List<Prediction> predictEncoded(List<byte[]> images) {
+        return predictAll(images, preprocessor::bytes);
+    }
+
+    /** Decoded images, run in batches of up to {@link #MAX_BATCH}. */
+    public List<Prediction> predictImages(List<BufferedImage> images) {
+        return predictAll(images, preprocessor::image);
+    }
+
+    /**
+     * Probabilities for already preprocessed images: {@code n} planar {@code 3 x size x size} normalised images
+     * in one array, as {@link Preprocessing} describes.
+     */
+    public float[][] probabilities(float[] batch, int n) {
+        if (n < 1 || batch.length != n * preprocessor.length()) {
+            throw new IllegalArgumentException("need " + n + " x " + preprocessor.length() + " floats, got "
+                    + batch.length);
+        }
+        return runner.probabilities(batch, n);
+    }
+
+    private <T> List<Prediction> predictAll(List<T> images, Function<T, float[]> prepare) {
+        List<Prediction> out = new ArrayList<>(images.size());
+        int length = preprocessor.length();
+        for (int from = 0; from < images.size(); from += MAX_BATCH) {
+            int n = Math.min(MAX_BATCH, images.size() - from);
+            float[] batch = new float[n * length];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(prepare(prepare, images.get(from + i)), 0, batch, i * length, length);
+            }
+            for (float[] p : runner.probabilities(batch, n)) {
+                out.add(new Prediction(labels(), p));
+            }
+        }
+        return out;
+    }
+
+    private static <T> float[] prepare(Function<T, float[]> prepare, T image) {
+        try {
+            return prepare.apply(image);
+        } catch (UnreadableImageException e) {
+            throw new InvalidImageException(e.getMessage());
+        } catch (GraftException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new InvalidImageException("cannot decode the image: " + e.getMessage());
+        }
+    }
+
+    /** Releases the model (native memory of ND4J or ONNX Runtime). */
+    @Override
+    public void close() {
+        runner.close();
+    }
+}

@@ -1,0 +1,189 @@
+package dev.graft.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.graft.model.ModelAssembler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The bundle's {@code model-card.md}: what the model is (backbone, weights, frozen stages, head), what it was
+ * trained on, how well it did on validation data, and where it came from (the run's {@code config.yaml},
+ * {@code best-metrics.json}, {@code metrics.csv} and {@code provenance.json}).
+ */
+final class ModelCard {
+    private final StringBuilder md = new StringBuilder();
+
+    private ModelCard() {
+    }
+
+    static String render(TrainedRun run, BundleManifest manifest, Preprocessing pre) {
+        return new ModelCard().build(run, manifest, pre);
+    }
+
+    private String build(TrainedRun run, BundleManifest manifest, Preprocessing pre) {
+        JsonNode c = run.config;
+        line("# " + run.name() + " — image classifier");
+        line("");
+        line("Exported by Graft " + manifest.graftVersion() + " on " + manifest.created() + " from "
+                + (run.runDir != null ? "run `" + run.runDir + "`" : "checkpoint") + ", checkpoint `"
+                + run.checkpoint.getFileName() + "` (after epoch " + run.epoch + ").");
+        line("");
+        line("## Model");
+        line("| | |");
+        line("|---|---|");
+        row("backbone", run.arch.id() + " (" + run.arch.family().name().toLowerCase(Locale.ROOT) + " layout)");
+        row("weights source", "`" + text(c.path("backbone").path("weights")) + "`");
+        row("frozen stages (config)", stages(c.path("backbone").path("freeze")));
+        List<String> unfreeze = new ArrayList<>();
+        c.path("train").path("unfreeze").forEach(step -> unfreeze.add(stages(step.path("stages")) + " at epoch "
+                + step.path("at_epoch").asText() + " (lr x" + step.path("lr_mult").asText() + ")"));
+        row("unfrozen during training", unfreeze.isEmpty() ? "none" : String.join("; ", unfreeze));
+        List<String> frozenNow = ModelAssembler.frozenStages(run.model);
+        row("frozen in this checkpoint", frozenNow.isEmpty() ? "none" : String.join(", ", frozenNow));
+        JsonNode head = c.path("head");
+        row("head", "hidden " + text(head.path("hidden")) + ", activation " + text(head.path("activation"))
+                + ", dropout " + text(head.path("dropout")) + ", batch norm " + text(head.path("batch_norm"))
+                + " → softmax over " + run.labels.size() + " classes");
+        row("parameters", String.format(Locale.ROOT, "%,d", run.model.numParams()));
+        row("input", pre.imageSize() + "x" + pre.imageSize() + " " + pre.channelOrder() + " " + pre.layout()
+                + ", shorter side resized to " + pre.resizeShorterSide() + " then centre-cropped, scaled to [0, 1], "
+                + "mean " + pre.mean() + ", std " + pre.std() + " (see `preprocessing.json`)");
+        row("files", String.join(", ", manifest.formats().stream().map(f -> f.equals("onnx")
+                ? "`model.onnx` (ONNX opset " + OnnxGraph.OPSET + ", input `" + OnnxExporter.INPUT + "` [N, 3, "
+                + pre.imageSize() + ", " + pre.imageSize() + "], outputs `" + OnnxExporter.PROBABILITIES + "`, `"
+                + OnnxExporter.LOGITS + "`)"
+                : "`model.zip` (DL4J ComputationGraph, no optimizer state)").toList()));
+        line("");
+        line("## Classes");
+        line(run.labels.size() + " classes, in output order: " + String.join(", ", run.labels.stream()
+                .map(l -> "`" + l + "`").toList()) + ".");
+        line("");
+        data(c.path("data"));
+        training(c);
+        metrics(run);
+        provenance(run.runJson("provenance.json"));
+        line("## Intended use and limits");
+        line("The metrics above come from the run's validation split, which shares its source with the training "
+                + "data. Check the model on images from the setting where it will be used before relying on it, "
+                + "and send it images prepared like its training images (see `preprocessing.json`).");
+        return md.toString();
+    }
+
+    private void data(JsonNode d) {
+        line("## Data");
+        line("| | |");
+        line("|---|---|");
+        for (String key : List.of("train", "val", "test", "root")) {
+            if (d.hasNonNull(key)) {
+                row(key, "`" + d.path(key).asText() + "`");
+            }
+        }
+        if (d.hasNonNull("csv")) {
+            row("csv", "`" + d.path("csv").path("file").asText() + "`");
+        }
+        if (d.hasNonNull("split") && !d.hasNonNull("train")) {
+            row("split", "val " + text(d.path("split").path("val")) + ", test " + text(d.path("split").path("test")));
+        }
+        row("augmentation", text(d.path("augment")));
+        row("class weights / sampler", text(d.path("class_weights")) + " / " + text(d.path("sampler")));
+        line("");
+    }
+
+    private void training(JsonNode c) {
+        JsonNode t = c.path("train");
+        line("## Training");
+        line("| | |");
+        line("|---|---|");
+        row("epochs, batch size", text(t.path("epochs")) + ", " + text(t.path("batch_size")));
+        row("optimizer", text(t.path("optimizer").path("type")) + ", lr " + text(t.path("optimizer").path("lr"))
+                + ", weight decay " + text(t.path("optimizer").path("weight_decay")));
+        row("schedule", text(t.path("schedule").path("type")) + ", warmup " + text(t.path("schedule")
+                .path("warmup_epochs")) + " epochs");
+        row("label smoothing", text(t.path("label_smoothing")));
+        row("seed", text(c.path("seed")));
+        line("");
+    }
+
+    private void metrics(TrainedRun run) {
+        line("## Final metrics");
+        JsonNode best = run.runJson("best-metrics.json");
+        if (best.isMissingNode()) {
+            line("The run folder has no `best-metrics.json`.");
+        } else {
+            JsonNode v = best.path("validation");
+            line("Best epoch " + best.path("epoch").asText() + " by `" + best.path("monitor").asText()
+                    + "`, on " + v.path("count").asText() + " validation images:");
+            line("");
+            line("| metric | value |");
+            line("|---|---|");
+            v.fields().forEachRemaining(e -> {
+                if (e.getValue().isNumber() && !e.getKey().equals("count")) {
+                    row(e.getKey(), String.format(Locale.ROOT, "%.4f", e.getValue().asDouble()));
+                }
+            });
+            line("");
+            line("| class | precision | recall | F1 | support |");
+            line("|---|---|---|---|---|");
+            v.path("per_class").forEach(k -> line(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %d |",
+                    k.path("name").asText(), k.path("precision").asDouble(), k.path("recall").asDouble(),
+                    k.path("f1").asDouble(), k.path("support").asLong())));
+        }
+        List<Map<String, String>> rows = run.metricsRows();
+        if (!rows.isEmpty()) {
+            Map<String, String> last = rows.get(rows.size() - 1);
+            line("");
+            line("Last epoch (" + last.get("epoch") + " of " + rows.size() + " recorded): train loss "
+                    + last.get("train_loss") + ", val loss " + last.get("val_loss") + ", val top-1 "
+                    + last.get("val_top1") + ".");
+        }
+        line("");
+    }
+
+    private void provenance(JsonNode p) {
+        line("## Provenance");
+        if (p.isMissingNode()) {
+            line("The run folder has no `provenance.json`.");
+            line("");
+            return;
+        }
+        line("| | |");
+        line("|---|---|");
+        row("graft", text(p.path("graftVersion")) + (p.hasNonNull("gitCommit") ? ", commit "
+                + p.path("gitCommit").asText() + (p.path("gitDirty").asBoolean() ? " (uncommitted changes)" : "")
+                : ""));
+        row("command", "`" + text(p.path("command")) + "`");
+        row("started", text(p.path("startTime")));
+        row("machine", text(p.path("os")) + ", " + text(p.path("cpu")) + ", " + text(p.path("cores")) + " cores");
+        row("runtime", text(p.path("jvm")) + ", ND4J " + text(p.path("backend"))
+                + (p.path("oneDnn").asBoolean() ? " with oneDNN" : ""));
+        row("seed", text(p.path("seed")));
+        line("");
+    }
+
+    private static String stages(JsonNode selection) {
+        if (selection.isArray()) {
+            List<String> names = new ArrayList<>();
+            selection.forEach(s -> names.add(s.asText()));
+            return names.isEmpty() ? "none" : String.join(", ", names);
+        }
+        return selection.isMissingNode() ? "none" : selection.asText();
+    }
+
+    private static String text(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return "—";
+        }
+        return node.isValueNode() ? node.asText() : node.toString();
+    }
+
+    private void row(String key, String value) {
+        line("| " + key + " | " + value.replace("|", "\\|") + " |");
+    }
+
+    private void line(String text) {
+        md.append(text).append('\n');
+    }
+}

@@ -1,0 +1,53 @@
+package dev.graft.export;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.graft.GraftException;
+
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The exported ONNX model in ONNX Runtime (CPU execution provider, all graph optimisations). ONNX Runtime
+ * sessions may be run from several threads at once.
+ */
+final class OnnxEngine implements InferenceEngine {
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtSession session;
+    private final int size;
+
+    OnnxEngine(byte[] model, int size) {
+        this.size = size;
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+            this.session = env.createSession(model, options);
+        } catch (OrtException e) {
+            throw new GraftException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public float[][] probabilities(float[] batch, int n) {
+        long[] shape = {n, 3, size, size};
+        try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch), shape);
+             OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input),
+                     Set.of(OnnxExporter.PROBABILITIES))) {
+            return (float[][]) result.get(0).getValue();
+        } catch (OrtException e) {
+            throw new GraftException("ONNX Runtime failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new GraftException("cannot close the ONNX Runtime session: " + e.getMessage(), e);
+        }
+    }
+}

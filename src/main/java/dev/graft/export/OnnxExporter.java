@@ -1,0 +1,178 @@
+package dev.graft.export;
+
+import dev.graft.AtomicFiles;
+import dev.graft.GraftException;
+import onnx.Onnx;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.FrozenVertex;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.ScaleVertex;
+import org.deeplearning4j.nn.conf.graph.SubsetVertex;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.graft.export.OnnxGraph.integer;
+
+/**
+ * Writes a trained DL4J classifier graph as an ONNX model (opset 13) for inference: one input
+ * {@value #INPUT} {@code [N, 3, H, W]} (N dynamic; the same normalised NCHW floats the DL4J model takes) and two
+ * outputs, {@value #PROBABILITIES} (softmax) and {@value #LOGITS}. The graph is walked in DL4J's topological
+ * order; frozen wrappers are unwrapped, batch norm uses its running statistics and dropout disappears.
+ * Residual sums become {@code Add}, the CIFAR option-A shortcut's pieces {@code MaxPool}/{@code Slice}/
+ * {@code Mul}/{@code Concat}.
+ */
+public final class OnnxExporter {
+    /** Name of the ONNX model's input. */
+    public static final String INPUT = "pixel_values";
+    /** Name of the softmax output. */
+    public static final String PROBABILITIES = "probabilities";
+    /** Name of the pre-softmax output. */
+    public static final String LOGITS = "logits";
+
+    private OnnxExporter() {
+    }
+
+    /**
+     * Converts {@code model} (one image input, one softmax output layer).
+     *
+     * @param imageSize the square input size the model was trained at (fixed H and W of {@value #INPUT})
+     * @throws GraftException naming the first vertex that has no ONNX equivalent here
+     */
+    public static Onnx.ModelProto convert(ComputationGraph model, int imageSize, String producerVersion) {
+        ComputationGraphConfiguration conf = model.getConfiguration();
+        if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1) {
+            throw new GraftException("cannot export to ONNX: the graph has " + conf.getNetworkInputs().size()
+                    + " inputs and " + conf.getNetworkOutputs().size() + " outputs (a classifier has one of each)");
+        }
+        String output = conf.getNetworkOutputs().get(0);
+        OnnxGraph onnx = new OnnxGraph("graft-classifier");
+        onnx.input(INPUT, null, 3L, (long) imageSize, (long) imageSize);
+        OnnxLayers layers = new OnnxLayers(onnx, model.paramTable());
+        Map<String, OnnxLayers.Tensor> tensors = new HashMap<>();
+        tensors.put(conf.getNetworkInputs().get(0), new OnnxLayers.Tensor(INPUT, 4));
+        OnnxLayers.Tensor last = null;
+        for (int index : model.topologicalSortOrder()) {
+            String name = model.getVertices()[index].getVertexName();
+            if (tensors.containsKey(name)) {
+                continue; // the network input
+            }
+            List<OnnxLayers.Tensor> inputs = new ArrayList<>();
+            for (String in : conf.getVertexInputs().get(name)) {
+                inputs.add(tensors.get(in));
+            }
+            boolean isOutput = name.equals(output);
+            last = vertex(onnx, layers, name, conf.getVertices().get(name), inputs, isOutput);
+            tensors.put(name, last);
+        }
+        if (last == null || !onnx.has(PROBABILITIES)) {
+            throw new GraftException("cannot export to ONNX: the output vertex '" + output
+                    + "' is not a softmax output layer");
+        }
+        onnx.output(PROBABILITIES, null, null);
+        onnx.output(LOGITS, null, null);
+        return onnx.model(producerVersion, "Graft image classifier: " + INPUT + " [N, 3, " + imageSize + ", "
+                + imageSize + "] normalised RGB -> " + PROBABILITIES + " / " + LOGITS);
+    }
+
+    /** Converts and writes {@code model} to {@code file} atomically. */
+    public static void write(ComputationGraph model, int imageSize, String producerVersion, Path file) {
+        Onnx.ModelProto proto = convert(model, imageSize, producerVersion);
+        try {
+            AtomicFiles.write(file, proto::writeTo);
+        } catch (IOException e) {
+            throw new GraftException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static OnnxLayers.Tensor vertex(OnnxGraph onnx, OnnxLayers layers, String name, GraphVertex vertex,
+                                            List<OnnxLayers.Tensor> inputs, boolean isOutput) {
+        GraphVertex v = vertex instanceof FrozenVertex frozen ? frozen.getUnderlying() : vertex;
+        if (v instanceof LayerVertex lv) {
+            OnnxLayers.Tensor in = preprocess(onnx, name, lv.getPreProcessor(), single(name, inputs));
+            return layers.convert(name, unwrap(lv.getLayerConf().getLayer()), in, isOutput);
+        }
+        if (isOutput) {
+            throw OnnxLayers.unsupported(name, "a " + v.getClass().getSimpleName() + " as the network output");
+        }
+        String[] names = inputs.stream().map(OnnxLayers.Tensor::name).toArray(String[]::new);
+        int rank = inputs.get(0).rank();
+        if (v instanceof ElementWiseVertex ew) {
+            String op = switch (ew.getOp()) {
+                case Add -> names.length == 2 ? "Add" : "Sum";
+                case Subtract -> "Sub";
+                case Product -> "Mul";
+                case Average -> "Mean";
+                case Max -> "Max";
+            };
+            if ((op.equals("Sub") || op.equals("Mul")) && names.length != 2) {
+                throw OnnxLayers.unsupported(name, ew.getOp() + " of " + names.length + " inputs");
+            }
+            return new OnnxLayers.Tensor(onnx.node(op, onnx.fresh(name), names), rank);
+        }
+        if (v instanceof MergeVertex merge) {
+            return new OnnxLayers.Tensor(onnx.node("Concat", onnx.fresh(name), names,
+                    integer("axis", merge.getMergeAxis())), rank);
+        }
+        if (v instanceof ScaleVertex scale) {
+            String factor = onnx.floats(onnx.fresh(name + "/factor"), new float[] {(float) scale.getScaleFactor()});
+            return new OnnxLayers.Tensor(onnx.node("Mul", onnx.fresh(name), new String[] {single(name, inputs).name(),
+                    factor}), rank);
+        }
+        if (v instanceof SubsetVertex subset) {
+            // DL4J's subset takes features/channels from..to (inclusive) along dimension 1.
+            String starts = onnx.longs(onnx.fresh(name + "/starts"), subset.getFrom());
+            String ends = onnx.longs(onnx.fresh(name + "/ends"), subset.getTo() + 1L);
+            String axes = onnx.longs(onnx.fresh(name + "/axes"), 1L);
+            return new OnnxLayers.Tensor(onnx.node("Slice", onnx.fresh(name), new String[] {single(name, inputs).name(),
+                    starts, ends, axes}), rank);
+        }
+        throw OnnxLayers.unsupported(name, v.getClass().getSimpleName());
+    }
+
+    private static OnnxLayers.Tensor preprocess(OnnxGraph onnx, String name, InputPreProcessor pre,
+                                                OnnxLayers.Tensor in) {
+        if (pre == null) {
+            return in;
+        }
+        if (pre instanceof CnnToFeedForwardPreProcessor cnn && in.rank() == 4
+                && cnn.getFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NCHW) {
+            return new OnnxLayers.Tensor(onnx.node("Flatten", onnx.fresh(name + "/flatten"), new String[] {in.name()},
+                    integer("axis", 1)), 2);
+        }
+        throw OnnxLayers.unsupported(name, "input preprocessor " + pre.getClass().getSimpleName());
+    }
+
+    private static Layer unwrap(Layer layer) {
+        Layer current = layer;
+        while (true) {
+            if (current instanceof FrozenLayer frozen) {
+                current = frozen.getLayer();
+            } else if (current instanceof FrozenLayerWithBackprop frozen) {
+                current = frozen.getUnderlying();
+            } else {
+                return current;
+            }
+        }
+    }
+
+    private static OnnxLayers.Tensor single(String name, List<OnnxLayers.Tensor> inputs) {
+        if (inputs.size() != 1) {
+            throw OnnxLayers.unsupported(name, "a layer with " + inputs.size() + " inputs");
+        }
+        return inputs.get(0);
+    }
+}

@@ -1,0 +1,188 @@
+package dev.graft.export;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.graft.GraftException;
+import dev.graft.backbone.InputSpec;
+import dev.graft.backbone.ResNetSpec;
+import dev.graft.config.Arch;
+import dev.graft.config.ExportConfig;
+import dev.graft.config.YamlFiles;
+import dev.graft.data.Normalization;
+import dev.graft.run.RunDirectory;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * A trained model as a run left it, read for export: the checkpoint's DL4J graph without optimizer state, its
+ * class names and resolved config (the {@code graft/labels.json}, {@code graft/state.json} and
+ * {@code graft/config.yaml} entries Graft adds to DL4J's zip), and the run folder's provenance and metrics. The
+ * config is read as a tree, not validated again: the data folders need not exist where the export runs.
+ */
+final class TrainedRun {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainedRun.class);
+
+    final Path runDir;
+    final Path checkpoint;
+    final ComputationGraph model;
+    final List<String> labels;
+    final JsonNode config;
+    final int epoch;
+    final Arch arch;
+
+    private TrainedRun(Path runDir, Path checkpoint) {
+        this.runDir = runDir;
+        this.checkpoint = checkpoint;
+        try (ZipFile zip = new ZipFile(checkpoint.toFile())) {
+            String configYaml = entry(zip, "graft/config.yaml");
+            String stateJson = entry(zip, "graft/state.json");
+            if (configYaml == null || stateJson == null) {
+                throw GraftException.usage(checkpoint + " is not a Graft checkpoint (no graft/config.yaml)");
+            }
+            this.config = YamlFiles.parseMapping(configYaml, checkpoint + "!graft/config.yaml");
+            JsonNode state = Bundle.JSON.readTree(stateJson);
+            String labelsJson = entry(zip, "graft/labels.json");
+            this.labels = List.copyOf(labelsJson != null
+                    ? Bundle.JSON.readValue(labelsJson, new TypeReference<List<String>>() { })
+                    : Bundle.JSON.convertValue(state.path("classes"), new TypeReference<List<String>>() { }));
+            this.epoch = state.path("completedEpochs").asInt();
+        } catch (IOException e) {
+            throw new GraftException("cannot read checkpoint " + checkpoint + ": " + e.getMessage(), e);
+        }
+        String archId = config.path("backbone").path("arch").asText();
+        this.arch = Arch.byId(archId).orElseThrow(() -> new GraftException(checkpoint
+                + ": unknown backbone.arch '" + archId + "' in its config"));
+        try {
+            this.model = ModelSerializer.restoreComputationGraph(checkpoint.toFile(), false);
+        } catch (IOException | RuntimeException e) {
+            throw new GraftException("cannot load the model in " + checkpoint + " (" + (e.getMessage() != null
+                    ? e.getMessage() : e.getClass().getSimpleName()) + "); is it a complete checkpoint written by "
+                    + "this Graft version?", e);
+        }
+    }
+
+    /**
+     * Opens a run folder (its {@code checkpoints/best.zip} or {@code last.zip}) or a checkpoint file.
+     *
+     * @throws GraftException (usage) when neither is there
+     */
+    static TrainedRun open(Path runOrCheckpoint, ExportConfig.Which which) {
+        if (Files.isRegularFile(runOrCheckpoint)) {
+            Path folder = runOrCheckpoint.toAbsolutePath().getParent();
+            Path run = folder.getFileName().toString().equals("checkpoints") ? folder.getParent() : null;
+            return new TrainedRun(run != null && Files.isRegularFile(run.resolve(RunDirectory.CONFIG)) ? run : null,
+                    runOrCheckpoint);
+        }
+        if (!Files.isDirectory(runOrCheckpoint)) {
+            throw GraftException.usage("no such run folder or checkpoint: " + runOrCheckpoint);
+        }
+        Path checkpoints = runOrCheckpoint.resolve("checkpoints");
+        Path best = checkpoints.resolve("best.zip");
+        Path last = checkpoints.resolve("last.zip");
+        Path chosen = which == ExportConfig.Which.LAST ? last : best;
+        if (!Files.isRegularFile(chosen) && which == ExportConfig.Which.BEST && Files.isRegularFile(last)) {
+            LOG.warn("{} has no checkpoints/best.zip (no epoch finished); exporting last.zip", runOrCheckpoint);
+            chosen = last;
+        }
+        if (!Files.isRegularFile(chosen)) {
+            throw GraftException.usage(runOrCheckpoint + " has no checkpoints/" + chosen.getFileName()
+                    + "; pass a run folder of 'graft train' or a checkpoint .zip");
+        }
+        return new TrainedRun(runOrCheckpoint.toAbsolutePath().normalize(), chosen);
+    }
+
+    /** The experiment's name. */
+    String name() {
+        String name = config.path("name").asText("");
+        return name.isEmpty() ? "graft-model" : name;
+    }
+
+    /** {@code data.image_size}, or the backbone's default. */
+    int imageSize() {
+        JsonNode size = config.path("data").path("image_size");
+        return size.isNumber() ? size.asInt() : arch.defaultImageSize();
+    }
+
+    /** {@code data.crop_ratio}, or the backbone's default. */
+    double cropRatio() {
+        JsonNode crop = config.path("data").path("crop_ratio");
+        return crop.isNumber() ? crop.asDouble() : arch.family().defaultCropRatio();
+    }
+
+    /** The mean/std the backbone's weights (and so training) used. */
+    Normalization normalization() {
+        InputSpec input = InputSpec.forStem(ResNetSpec.of(arch).stem());
+        float[] mean = new float[3];
+        float[] std = new float[3];
+        for (int c = 0; c < 3; c++) {
+            mean[c] = input.mean().get(c);
+            std[c] = input.std().get(c);
+        }
+        return new Normalization(mean, std);
+    }
+
+    Preprocessing preprocessing() {
+        return Preprocessing.of(imageSize(), cropRatio(), normalization());
+    }
+
+    /** A JSON file of the run folder, or a missing node. */
+    JsonNode runJson(String file) {
+        if (runDir == null || !Files.isRegularFile(runDir.resolve(file))) {
+            return MissingNode.getInstance();
+        }
+        try {
+            return Bundle.JSON.readTree(runDir.resolve(file).toFile());
+        } catch (IOException e) {
+            LOG.warn("cannot read {}: {}", runDir.resolve(file), e.getMessage());
+            return MissingNode.getInstance();
+        }
+    }
+
+    /** The rows of the run's {@code metrics.csv} as column-name maps; empty when there is none. */
+    List<Map<String, String>> metricsRows() {
+        List<Map<String, String>> rows = new ArrayList<>();
+        if (runDir == null || !Files.isRegularFile(runDir.resolve("metrics.csv"))) {
+            return rows;
+        }
+        try {
+            List<String> lines = Files.readAllLines(runDir.resolve("metrics.csv"));
+            String[] header = lines.get(0).split(",", -1);
+            for (String line : lines.subList(1, lines.size())) {
+                String[] cells = line.split(",", -1);
+                Map<String, String> row = new LinkedHashMap<>();
+                for (int i = 0; i < header.length && i < cells.length; i++) {
+                    row.put(header[i], cells[i]);
+                }
+                rows.add(row);
+            }
+        } catch (IOException | IndexOutOfBoundsException e) {
+            LOG.warn("cannot read {}: {}", runDir.resolve("metrics.csv"), e.getMessage());
+        }
+        return rows;
+    }
+
+    private static String entry(ZipFile zip, String name) throws IOException {
+        ZipEntry entry = zip.getEntry(name);
+        if (entry == null) {
+            return null;
+        }
+        try (InputStream in = zip.getInputStream(entry)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
