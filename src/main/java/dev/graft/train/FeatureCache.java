@@ -76,6 +76,12 @@ final class FeatureCache implements AutoCloseable {
             LOG.info("feature cache off: train.unfreeze changes the frozen part during the run");
             return null;
         }
+        if (t.cacheFeatures() == TrainConfig.CacheMode.AUTO && !config.data().augment().isEmpty()
+                && t.cacheViews() == 1) {
+            LOG.info("feature cache off (auto): with augmentation and cache_views 1 every epoch would replay the "
+                    + "first epoch's views; set train.cache_features: true and cache_views: K to cache K views");
+            return null;
+        }
         boolean allFrozen = frozen.size() == config.arch().stages().size();
         String boundary = allFrozen ? "avgpool" : Boundaries.endOf(model, frozen.get(frozen.size() - 1));
         INDArray probe = Nd4j.zeros(DataType.FLOAT, 1, 3, config.imageSize(), config.imageSize());
