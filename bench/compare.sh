@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 batches="${1:-10}"
 threads="$(nproc)"
+# Debian's python3-torch lives in the system Python, which may not be the first python3 on PATH.
+py=/usr/bin/python3; [ -x "$py" ] || py=python3
 config="$(mktemp --suffix=.yaml)"
 trap 'rm -f "$config"' EXIT
 cat > "$config" <<YAML
@@ -21,13 +23,13 @@ row() { # name, graft mode, freeze (yaml), pytorch mode, freeze (csv)
   g=$(./graft bench --config "$config" --mode "$2" --set "backbone.freeze=$3" --batches "$batches" 2>/dev/null | tail -n 1)
   rss=$(sed -E 's/.*peak RSS +([0-9]+) MiB.*/\1/' <<<"$g")
   g=$(sed -E 's/.* ([0-9.]+) images\/s.*/\1/' <<<"$g")
-  if python3 -c 'import torch' 2>/dev/null; then
-    p=$(python3 bench/pytorch_bench.py --mode "$4" --freeze "$5" --batches "$batches" --threads "$threads" | awk '{print $2}')
+  if "$py" -c "import torch" 2>/dev/null; then
+    p=$("$py" bench/pytorch_bench.py --mode "$4" --freeze "$5" --batches "$batches" --threads "$threads" | awk '{print $2}')
   else
     p=""
   fi
   if [ -n "$p" ]; then
-    printf '%-34s %12s %12s %8s %14s\n' "$1" "$g" "$p" "$(python3 -c "print(f'{$g/$p:.2f}x')")" "$rss"
+    printf '%-34s %12s %12s %8s %14s\n' "$1" "$g" "$p" "$("$py" -c "print(f'{$g/$p:.2f}x')")" "$rss"
   else
     printf '%-34s %12s %12s %8s %14s\n' "$1" "$g" "(no torch)" "-" "$rss"
   fi

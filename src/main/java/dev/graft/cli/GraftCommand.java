@@ -10,9 +10,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = GraftVersion.class,
         description = "Fine-tune pretrained ResNet backbones into image classifiers from one YAML file.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, ValidateCommand.class, SweepCommand.class,
-                DataCommand.class, BackbonesCommand.class, ClassifyCommand.class, ExportCommand.class, PredictCommand.class,
-                ServeCommand.class, BenchCommand.class, EnvCommand.class},
+        subcommands = {TrainCommand.class, BenchCommand.class, EvaluateCommand.class, ValidateCommand.class, EnvCommand.class, DataCommand.class, BackbonesCommand.class, ClassifyCommand.class, ExportCommand.class, PredictCommand.class, ServeCommand.class, SweepCommand.class},
         footer = {"", "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.",
                 "Run 'graft COMMAND --help' for a command's options."})
 final class GraftCommand implements Runnable {

@@ -4,6 +4,7 @@ import dev.graft.GraftException;
 import dev.graft.backbone.BackboneLoader;
 import dev.graft.config.ConfigLoader;
 import dev.graft.config.ExperimentConfig;
+import dev.graft.distributed.DistributedTraining;
 import dev.graft.run.NativeBackend;
 import dev.graft.run.Provenance;
 import dev.graft.run.RunDirectory;
@@ -51,6 +52,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config value (repeatable).")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--spark-master", paramLabel = "URL",
+            description = "Train on Spark: local[N], spark://HOST:PORT, yarn (sets train.distributed.engine=spark "
+                    + "and train.distributed.master).")
+    String sparkMaster;
+
     @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = "experiments",
             description = "Where run folders go (default: ${DEFAULT-VALUE}).")
     Path runsDir;
@@ -62,22 +68,29 @@ final class TrainCommand implements Callable<Integer> {
         if (source.resume != null) {
             result = resume(stop);
         } else {
-            ExperimentConfig config = new ConfigLoader().load(source.config, overrides);
+            List<String> settings = new ArrayList<>(overrides);
+            if (sparkMaster != null) {
+                settings.add("train.distributed.engine=spark");
+                settings.add("train.distributed.master=\"" + sparkMaster + "\"");
+            }
+            ExperimentConfig config = new ConfigLoader().load(source.config, settings);
             LOG.info("graft {} | {}", GraftVersion.version(), NativeBackend.info().summary());
             Provenance provenance = Provenance.collect(GraftVersion.version(), config.seed(),
                     "graft train --config " + source.config, Map.of());
             try (RunDirectory run = RunDirectory.create(runsDir, config, provenance, LocalDateTime.now())) {
                 LOG.info("run folder: {}", run.path());
                 StopOnSignal.install(stop);
-                result = new Trainer(config, run, stop, BackboneLoader.standard()).train(null);
+                result = new Trainer(config, run, stop, BackboneLoader.standard(), DistributedTraining.fitters())
+                        .train(null);
             }
         }
         return report(result);
     }
 
     private TrainResult resume(StopSignal stop) {
-        if (!overrides.isEmpty()) {
-            throw GraftException.usage("--set cannot change a run being resumed; start a new run instead");
+        if (!overrides.isEmpty() || sparkMaster != null) {
+            throw GraftException.usage("--set and --spark-master cannot change a run being resumed; start a new "
+                    + "run instead");
         }
         Path dir = source.resume;
         Path last = dir.resolve("checkpoints").resolve("last.zip");
@@ -88,7 +101,8 @@ final class TrainCommand implements Callable<Integer> {
         LOG.info("graft {} | {}", GraftVersion.version(), NativeBackend.info().summary());
         try (RunDirectory run = RunDirectory.open(dir)) {
             StopOnSignal.install(stop);
-            return new Trainer(config, run, stop, BackboneLoader.standard()).train(last);
+            return new Trainer(config, run, stop, BackboneLoader.standard(), DistributedTraining.fitters())
+                    .train(last);
         }
     }
 

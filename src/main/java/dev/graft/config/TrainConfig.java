@@ -34,7 +34,7 @@ public record TrainConfig(
         CacheMode cacheFeatures,
         @Doc("Augmented views cached per image when caching with augmentation")
         int cacheViews,
-        @Doc("Data-parallel workers on this machine (ParallelWrapper) when > 1")
+        @Doc("Data-parallel workers on this machine (ParallelWrapper), each taking batch_size / devices images")
         int devices,
         @Doc("Train on Spark instead of in-process")
         DistributedConfig distributed,
@@ -63,6 +63,16 @@ public record TrainConfig(
         errors.nonNegative(path + ".grad_clip", gradClip);
         errors.check(cacheViews >= 1, path + ".cache_views", "must be >= 1 (was " + cacheViews + ")");
         errors.check(devices >= 1, path + ".devices", "must be >= 1 (was " + devices + ")");
+        boolean spark = distributed.engine() == DistributedConfig.Engine.SPARK;
+        errors.check(!(spark && devices > 1), path + ".devices", "must be 1 with train.distributed.engine: spark "
+                + "(Spark's workers are the data-parallel ones; was " + devices + ")");
+        errors.check(batchSize < 1 || devices <= batchSize, path + ".devices", "must be <= train.batch_size ("
+                + batchSize + "): each device takes a share of every batch (was " + devices + ")");
+        errors.check(!spark || batchSize < 1 || distributed.workers() <= batchSize, path + ".distributed.workers",
+                "must be <= train.batch_size (" + batchSize + "): each worker takes a share of every batch (was "
+                        + distributed.workers() + ")");
+        errors.check(cacheFeatures != CacheMode.TRUE || (devices == 1 && !spark), path + ".cache_features",
+                "the feature cache trains in-process; use auto or false with train.devices or train.distributed");
         errors.check(logEvery >= 1, path + ".log_every", "must be >= 1 (was " + logEvery + ")");
         errors.check(schedule.warmupEpochs() < epochs || schedule.warmupEpochs() == 0, path
                 + ".schedule.warmup_epochs", "must be < train.epochs (" + epochs + ")");

@@ -1,5 +1,7 @@
 package dev.graft.train;
 
+import dev.graft.GraftException;
+import dev.graft.config.DistributedConfig;
 import dev.graft.config.ExperimentConfig;
 import dev.graft.data.DataPipeline;
 import dev.graft.data.ImageBatchIterator;
@@ -33,8 +35,8 @@ public interface EpochFitter extends AutoCloseable {
         /** In-process training only: refuses configs that ask for workers (they need {@code dev.graft.distributed}). */
         Factory IN_PROCESS = (config, data) -> {
             if (distributed(config)) {
-                throw new IllegalStateException("train.devices > 1 and train.distributed need a Trainer built with "
-                        + "dev.graft.distributed.DistributedTraining.fitters()");
+                throw GraftException.usage("this command trains in-process only; set train.devices: 1 and "
+                        + "train.distributed.engine: none, or use graft train");
             }
             return null;
         };
@@ -46,7 +48,7 @@ public interface EpochFitter extends AutoCloseable {
     /** True when {@code config} asks for ParallelWrapper workers or Spark. */
     static boolean distributed(ExperimentConfig config) {
         return config.train().devices() > 1
-                || config.train().distributed().engine() != dev.graft.config.DistributedConfig.Engine.NONE;
+                || config.train().distributed().engine() != DistributedConfig.Engine.NONE;
     }
 
     /**
@@ -83,6 +85,7 @@ public interface EpochFitter extends AutoCloseable {
             this.progress = progress;
         }
 
+        /** The model to train (fitters update it in place and return it). */
         public ComputationGraph model() {
             return model;
         }

@@ -38,6 +38,7 @@ class ArchitectureTest {
         ALLOWED.put("train", List.of("config", "data", "model", "backbone", "metrics", "run"));
         ALLOWED.put("export", List.of("config", "model", "backbone", "data", "run", "metrics"));
         ALLOWED.put("serve", List.of("export", "config"));
+        ALLOWED.put("distributed", List.of("config", "data", "model", "train", "metrics", "run"));
         ALLOWED.put("sweep", List.of("config", "train", "run"));
     }
 

@@ -1,0 +1,76 @@
+package dev.graft.data;
+
+import dev.graft.config.Augmentation;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Decodes {@link SampleSpec}s into a training batch away from a {@link DataPipeline} (on a Spark executor), with
+ * the pipeline's own training transform: the same decoder, geometry, augmentation and normalisation, and each
+ * sample's own seed, so a batch equals the one {@link ImageBatchIterator} builds from the same samples.
+ * Stateless apart from the transform; safe to share between threads.
+ */
+public final class BatchDecoder {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchDecoder.class);
+
+    private final SampleTransform transform;
+    private final int classes;
+
+    private BatchDecoder(SampleTransform transform, int classes) {
+        this.transform = transform;
+        this.classes = classes;
+    }
+
+    /**
+     * The training transform: {@code augment} and {@code cropRatio} as in {@code data.augment} and the resolved
+     * {@code data.crop_ratio}, at {@code imageSize} with the backbone's normalisation.
+     */
+    public static BatchDecoder train(List<Augmentation> augment, double cropRatio, int imageSize,
+                                     Normalization normalization, int classes) {
+        return new BatchDecoder(SampleTransform.train(imageSize, cropRatio, augment, normalization), classes);
+    }
+
+    /** The training transform of {@code pipeline}, for samples of its dataset. */
+    public static BatchDecoder train(DataPipeline pipeline) {
+        return train(pipeline.augment(), pipeline.cropRatio(), pipeline.imageSize(), pipeline.normalization(),
+                pipeline.classes().size());
+    }
+
+    /**
+     * Features {@code [n, 3, size, size]} and one-hot labels {@code [n, classes]}, in the samples' order. A file
+     * that cannot be decoded is left out with a warning; null when none of the samples could be decoded.
+     */
+    public DataSet decode(List<SampleSpec> samples) {
+        int size = transform.size();
+        int chw = 3 * size * size;
+        List<float[]> features = new ArrayList<>(samples.size());
+        List<Integer> labels = new ArrayList<>(samples.size());
+        for (SampleSpec sample : samples) {
+            try {
+                features.add(transform.tensor(sample.entry(), new Random(sample.seed())));
+                labels.add(sample.label());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("skipping {}: failed to decode while loading: {}", sample.path(), e.getMessage());
+            }
+        }
+        int n = features.size();
+        if (n == 0) {
+            return null;
+        }
+        float[] x = new float[n * chw];
+        float[] y = new float[n * classes];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(features.get(i), 0, x, i * chw, chw);
+            y[i * classes + labels.get(i)] = 1f;
+        }
+        return new DataSet(Nd4j.create(x, new long[] {n, 3, size, size}, 'c'),
+                Nd4j.create(y, new long[] {n, classes}, 'c'));
+    }
+}

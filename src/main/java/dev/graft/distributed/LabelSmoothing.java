@@ -1,0 +1,26 @@
+package dev.graft.distributed;
+
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+
+/**
+ * {@code train.label_smoothing} for batches that workers train: mixes each one-hot row with the uniform
+ * distribution, {@code y (1 - eps) + eps / k}, as the single-process trainer does.
+ */
+final class LabelSmoothing implements DataSetPreProcessor {
+    private static final long serialVersionUID = 1L;
+
+    private final double eps;
+
+    LabelSmoothing(double eps) {
+        this.eps = eps;
+    }
+
+    @Override
+    public void preProcess(DataSet ds) {
+        if (eps > 0) {
+            long k = ds.getLabels().size(1);
+            ds.getLabels().muli(1 - eps).addi(eps / k);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.graft.distributed;
+
+import dev.graft.backbone.BackboneLoader;
+import dev.graft.config.ConfigLoader;
+import dev.graft.config.ExperimentConfig;
+import dev.graft.run.Provenance;
+import dev.graft.run.RunDirectory;
+import dev.graft.train.EpochRecord;
+import dev.graft.train.StopSignal;
+import dev.graft.train.TrainResult;
+import dev.graft.train.Trainer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Tiny experiments on {@code ColourFolders} (CIFAR ResNet-20 from scratch, 24 px), run as graft train does. */
+final class TinyRuns {
+    private TinyRuns() {
+    }
+
+    static ExperimentConfig config(Path dir, String name, int epochs, String... overrides) throws IOException {
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, """
+                name: %s
+                seed: 3
+                backbone: {arch: resnet20_cifar, weights: none}
+                head: {hidden: [16], dropout: 0.2}
+                data:
+                  root: colours
+                  split: {val: 0.25}
+                  image_size: 24
+                  augment: [hflip, {random_crop: 2}]
+                  workers: 2
+                train:
+                  epochs: %d
+                  batch_size: 8
+                  optimizer: {type: adamw, lr: 3.0e-3}
+                  schedule: {type: cosine}
+                  label_smoothing: 0.1
+                """.formatted(name, epochs));
+        return new ConfigLoader().load(file, List.of(overrides));
+    }
+
+    static TrainResult train(Path dir, ExperimentConfig config, StopSignal stop) {
+        try (RunDirectory run = RunDirectory.create(dir.resolve("experiments"), config,
+                Provenance.collect("test", config.seed(), "test", Map.of()), LocalDateTime.now())) {
+            return new Trainer(config, run, stop, BackboneLoader.standard(), DistributedTraining.fitters()).train(null);
+        }
+    }
+
+    static TrainResult resume(ExperimentConfig config, Path runDir) {
+        try (RunDirectory run = RunDirectory.open(runDir)) {
+            return new Trainer(config, run, new StopSignal(), BackboneLoader.standard(), DistributedTraining.fitters())
+                    .train(runDir.resolve("checkpoints/last.zip"));
+        }
+    }
+
+    static double bestValTop1(TrainResult result) {
+        return result.history().stream().mapToDouble(EpochRecord::valTop1).max().orElseThrow();
+    }
+
+    /** The usual run folder, with every epoch's training metrics counted on the workers. */
+    static void assertRunFolder(TrainResult result, int epochs, long trainImages) throws IOException {
+        Path run = result.runDirectory();
+        for (String file : List.of("config.yaml", "provenance.json", "train.log", "metrics.csv", "metrics.json",
+                "confusion-best.csv", "data-report.json", "report.html", "plots/loss.png",
+                "checkpoints/last.zip", "checkpoints/best.zip")) {
+            assertTrue(Files.size(run.resolve(file)) > 0, file);
+        }
+        assertEquals(epochs + 1, Files.readAllLines(run.resolve("metrics.csv")).size(), "header + one row per epoch");
+        for (EpochRecord r : result.history()) {
+            assertEquals(trainImages, r.trainImages(), "every training image counted once, epoch " + r.epoch());
+            assertTrue(Double.isFinite(r.trainLoss()) && r.trainLoss() > 0, "train loss " + r.trainLoss());
+            assertTrue(r.trainTop1() >= 0 && r.trainTop1() <= 1, "train top-1 " + r.trainTop1());
+        }
+    }
+}
