@@ -1,5 +1,7 @@
 package dev.graft.distributed;
 
+import dev.graft.train.LabelSmoothing;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.config.Augmentation;
 import dev.graft.config.ConfigErrors;

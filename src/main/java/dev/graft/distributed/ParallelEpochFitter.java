@@ -1,5 +1,7 @@
 package dev.graft.distributed;
 
+import dev.graft.train.LabelSmoothing;
+
 import dev.graft.config.ExperimentConfig;
 import dev.graft.train.EpochFitter;
 import org.deeplearning4j.nn.graph.ComputationGraph;

@@ -1,20 +1,15 @@
 package dev.graft.sweep;
 
 import dev.graft.config.SearchDomain;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.Color;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,7 +37,7 @@ final class SweepPlots {
     static byte[] plot(SearchDomain domain, List<TrialRecord> ranked, String metric) {
         String title = metric + " vs " + domain.path();
         boolean numeric = domain.isRange() || domain.choices().stream().allMatch(c -> c.isNumber());
-        return png(numeric ? numeric(domain, ranked, metric, title) : categorical(domain, ranked, metric, title));
+        return dev.graft.train.RunReport.png(numeric ? numeric(domain, ranked, metric, title) : categorical(domain, ranked, metric, title));
     }
 
     private static XYChart numeric(SearchDomain domain, List<TrialRecord> ranked, String metric, String title) {
@@ -106,15 +101,5 @@ final class SweepPlots {
         CategorySeries s = chart.addSeries(name, categories, Arrays.asList(y));
         s.setMarker(SeriesMarkers.CIRCLE);
         s.setMarkerColor(color);
-    }
-
-    private static byte[] png(Chart<?, ?> chart) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -27,7 +27,7 @@ import java.util.function.ToDoubleFunction;
  * embedded) that a person can open: what was trained, how it went, how good the best epoch is per class,
  * what the data looked like and what produced the run.
  */
-final class RunReport {
+public final class RunReport {
     private final RunDirectory run;
     private final ExperimentConfig config;
     private final List<String> classes;
@@ -85,7 +85,8 @@ final class RunReport {
         return chart;
     }
 
-    private static byte[] png(Chart<?, ?> chart) {
+    /** A chart rendered as PNG bytes (also used for sweep plots). */
+    public static byte[] png(Chart<?, ?> chart) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);

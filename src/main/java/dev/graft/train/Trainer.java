@@ -228,7 +228,7 @@ public final class Trainer {
                     lr = training.updater(ModelAssembler.stageOf("head.out")).getLearningRate(step, epoch - 1);
                     Nd4j.getRandom().setSeed(Seeds.derive(config.seed(), "step-" + step));
                     int[] labels = Evaluator.labels(ds);
-                    smoothLabels(ds);
+                    new LabelSmoothing(config.train().labelSmoothing()).preProcess(ds);
                     predictions.expect(trainMetrics, labels);
                     active.fit(ds);
                     double loss = active.score();
@@ -311,14 +311,6 @@ public final class Trainer {
         private boolean earlyStopping(int epoch) {
             var es = config.train().earlyStopping();
             return es.enabled() && state.badEpochs() >= es.patience() && epoch < config.train().epochs();
-        }
-
-        private void smoothLabels(DataSet ds) {
-            double eps = config.train().labelSmoothing();
-            if (eps > 0) {
-                long k = ds.getLabels().size(1);
-                ds.getLabels().muli(1 - eps).addi(eps / k);
-            }
         }
 
         private void listen() {

@@ -1,18 +1,18 @@
-package dev.graft.distributed;
+package dev.graft.train;
 
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 
 /**
- * {@code train.label_smoothing} for batches that workers train: mixes each one-hot row with the uniform
- * distribution, {@code y (1 - eps) + eps / k}, as the single-process trainer does.
+ * {@code train.label_smoothing}: mixes each one-hot label row with the uniform distribution,
+ * {@code y (1 - eps) + eps / k}; used by the trainer and by distributed workers alike.
  */
-final class LabelSmoothing implements DataSetPreProcessor {
+public final class LabelSmoothing implements DataSetPreProcessor {
     private static final long serialVersionUID = 1L;
 
     private final double eps;
 
-    LabelSmoothing(double eps) {
+    public LabelSmoothing(double eps) {
         this.eps = eps;
     }
 
