@@ -8,8 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -24,15 +22,7 @@ class BackboneCommandsTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-    }
 
-    static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = GraftMain.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
-    }
 
     private Path image() throws IOException {
         BufferedImage img = new BufferedImage(80, 60, BufferedImage.TYPE_INT_RGB);
@@ -48,7 +38,7 @@ class BackboneCommandsTest {
 
     @Test
     void backbonesListsSizesStagesAndWeights() {
-        Result r = run("backbones");
+        CliRun r = CliRun.of("backbones");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("resnet50 ") && r.out().contains("25,557,032 parameters"), r.out());
         assertTrue(r.out().contains("stage4   ends at stage4.block2.out"), r.out());
@@ -58,7 +48,7 @@ class BackboneCommandsTest {
 
     @Test
     void classifyWithAHuggingFaceFolderGivesJsonTopK() throws IOException {
-        Result r = run("classify", "--weights", FIXTURES.resolve("basic_hf").toString(), "--top", "3", "--json",
+        CliRun r = CliRun.of("classify", "--weights", FIXTURES.resolve("basic_hf").toString(), "--top", "3", "--json",
                 "--all-logits", "--no-cache", image().toString());
         assertEquals(0, r.code(), r.err());
         JsonNode doc = new ObjectMapper().readTree(r.out());
@@ -72,7 +62,7 @@ class BackboneCommandsTest {
 
     @Test
     void classifyPrintsReadableText() throws IOException {
-        Result r = run("classify", "--arch", "resnet20_cifar", "--weights", FIXTURES.resolve("cifar_resnet20.th")
+        CliRun r = CliRun.of("classify", "--arch", "resnet20_cifar", "--weights", FIXTURES.resolve("cifar_resnet20.th")
                 .toString(), "--no-cache", image().toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("  1. ") && r.out().contains("  5. "), r.out());
@@ -81,11 +71,11 @@ class BackboneCommandsTest {
     @Test
     void badWeightsAreAClearErrorWithoutStackTrace() throws IOException {
         Path text = Files.writeString(dir.resolve("weights.pth"), "not weights");
-        Result r = run("classify", "--arch", "resnet18", "--weights", text.toString(), image().toString());
+        CliRun r = CliRun.of("classify", "--arch", "resnet18", "--weights", text.toString(), image().toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("error: ") && r.err().contains("not a PyTorch checkpoint"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
-        Result arch = run("classify", "--arch", "resnet51", "--weights", "imagenet", "x.png");
+        CliRun arch = CliRun.of("classify", "--arch", "resnet51", "--weights", "imagenet", "x.png");
         assertEquals(2, arch.code());
         assertTrue(arch.err().contains("resnet50"), arch.err());
     }

@@ -4,8 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,19 +16,11 @@ class CliTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-    }
 
-    static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = GraftMain.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
-    }
 
     @Test
     void helpListsCommandsAndExitCodes() {
-        Result r = run("--help");
+        CliRun r = CliRun.of("--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("validate"), r.out());
         assertTrue(r.out().contains("Exit codes"), r.out());
@@ -38,7 +28,7 @@ class CliTest {
 
     @Test
     void versionNamesGraftAndDl4j() {
-        Result r = run("--version");
+        CliRun r = CliRun.of("--version");
         assertEquals(0, r.code());
         assertTrue(r.out().startsWith("graft "), r.out());
         assertTrue(r.out().contains("1.0.0-M2.1"), r.out());
@@ -46,7 +36,7 @@ class CliTest {
 
     @Test
     void validatePrintsTheResolvedConfig() {
-        Result r = run("validate", "--config", "configs/quickstart.yaml");
+        CliRun r = CliRun.of("validate", "--config", "configs/quickstart.yaml");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("name: quickstart"), r.out());
         assertTrue(r.out().contains("label_smoothing: 0.0"), "defaults are filled in: " + r.out());
@@ -58,7 +48,7 @@ class CliTest {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "backbone: {arch: resnet51}\ndata: {root: imgs}\n"
                 + "train: {optimizer: {lr: -0.1}, epochz: 3}\n");
-        Result r = run("validate", "--config", bad.toString());
+        CliRun r = CliRun.of("validate", "--config", bad.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("3 problems"), r.err());
         assertTrue(r.err().contains("backbone.arch: unknown 'resnet51'"), r.err());
@@ -69,14 +59,14 @@ class CliTest {
 
     @Test
     void validateWithSetOverride() {
-        Result r = run("validate", "--config", "configs/quickstart.yaml", "--set", "train.epochs=0");
+        CliRun r = CliRun.of("validate", "--config", "configs/quickstart.yaml", "--set", "train.epochs=0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("train.epochs: must be >= 1 (was 0)"), r.err());
     }
 
     @Test
     void missingConfigFileIsAUsageError() {
-        Result r = run("validate", "--config", dir.resolve("nope.yaml").toString());
+        CliRun r = CliRun.of("validate", "--config", dir.resolve("nope.yaml").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("no such file"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
@@ -84,14 +74,14 @@ class CliTest {
 
     @Test
     void unknownOptionIsAUsageError() {
-        Result r = run("validate", "--config", "configs/quickstart.yaml", "--confg", "x.yaml");
+        CliRun r = CliRun.of("validate", "--config", "configs/quickstart.yaml", "--confg", "x.yaml");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("Unknown option"), r.err());
     }
 
     @Test
     void unknownCommandIsAUsageError() {
-        Result r = run("trian");
+        CliRun r = CliRun.of("trian");
         assertEquals(2, r.code());
         assertTrue(r.err().toLowerCase().contains("unmatched argument"), r.err());
     }

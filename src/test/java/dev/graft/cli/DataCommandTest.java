@@ -6,8 +6,6 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -20,15 +18,7 @@ class DataCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {
-    }
 
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = GraftMain.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
-    }
 
     private void image(String path, int rgb) throws IOException {
         BufferedImage img = new BufferedImage(20, 14, BufferedImage.TYPE_INT_RGB);
@@ -54,7 +44,7 @@ class DataCommandTest {
         image("val/dog/v.png", 0x00FF00);
         Files.writeString(dir.resolve("train/dog/broken.jpg"), "oops");
         Path cfg = config("  train: train\n  val: val\n  augment: [hflip, {random_crop: 2}]\n");
-        Result r = run("data", "--config", cfg.toString(), "--out", dir.resolve("out").toString(),
+        CliRun r = CliRun.of("data", "--config", cfg.toString(), "--out", dir.resolve("out").toString(),
                 "--set", "data.class_weights=auto");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("classes  2: cat, dog"), r.out());
@@ -70,7 +60,7 @@ class DataCommandTest {
         image("imgs/a.png", 1);
         Files.writeString(dir.resolve("m.csv"), "file,label\na.png,x\n");
         Path cfg = config("  csv: {file: m.csv, images: imgs, image_column: file, label_column: class}\n");
-        Result r = run("data", "--config", cfg.toString(), "--out", dir.toString());
+        CliRun r = CliRun.of("data", "--config", cfg.toString(), "--out", dir.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("data.csv.label_column: no column 'class' in m.csv; its columns are: file, label"),
                 r.err());
@@ -82,7 +72,7 @@ class DataCommandTest {
         image("train/cat/a.png", 1);
         Files.createDirectories(dir.resolve("train/dog"));
         image("val/cat/a.png", 1);
-        Result r = run("data", "--config", config("  train: train\n  val: val\n").toString(), "--out", dir.toString());
+        CliRun r = CliRun.of("data", "--config", config("  train: train\n  val: val\n").toString(), "--out", dir.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("error: class(es) [dog] have no readable training image"), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace");

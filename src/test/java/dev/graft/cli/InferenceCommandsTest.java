@@ -33,7 +33,7 @@ class InferenceCommandsTest {
     void exportThenPredictFilesAndFolders() throws IOException {
         TrainedFixture f = TrainedFixture.get();
         Path bundle = dir.resolve("bundle");
-        CliTest.Result export = CliTest.run("export", f.run.toString(), "--format", "onnx", "--checkpoint", "last",
+        CliRun export = CliRun.of("export", f.run.toString(), "--format", "onnx", "--checkpoint", "last",
                 "--out", bundle.toString(), "--zip");
         assertEquals(0, export.code(), export.err());
         assertTrue(export.out().contains("bundle.json, labels.json, model-card.md, model.onnx, preprocessing.json"),
@@ -47,7 +47,7 @@ class InferenceCommandsTest {
         Files.writeString(mixed.resolve("broken.png"), "not an image");
         Files.writeString(mixed.resolve("notes.txt"), "skipped: not an image extension");
         Path csv = dir.resolve("out.csv");
-        CliTest.Result predict = CliTest.run("predict", "--model", dir.resolve("bundle.zip").toString(),
+        CliRun predict = CliRun.of("predict", "--model", dir.resolve("bundle.zip").toString(),
                 f.allImages().get(1).toString(), dir.resolve("mixed").toString(), "--top", "2", "--csv",
                 csv.toString());
         assertEquals(1, predict.code(), "one unreadable image: " + predict.err());
@@ -61,7 +61,7 @@ class InferenceCommandsTest {
         }
         assertTrue(rows.get(3).contains("broken.png,,,,,,,"), rows.get(3));
 
-        CliTest.Result ok = CliTest.run("predict", "--model", bundle.toString(), "--engine", "onnx",
+        CliRun ok = CliRun.of("predict", "--model", bundle.toString(), "--engine", "onnx",
                 f.allImages().get(2).toString());
         assertEquals(0, ok.code(), ok.err());
         assertTrue(ok.out().matches("(?s).*\\n  (blue|green|red) +\\d+\\.\\d\\d%\\n.*"), ok.out());
@@ -79,7 +79,7 @@ class InferenceCommandsTest {
                 new String[] {"predict", "--model", f.bundle.toString(), "--engine", "tf",
                         f.allImages().get(0).toString()},
                 new String[] {"serve", "--model", f.bundle.toString(), "--port", "70000"})) {
-            CliTest.Result r = CliTest.run(args);
+            CliRun r = CliRun.of(args);
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.err().startsWith("error: "), r.err());
             assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());

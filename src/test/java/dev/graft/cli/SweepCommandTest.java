@@ -5,8 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -20,19 +18,11 @@ class SweepCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {
-    }
 
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = GraftMain.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
-    }
 
     @Test
     void validatePrintsTheExampleSweepAndItsBase() {
-        Result r = run("validate", "--config", "configs/quickstart-sweep.yaml");
+        CliRun r = CliRun.of("validate", "--config", "configs/quickstart-sweep.yaml");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("# sweep configs/quickstart-sweep.yaml (resolved; 6 trials)"), r.out());
         assertTrue(r.out().contains("train.optimizer.lr:") && r.out().contains("log_uniform:"), r.out());
@@ -48,7 +38,7 @@ class SweepCommandTest {
                   train.optimiser.lr: {log_uniform: [1.0e-5, 1.0e-2]}
                   head.dropout: {choice: [0.1, 2]}
                 """.formatted(Path.of("configs/quickstart.yaml").toAbsolutePath()));
-        Result r = run("validate", "--config", dir.resolve("bad-sweep.yaml").toString());
+        CliRun r = CliRun.of("validate", "--config", dir.resolve("bad-sweep.yaml").toString());
         assertEquals(2, r.code(), r.out());
         assertTrue(r.err().contains("3 problems in "), r.err());
         assertTrue(r.err().contains("strategy: unknown 'gridd' (did you mean 'grid'? one of random, grid)"), r.err());
@@ -76,7 +66,7 @@ class SweepCommandTest {
                   train.optimizer.lr: {choice: [0.01]}
                 """);
         Path runs = dir.resolve("runs");
-        Result r = run("sweep", "--config", dir.resolve("one.yaml").toString(), "--runs-dir", runs.toString());
+        CliRun r = CliRun.of("sweep", "--config", dir.resolve("one.yaml").toString(), "--runs-dir", runs.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("rank  trial  train.optimizer.lr  train_loss  status     time"), r.out());
         assertTrue(r.out().contains("best: trial 1, train_loss "), r.out());
@@ -86,7 +76,7 @@ class SweepCommandTest {
         }
         assertTrue(Files.isRegularFile(sweepDir.resolve("best.yaml")));
 
-        Result again = run("sweep", "--resume", sweepDir.toString());
+        CliRun again = CliRun.of("sweep", "--resume", sweepDir.toString());
         assertEquals(0, again.code(), again.err());
         assertFalse(again.err().contains("trial 1/1:"), "nothing runs again: " + again.err());
         assertTrue(again.out().contains("best: trial 1"), again.out());

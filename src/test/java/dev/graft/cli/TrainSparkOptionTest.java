@@ -21,7 +21,7 @@ class TrainSparkOptionTest {
         Files.createDirectories(dir.resolve("imgs/a"));
         Path config = dir.resolve("exp.yaml");
         Files.writeString(config, "data: {root: imgs}\n");
-        CliTest.Result r = CliTest.run("train", "--config", config.toString(), "--spark-master", "local[two]",
+        CliRun r = CliRun.of("train", "--config", config.toString(), "--spark-master", "local[two]",
                 "--runs-dir", dir.resolve("runs").toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("train.distributed.master: 'local[two]' is not a Spark master URL"), r.err());
@@ -31,7 +31,7 @@ class TrainSparkOptionTest {
 
     @Test
     void aResumedRunKeepsItsEngine() {
-        CliTest.Result r = CliTest.run("train", "--resume", dir.toString(), "--spark-master", "local[2]");
+        CliRun r = CliRun.of("train", "--resume", dir.toString(), "--spark-master", "local[2]");
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--set and --spark-master cannot change a run being resumed"), r.err());
     }
