@@ -101,7 +101,7 @@ public final class RecordBinder {
             for (int i = 0; i < node.size(); i++) {
                 out.add(bindValue(node.get(i), element, null, path + "[" + i + "]", errors));
             }
-            return List.copyOf(out.stream().filter(v -> v != null).toList());
+            return out.stream().filter(java.util.Objects::nonNull).toList();
         }
         if (raw.isEnum()) {
             return bindEnum(node, (Class<? extends Enum>) raw, fallback, path, errors);

@@ -43,6 +43,11 @@ final class StageTraining implements LayerTraining {
         };
     }
 
+    /** The head's learning rate at {@code iteration} (what metrics.csv reports as {@code lr}). */
+    double headLearningRate(int iteration) {
+        return schedule.valueAt(iteration, 0);
+    }
+
     /** AdamW: decoupled weight decay scaled by the learning rate (as PyTorch's AdamW); otherwise L2. */
     @Override
     public List<Regularization> weightRegularization() {

@@ -11,6 +11,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.Map;
 
 /**
@@ -30,22 +31,12 @@ final class TailModel {
 
     /** The tail of {@code full}: every vertex that does not feed {@code boundary}, with boundary as input. */
     static TailModel of(ComputationGraph full, String boundary) {
-        ComputationGraphConfiguration conf = full.getConfiguration().clone();
-        ComputationGraphConfiguration.GraphBuilder builder = new NeuralNetConfiguration.Builder(
-                conf.getDefaultConfiguration().clone()).graphBuilder().addInputs(boundary);
-        Map<String, List<String>> inputs = conf.getVertexInputs();
-        Set<String> upstream = ancestors(boundary, inputs);
-        for (Map.Entry<String, GraphVertex> v : conf.getVertices().entrySet()) {
-            if (!upstream.contains(v.getKey())) {
-                builder.addVertex(v.getKey(), v.getValue().clone(), inputs.get(v.getKey()).toArray(String[]::new));
-            }
-        }
-        builder.setOutputs(conf.getNetworkOutputs().toArray(String[]::new));
-        ComputationGraphConfiguration tailConf = builder.build();
-        tailConf.setIterationCount(conf.getIterationCount());
-        tailConf.setEpochCount(conf.getEpochCount());
-        ComputationGraph tail = new ComputationGraph(tailConf);
-        tail.init();
+        Set<String> upstream = ancestors(boundary, full.getConfiguration().getVertexInputs());
+        ComputationGraphConfiguration conf = full.getConfiguration();
+        ComputationGraph tail = subgraph(full, List.of(boundary), name -> !upstream.contains(name),
+                conf.getNetworkOutputs());
+        tail.getConfiguration().setIterationCount(conf.getIterationCount());
+        tail.getConfiguration().setEpochCount(conf.getEpochCount());
         TailModel model = new TailModel(tail, boundary);
         model.pullFrom(full);
         return model;
@@ -56,21 +47,28 @@ final class TailModel {
      * output. Its parameters are the full model's (they never change while the stages stay frozen).
      */
     static ComputationGraph front(ComputationGraph full, String boundary) {
-        ComputationGraphConfiguration conf = full.getConfiguration().clone();
-        ComputationGraphConfiguration.GraphBuilder builder = new NeuralNetConfiguration.Builder(
-                conf.getDefaultConfiguration().clone()).graphBuilder()
-                .addInputs(conf.getNetworkInputs().toArray(String[]::new));
-        Map<String, List<String>> inputs = conf.getVertexInputs();
-        for (String name : ancestors(boundary, inputs)) {
-            if (conf.getVertices().containsKey(name)) {
-                builder.addVertex(name, conf.getVertices().get(name).clone(),
-                        inputs.get(name).toArray(String[]::new));
-            }
-        }
-        ComputationGraph front = new ComputationGraph(builder.setOutputs(boundary).build());
-        front.init();
+        Set<String> upstream = ancestors(boundary, full.getConfiguration().getVertexInputs());
+        ComputationGraph front = subgraph(full, full.getConfiguration().getNetworkInputs(), upstream::contains,
+                List.of(boundary));
         copyParams(full, front);
         return front;
+    }
+
+    /** A new, initialised graph of {@code full}'s vertices that {@code keep} accepts, wired as in {@code full}. */
+    private static ComputationGraph subgraph(ComputationGraph full, List<String> inputs, Predicate<String> keep,
+                                             List<String> outputs) {
+        ComputationGraphConfiguration conf = full.getConfiguration().clone();
+        ComputationGraphConfiguration.GraphBuilder builder = new NeuralNetConfiguration.Builder(
+                conf.getDefaultConfiguration().clone()).graphBuilder().addInputs(inputs.toArray(String[]::new));
+        for (Map.Entry<String, GraphVertex> v : conf.getVertices().entrySet()) {
+            if (keep.test(v.getKey())) {
+                builder.addVertex(v.getKey(), v.getValue().clone(),
+                        conf.getVertexInputs().get(v.getKey()).toArray(String[]::new));
+            }
+        }
+        ComputationGraph graph = new ComputationGraph(builder.setOutputs(outputs.toArray(String[]::new)).build());
+        graph.init();
+        return graph;
     }
 
     /** {@code vertex} and everything it (transitively) reads from. */

@@ -4,6 +4,7 @@ import dev.graft.GraftException;
 import dev.graft.config.ConfigLoader;
 import dev.graft.config.DataConfig;
 import dev.graft.config.ExperimentConfig;
+import dev.graft.config.YamlFiles;
 import dev.graft.data.DataPipeline;
 import dev.graft.data.Normalization;
 import dev.graft.data.SampleRef;
@@ -87,18 +88,10 @@ public final class TestSetEvaluation {
     }
 
     private static ExperimentConfig configOf(Checkpoints.Loaded loaded, Path checkpoint) {
-        try {
-            Path tmp = Files.createTempFile("graft-config", ".yaml");
-            try {
-                Files.writeString(tmp, loaded.configYaml());
-                return new ConfigLoader().fromTree(dev.graft.config.YamlFiles.readMapping(tmp), checkpoint.toString(),
-                        tmp.getParent(), List.of("data.synthetic=none"), "evaluate");
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new GraftException("cannot read the config inside " + checkpoint + ": " + e.getMessage(), e);
-        }
+        // The checkpoint's config is already resolved (absolute paths), so its folder argument is moot.
+        return new ConfigLoader().fromTree(YamlFiles.parseMapping(loaded.configYaml(), checkpoint.toString()),
+                checkpoint.toString(), checkpoint.toAbsolutePath().getParent(), List.of("data.synthetic=none"),
+                "evaluate");
     }
 
     private static String row(Object source, List<String> classes, int label, float[] p, int k) {

@@ -107,6 +107,7 @@ public final class Trainer {
         private final ImageBatchIterator trainData;
         private final FreezePlan plan;
         private final StageTraining training;
+        private final LabelSmoothing smoothing = new LabelSmoothing(config.train().labelSmoothing());
         private final int batchesPerEpoch;
         private final RunFiles files;
         private final BestTracker best;
@@ -204,8 +205,7 @@ public final class Trainer {
                             trainMetrics, stop, progress));
                 }
                 model = fit.model();
-                lr = training.updater(ModelAssembler.stageOf("head.out"))
-                        .getLearningRate(Math.max(0, model.getIterationCount() - 1), epoch - 1);
+                lr = training.headLearningRate(Math.max(0, model.getIterationCount() - 1));
                 if (!Double.isFinite(fit.loss())) {
                     return result(TrainResult.Status.DIVERGED, String.format(Locale.ROOT, "the loss became %s at "
                             + "epoch %d; lower train.optimizer.lr or set train.grad_clip. The last good checkpoint is "
@@ -225,10 +225,10 @@ public final class Trainer {
                 while (source.hasNext()) {
                     DataSet ds = source.next();
                     int step = active.getIterationCount();
-                    lr = training.updater(ModelAssembler.stageOf("head.out")).getLearningRate(step, epoch - 1);
+                    lr = training.headLearningRate(step);
                     Nd4j.getRandom().setSeed(Seeds.derive(config.seed(), "step-" + step));
                     int[] labels = Evaluator.labels(ds);
-                    new LabelSmoothing(config.train().labelSmoothing()).preProcess(ds);
+                    smoothing.preProcess(ds);
                     predictions.expect(trainMetrics, labels);
                     active.fit(ds);
                     double loss = active.score();
