@@ -106,9 +106,19 @@ public final class Backbone {
         return activations(images).get(VertexNames.FEATURES);
     }
 
-    /** Every vertex's activation for normalised NCHW images, in inference mode (for inspection and tests). */
+    /**
+     * Every vertex's activation for normalised NCHW images, in inference mode (for inspection and tests), in
+     * PyTorch's NCHW layout whatever layout the graph computes in.
+     */
     public Map<String, INDArray> activations(INDArray images) {
-        return graph.feedForward(images, false);
+        Map<String, INDArray> raw = graph.feedForward(images, false);
+        if (ResNetBuilder.layoutOf(spec) == org.deeplearning4j.nn.conf.CNN2DFormat.NCHW) {
+            return raw;
+        }
+        Map<String, INDArray> nchw = new java.util.LinkedHashMap<>();
+        raw.forEach((name, a) -> nchw.put(name, a.rank() == 4 && !name.equals(VertexNames.INPUT)
+                ? a.permute(0, 3, 1, 2).dup('c') : a));
+        return nchw;
     }
 
     /**

@@ -1,7 +1,11 @@
 package dev.graft.backbone;
 
+import dev.graft.backbone.layers.DirectBatchNormalizationLayer;
+import dev.graft.backbone.layers.DirectConvolutionLayer;
+import dev.graft.backbone.layers.NchwToNhwc;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -41,12 +45,14 @@ public final class ResNetBuilder {
     public static final double BN_DECAY = 0.9;
 
     private final ResNetSpec spec;
+    private final CNN2DFormat format;
     private final GraphBuilder graph;
     private final List<Stage> stages = new ArrayList<>();
     private List<String> current = new ArrayList<>();
 
     private ResNetBuilder(ResNetSpec spec, int inputSize, long seed) {
         this.spec = spec;
+        this.format = layoutOf(spec);
         this.graph = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(DataType.FLOAT)
@@ -55,6 +61,16 @@ public final class ResNetBuilder {
                 .graphBuilder()
                 .addInputs(VertexNames.INPUT)
                 .setInputTypes(InputType.convolutional(inputSize, inputSize, 3));
+    }
+
+    /**
+     * The activation layout inside the graph (its input is NCHW either way). Channels-last lets oneDNN run
+     * convolutions and BatchNorm without converting layouts around every convolution, about 2x faster for
+     * ResNet-50. The CIFAR models' parameter-free zero-pad shortcut slices channels with DL4J vertices that
+     * only handle NCHW, so those small models stay channels-first.
+     */
+    public static CNN2DFormat layoutOf(ResNetSpec spec) {
+        return spec.shortcut() == ResNetSpec.Shortcut.PROJECTION ? CNN2DFormat.NHWC : CNN2DFormat.NCHW;
     }
 
     /** The configuration and stage map of {@code spec}, for square inputs of {@code inputSize} pixels. */
@@ -84,7 +100,8 @@ public final class ResNetBuilder {
             reduction *= spec.strides().get(s - 1);
             endStage(VertexNames.stage(s), x, spec.widths().get(s - 1), reduction);
         }
-        add(VertexNames.FEATURES, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), x);
+        add(VertexNames.FEATURES, new GlobalPoolingLayer.Builder(PoolingType.AVG)
+                .poolingDimensions(format == CNN2DFormat.NHWC ? new int[] {1, 2} : new int[] {2, 3}).build(), x);
         String output = VertexNames.FEATURES;
         if (spec.hasClassifier()) {
             add(VertexNames.CLASSIFIER, new DenseLayer.Builder().nOut(spec.numClasses())
@@ -102,7 +119,7 @@ public final class ResNetBuilder {
             x = convBnRelu(p + "conv", p + "bn", p + "relu", VertexNames.INPUT, spec.stemWidth(), 7, 2);
             // After ReLU every value is >= 0, so the zero padding of DL4J's max-pool equals PyTorch's -inf.
             add(p + "pool", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(3, 3).stride(2, 2)
-                    .padding(1, 1).build(), x);
+                    .padding(1, 1).dataFormat(format).build(), x);
             x = p + "pool";
         } else {
             x = convBnRelu(p + "conv", p + "bn", p + "relu", VertexNames.INPUT, spec.stemWidth(), 3, 1);
@@ -162,7 +179,7 @@ public final class ResNetBuilder {
         String x = in;
         if (stride != 1) {
             add(name + ".pool", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(1, 1)
-                    .stride(stride, stride).build(), in);
+                    .stride(stride, stride).dataFormat(format).build(), in);
             x = name + ".pool";
         }
         vertex(name + ".before", new ChannelSubsetVertex(0, before - 1), x);
@@ -181,14 +198,20 @@ public final class ResNetBuilder {
     }
 
     private void conv(String name, String in, int out, int kernel, int stride) {
-        add(name, new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride)
-                .padding(kernel / 2, kernel / 2).nOut(out).hasBias(false).activation(Activation.IDENTITY)
-                .build(), in);
+        ConvolutionLayer layer = new DirectConvolutionLayer(new ConvolutionLayer.Builder(kernel, kernel)
+                .stride(stride, stride).padding(kernel / 2, kernel / 2).nOut(out).hasBias(false)
+                .activation(Activation.IDENTITY).dataFormat(format));
+        if (in.equals(VertexNames.INPUT) && format == CNN2DFormat.NHWC) {
+            graph.addLayer(name, layer, new NchwToNhwc(), in);
+            current.add(name);
+        } else {
+            add(name, layer, in);
+        }
     }
 
     private void bn(String name, String in) {
-        add(name, new BatchNormalization.Builder().eps(BN_EPS).decay(BN_DECAY).useLogStd(false)
-                .activation(Activation.IDENTITY).build(), in);
+        add(name, DirectBatchNormalizationLayer.of(new BatchNormalization.Builder().eps(BN_EPS).decay(BN_DECAY)
+                .useLogStd(false).activation(Activation.IDENTITY).dataFormat(format).build()), in);
     }
 
     private void add(String name, Layer layer, String... inputs) {

@@ -4,6 +4,7 @@ import dev.graft.AtomicFiles;
 import dev.graft.GraftException;
 import onnx.Onnx;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import dev.graft.backbone.layers.NchwToNhwc;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.FrozenVertex;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.graft.export.OnnxGraph.integer;
+import static dev.graft.export.OnnxGraph.ints;
 
 /**
  * Writes a trained DL4J classifier graph as an ONNX model (opset 13) for inference: one input
@@ -110,6 +112,7 @@ public final class OnnxExporter {
         }
         String[] names = inputs.stream().map(OnnxLayers.Tensor::name).toArray(String[]::new);
         int rank = inputs.get(0).rank();
+        boolean channelsLast = inputs.get(0).channelsLast();
         if (v instanceof ElementWiseVertex ew) {
             String op = switch (ew.getOp()) {
                 case Add -> names.length == 2 ? "Add" : "Sum";
@@ -121,7 +124,10 @@ public final class OnnxExporter {
             if ((op.equals("Sub") || op.equals("Mul")) && names.length != 2) {
                 throw OnnxLayers.unsupported(name, ew.getOp() + " of " + names.length + " inputs");
             }
-            return new OnnxLayers.Tensor(onnx.node(op, onnx.fresh(name), names), rank);
+            return new OnnxLayers.Tensor(onnx.node(op, onnx.fresh(name), names), rank, channelsLast);
+        }
+        if ((v instanceof MergeVertex || v instanceof SubsetVertex) && channelsLast) {
+            throw OnnxLayers.unsupported(name, "a channel merge or subset of NHWC activations");
         }
         if (v instanceof MergeVertex merge) {
             return new OnnxLayers.Tensor(onnx.node("Concat", onnx.fresh(name), names,
@@ -130,7 +136,7 @@ public final class OnnxExporter {
         if (v instanceof ScaleVertex scale) {
             String factor = onnx.floats(onnx.fresh(name + "/factor"), new float[] {(float) scale.getScaleFactor()});
             return new OnnxLayers.Tensor(onnx.node("Mul", onnx.fresh(name), new String[] {single(name, inputs).name(),
-                    factor}), rank);
+                    factor}), rank, channelsLast);
         }
         if (v instanceof SubsetVertex subset) {
             // DL4J's subset takes features/channels from..to (inclusive) along dimension 1.
@@ -148,9 +154,16 @@ public final class OnnxExporter {
         if (pre == null) {
             return in;
         }
+        if (pre instanceof NchwToNhwc && in.rank() == 4 && !in.channelsLast()) {
+            return new OnnxLayers.Tensor(in.name(), 4, true); // ONNX stays NCHW; only DL4J's layout changes
+        }
         if (pre instanceof CnnToFeedForwardPreProcessor cnn && in.rank() == 4
-                && cnn.getFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NCHW) {
-            return new OnnxLayers.Tensor(onnx.node("Flatten", onnx.fresh(name + "/flatten"), new String[] {in.name()},
+                && (cnn.getFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC) == in.channelsLast()) {
+            String x = in.name();
+            if (in.channelsLast()) { // DL4J flattens NHWC activations in h, w, c order
+                x = onnx.node("Transpose", onnx.fresh(name + "/nhwc"), new String[] {x}, ints("perm", 0, 2, 3, 1));
+            }
+            return new OnnxLayers.Tensor(onnx.node("Flatten", onnx.fresh(name + "/flatten"), new String[] {x},
                     integer("axis", 1)), 2);
         }
         throw OnnxLayers.unsupported(name, "input preprocessor " + pre.getClass().getSimpleName());

@@ -1,6 +1,7 @@
 package dev.graft.export;
 
 import dev.graft.GraftException;
+import dev.graft.backbone.layers.DirectConvolutionLayer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -48,8 +49,19 @@ final class OnnxLayers {
         this.params = params;
     }
 
-    /** A converted tensor and its rank (4 for NCHW activations, 2 for feature vectors). */
-    record Tensor(String name, int rank) {
+    /**
+     * A converted tensor and its rank (4 for image activations, 2 for feature vectors). ONNX tensors are always
+     * NCHW; {@code channelsLast} says that DL4J holds the same activation as NHWC, so the DL4J layers reading it
+     * must be configured for NHWC (their ONNX nodes are the NCHW ones all the same).
+     */
+    record Tensor(String name, int rank, boolean channelsLast) {
+        Tensor(String name, int rank) {
+            this(name, rank, false);
+        }
+
+        Tensor renamed(String newName) {
+            return new Tensor(newName, rank, channelsLast);
+        }
     }
 
     /**
@@ -58,16 +70,17 @@ final class OnnxLayers {
      * {@link OnnxExporter#PROBABILITIES}.
      */
     Tensor convert(String name, Layer layer, Tensor in, boolean isOutput) {
-        if (layer instanceof ConvolutionLayer conv && layer.getClass() == ConvolutionLayer.class) {
-            return activation(name, conv.getActivationFn(), new Tensor(conv(name, conv, in), 4));
+        if (layer instanceof ConvolutionLayer conv && (layer.getClass() == ConvolutionLayer.class
+                || layer.getClass() == DirectConvolutionLayer.class)) {
+            return activation(name, conv.getActivationFn(), in.renamed(conv(name, conv, in)));
         }
         if (layer instanceof SubsamplingLayer pool && layer.getClass() == SubsamplingLayer.class) {
-            return new Tensor(pool(name, pool, in), 4);
+            return in.renamed(pool(name, pool, in));
         }
         if (layer instanceof BatchNormalization bn) {
             // DL4J's BatchNormalization layer never applies its configured activation (which defaults to the
             // builder's sigmoid in Graft's head); measured on M2.1, so the export leaves it out too.
-            return new Tensor(batchNorm(name, bn, in), in.rank());
+            return in.renamed(batchNorm(name, bn, in));
         }
         if (layer instanceof ActivationLayer act) {
             return activation(name, act.getActivationFn(), in);
@@ -99,7 +112,7 @@ final class OnnxLayers {
 
     private String conv(String name, ConvolutionLayer conv, Tensor in) {
         requireRank(name, in, 4);
-        requireNchw(name, conv.getCnn2dDataFormat());
+        requireLayout(name, conv.getCnn2dDataFormat(), in);
         INDArray w = param(name, "W");
         String[] inputs = conv.hasBias()
                 ? new String[] {in.name(), weights(name, "W", w), weights(name, "b", param(name, "b").reshape(-1))}
@@ -110,6 +123,7 @@ final class OnnxLayers {
 
     private String pool(String name, SubsamplingLayer pool, Tensor in) {
         requireRank(name, in, 4);
+        requireLayout(name, pool.getCnn2dDataFormat(), in);
         boolean dilated = Arrays.stream(pool.getDilation()).anyMatch(d -> d != 1);
         if (pool.getPoolingType() == PoolingType.MAX) {
             return onnx.node("MaxPool", onnx.fresh(name + "/maxpool"), new String[] {in.name()},
@@ -143,7 +157,7 @@ final class OnnxLayers {
 
     private String batchNorm(String name, BatchNormalization bn, Tensor in) {
         if (in.rank() == 4) {
-            requireNchw(name, bn.getCnn2DFormat());
+            requireLayout(name, bn.getCnn2DFormat(), in);
         }
         int channels = (int) param(name, "mean").length();
         INDArray gamma = bn.isLockGammaBeta() ? constant(channels, bn.getGamma()) : param(name, "gamma");
@@ -166,7 +180,8 @@ final class OnnxLayers {
     private Tensor globalPool(String name, GlobalPoolingLayer global, Tensor in) {
         requireRank(name, in, 4);
         int[] dims = global.getPoolingDimensions();
-        if (dims != null && !Arrays.equals(dims, new int[] {2, 3})) {
+        int[] spatial = in.channelsLast() ? new int[] {1, 2} : new int[] {2, 3};
+        if ((dims == null && in.channelsLast()) || (dims != null && !Arrays.equals(dims, spatial))) {
             throw unsupported(name, "global pooling over dimensions " + Arrays.toString(dims));
         }
         String op = switch (global.getPoolingType()) {
@@ -176,7 +191,7 @@ final class OnnxLayers {
         };
         String pooled = onnx.node(op, onnx.fresh(name + "/pool"), new String[] {in.name()});
         if (!global.isCollapseDimensions()) {
-            return new Tensor(pooled, 4);
+            return in.renamed(pooled);
         }
         return new Tensor(onnx.node("Flatten", onnx.fresh(name + "/flatten"), new String[] {pooled},
                 integer("axis", 1)), 2);
@@ -230,7 +245,7 @@ final class OnnxLayers {
         } else {
             throw unsupported(name, "activation " + fn);
         }
-        return new Tensor(out, in.rank());
+        return in.renamed(out);
     }
 
     private String min(String name, String x, float max) {
@@ -265,9 +280,11 @@ final class OnnxLayers {
         }
     }
 
-    private static void requireNchw(String name, CNN2DFormat format) {
-        if (format != null && format != CNN2DFormat.NCHW) {
-            throw unsupported(name, format + " activations (only NCHW is exported)");
+    /** The layer's configured layout must be the one DL4J holds its input in. */
+    private static void requireLayout(String name, CNN2DFormat format, Tensor in) {
+        CNN2DFormat actual = in.channelsLast() ? CNN2DFormat.NHWC : CNN2DFormat.NCHW;
+        if ((format == null ? CNN2DFormat.NCHW : format) != actual) {
+            throw unsupported(name, "a " + format + " layer on " + actual + " activations");
         }
     }
 
