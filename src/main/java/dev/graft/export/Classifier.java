@@ -1,6 +1,7 @@
 package dev.graft.export;
 
 import dev.graft.GraftException;
+import dev.graft.model.InferenceGraph;
 import dev.graft.data.EvalPreprocessor;
 import dev.graft.data.UnreadableImageException;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -75,7 +76,8 @@ public final class Classifier implements AutoCloseable {
                     + "--format " + chosen);
         }
         int size = bundle.preprocessing().imageSize();
-        InferenceEngine runner = chosen == Engine.DL4J ? new Dl4jEngine(restore(bundle, path), size)
+        InferenceEngine runner = chosen == Engine.DL4J
+                ? new Dl4jEngine(InferenceGraph.fold(restore(bundle, path)), size)
                 : new OnnxEngine(bundle.read(Bundle.ONNX_MODEL), size);
         Classifier classifier = new Classifier(bundle, chosen, runner);
         classifier.checkOutputs();

@@ -7,6 +7,7 @@ import dev.graft.config.Seeds;
 import dev.graft.data.DataPipeline;
 import dev.graft.data.ImageBatchIterator;
 import dev.graft.model.HeadSpec;
+import dev.graft.model.InferenceGraph;
 import dev.graft.model.ModelAssembler;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -81,6 +82,9 @@ public final class Benchmark {
                 plan.multipliers(), config.train().gradClip());
         ComputationGraph model = ModelAssembler.assemble(backbone, new HeadSpec(config.head(), 10, null),
                 plan.frozenAt(1), training, 1);
+        if (mode == Mode.INFER) {
+            model = InferenceGraph.fold(model); // what predict and serve run
+        }
         Nd4j.getRandom().setSeed(config.seed());
         INDArray x = Nd4j.randn(DataType.FLOAT, batch, 3, size, size);
         INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
@@ -100,7 +104,7 @@ public final class Benchmark {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        String frozen = String.join(",", ModelAssembler.frozenStages(model));
+        String frozen = String.join(",", plan.frozenAt(1));
         return new Result(mode, config.arch().id(), size, batch, batches, (long) batches * batch, seconds, peakRss(),
                 frozen.isEmpty() ? "none" : frozen);
     }

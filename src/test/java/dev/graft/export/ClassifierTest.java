@@ -60,8 +60,9 @@ class ClassifierTest {
                         maxDiff = Math.max(maxDiff, Math.abs(want.get(s.label()) - s.probability()));
                     }
                 }
-                // The CSV rounds to 6 decimals.
-                assertTrue(maxDiff <= (engine == Classifier.Engine.DL4J ? 1e-6 : 1e-4),
+                // The CSV rounds to 6 decimals; the DL4J engine folds BatchNorm into the convolutions, which
+                // changes float rounding only (a wrong fold is off by 1e-3 or more).
+                assertTrue(maxDiff <= (engine == Classifier.Engine.DL4J ? 1e-5 : 1e-4),
                         engine + ": max |p - p_train| = " + maxDiff);
             }
         }

@@ -54,8 +54,13 @@ class ModelAssemblerTest {
     }
 
     static DataSet batch(long seed) {
+        return batch(SIZE, seed);
+    }
+
+    /** Eight random {@code size}-pixel images, labels cycling through three classes. */
+    static DataSet batch(int size, long seed) {
         Nd4j.getRandom().setSeed(seed);
-        INDArray x = Nd4j.randn(DataType.FLOAT, 8, 3, SIZE, SIZE);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 8, 3, size, size);
         INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 3);
         for (int i = 0; i < 8; i++) {
             y.putScalar(i, i % 3, 1f);

@@ -1,0 +1,76 @@
+package dev.graft.model;
+
+import dev.graft.backbone.Backbone;
+import dev.graft.backbone.InputSpec;
+import dev.graft.backbone.ResNetBuilder;
+import dev.graft.backbone.ResNetSpec;
+import dev.graft.config.HeadConfig;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Folding BatchNorm and ReLU into convolutions changes a trained model's outputs only by float rounding. */
+class InferenceGraphTest {
+
+    @Test
+    void foldedChannelsLastResNetGivesTheTrainedOutputs() {
+        ResNetSpec spec = new ResNetSpec("tiny-bottleneck", ResNetSpec.Stem.IMAGENET, ResNetSpec.Block.BOTTLENECK,
+                List.of(1, 1), List.of(16, 32), 8, List.of(1, 2), true, ResNetSpec.Shortcut.PROJECTION, 10);
+        assertEquals(CNN2DFormat.NHWC, ResNetBuilder.layoutOf(spec));
+        checkFold(spec, 32, InputSpec.cifar());
+    }
+
+    @Test
+    void foldedChannelsFirstResNetGivesTheTrainedOutputs() {
+        ResNetSpec spec = new ResNetSpec("tiny-basic", ResNetSpec.Stem.CIFAR, ResNetSpec.Block.BASIC,
+                List.of(1, 1, 1), List.of(4, 8, 16), 4, List.of(1, 2, 2), true, ResNetSpec.Shortcut.ZERO_PAD, 10);
+        assertEquals(CNN2DFormat.NCHW, ResNetBuilder.layoutOf(spec));
+        checkFold(spec, 16, InputSpec.cifar());
+    }
+
+    private static void checkFold(ResNetSpec spec, int size, InputSpec input) {
+        ResNetBuilder.Blueprint blueprint = ResNetBuilder.blueprint(spec, size, 7);
+        ComputationGraph graph = new ComputationGraph(blueprint.configuration());
+        graph.init();
+        Backbone backbone = new Backbone(spec, input, graph, blueprint.stages(), List.of());
+        HeadSpec head = new HeadSpec(new HeadConfig(List.of(6), HeadConfig.Activation.RELU, 0.0, true), 3, null);
+        ComputationGraph model = ModelAssembler.assemble(backbone, head, List.of("stem"),
+                ModelAssemblerTest.sgd(0.05, Map.of()), 3);
+        // A few steps move BatchNorm's running statistics and the trainable weights away from their init.
+        DataSet batch = ModelAssemblerTest.batch(size, 11);
+        for (int i = 0; i < 5; i++) {
+            model.fit(batch);
+        }
+        INDArray x = ModelAssemblerTest.batch(size, 12).getFeatures();
+        INDArray before = model.outputSingle(false, x).dup();
+
+        ComputationGraph folded = InferenceGraph.fold(model);
+
+        INDArray expected = model.outputSingle(false, x);
+        assertEquals(before, expected, "folding must leave the trained model as it was");
+        INDArray actual = folded.outputSingle(false, x);
+        assertArrayEquals(expected.shape(), actual.shape());
+        double diff = expected.sub(actual).amaxNumber().doubleValue();
+        assertTrue(diff < 1e-5, "max |difference| of probabilities " + diff);
+        long backboneNorms = Arrays.stream(folded.getLayers())
+                .filter(l -> l instanceof BatchNormalization && !l.conf().getLayer().getLayerName().startsWith("head"))
+                .count();
+        assertEquals(0, backboneNorms, "every backbone BatchNorm follows a convolution and is folded into it");
+        assertTrue(folded.getVertices().length < model.getVertices().length);
+        assertEquals(model.getConfiguration().getNetworkOutputs(), folded.getConfiguration().getNetworkOutputs());
+    }
+
+    private static void assertArrayEquals(long[] expected, long[] actual) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual);
+    }
+}
