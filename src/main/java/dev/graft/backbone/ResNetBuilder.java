@@ -2,6 +2,7 @@ package dev.graft.backbone;
 
 import dev.graft.backbone.layers.DirectBatchNormalizationLayer;
 import dev.graft.backbone.layers.DirectConvolutionLayer;
+import dev.graft.backbone.layers.InPlaceReluLayer;
 import dev.graft.backbone.layers.NchwToNhwc;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
@@ -12,7 +13,6 @@ import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.ScaleVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -159,7 +159,7 @@ public final class ResNetBuilder {
         }
         graph.addVertex(p + "add", new ElementWiseVertex(ElementWiseVertex.Op.Add), main, shortcut);
         current.add(p + "add");
-        add(p + "out", new ActivationLayer.Builder().activation(Activation.RELU).build(), p + "add");
+        add(p + "out", new InPlaceReluLayer(), p + "add");
         return p + "out";
     }
 
@@ -193,7 +193,7 @@ public final class ResNetBuilder {
     private String convBnRelu(String conv, String bn, String relu, String in, int out, int kernel, int stride) {
         conv(conv, in, out, kernel, stride);
         bn(bn, conv);
-        add(relu, new ActivationLayer.Builder().activation(Activation.RELU).build(), bn);
+        add(relu, new InPlaceReluLayer(), bn);
         return relu;
     }
 

@@ -12,7 +12,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
@@ -23,7 +22,7 @@ import java.util.Map;
 /**
  * Training-mode BatchNorm for NHWC activations, seen as an {@code [M, C]} matrix ({@code M = N*H*W}, one column
  * per channel). Channel sums are a {@code ones[1, M] x X} product (one streaming pass, BLAS), and the input
- * gradient is {@code dx = a*dy + b*x + c} with per-channel {@code a, b, c}:
+ * gradient is {@code dx = a*dy + b*x + c} with per-channel {@code a, b, c} (two {@link ChannelAffine} passes):
  * <pre>
  *   dbeta = sum(dy)            dgamma = (sum(dy*x) - mean*dbeta) * istd          a = gamma * istd
  *   b = -a * istd * dgamma / M c = -a * dbeta / M - b * mean                     (istd = 1/sqrt(var + eps))
@@ -37,7 +36,9 @@ final class ChannelsLastBatchNorm implements BatchNormalizationHelper {
     private INDArray mean;
     private INDArray var;
     private INDArray ones;
+    private INDArray zeros;
     private boolean delegated;
+    private final ChannelAffine affine = new ChannelAffine();
 
     ChannelsLastBatchNorm(MKLDNNBatchNormHelper oneDnn) {
         this.oneDnn = oneDnn;
@@ -98,10 +99,9 @@ final class ChannelsLastBatchNorm implements BatchNormalizationHelper {
         INDArray cc = a.mul(dBeta).muli(-1.0 / m).subi(b.mul(mean));
 
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, type, input.shape(), 'c');
-        INDArray dx2d = dx.reshape(m, c);
-        Nd4j.exec(new BroadcastMulOp(dy, a, dx2d, 1));
-        Nd4j.exec(new BroadcastMulOp(x2d, b, work, 1));
-        dx2d.addi(work).addiRowVector(cc);
+        affine.apply(dy.reshape(input.shape()), a, zeros(c, type), dx);
+        affine.apply(input, b, cc, work.reshape(input.shape()));
+        dx.addi(work.reshape(input.shape()));
 
         dGammaView.assign(dGamma.reshape(dGammaView.shape()));
         dBetaView.assign(dBeta.reshape(dBetaView.shape()));
@@ -129,6 +129,15 @@ final class ChannelsLastBatchNorm implements BatchNormalizationHelper {
             }
         }
         return ones;
+    }
+
+    private INDArray zeros(long c, DataType type) {
+        if (zeros == null || zeros.length() != c || zeros.dataType() != type) {
+            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                zeros = Nd4j.zeros(type, c);
+            }
+        }
+        return zeros;
     }
 
     @Override

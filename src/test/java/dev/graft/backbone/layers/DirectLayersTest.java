@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Graft's convolution and BatchNorm layers compute what DL4J's stock layers compute: the same outputs, loss,
+ * Graft's convolution, BatchNorm and ReLU layers compute what DL4J's stock layers compute: the same outputs, loss,
  * parameter gradients and running statistics, in both layouts, in training and inference mode.
  */
 class DirectLayersTest {
@@ -89,7 +89,8 @@ class DirectLayersTest {
             g.addLayer("conv", direct ? new DirectConvolutionLayer(conv) : conv.build(), "in");
         }
         g.addLayer("bn", direct ? DirectBatchNormalizationLayer.of(bn) : bn, "conv")
-                .addLayer("relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn")
+                .addLayer("relu", direct ? new InPlaceReluLayer()
+                        : new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn")
                 .addLayer("conv2", direct ? new DirectConvolutionLayer(new ConvolutionLayer.Builder(1, 1).nOut(4)
                         .hasBias(true).activation(Activation.IDENTITY).dataFormat(format))
                         : new ConvolutionLayer.Builder(1, 1).nOut(4).hasBias(true).activation(Activation.IDENTITY)

@@ -1,0 +1,41 @@
+package dev.graft.backbone.layers;
+
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.BatchNorm;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code out = scale * x + shift} per channel of an NHWC array, as oneDNN's BatchNorm inference kernel with mean
+ * 0 and variance 1 (eps 0): one vectorised pass. ND4J's own row-vector broadcast ops run row by row and take
+ * about 70 times as long on a {@code [16*56*56, 256]} array (measured 140 ms against 2 ms).
+ */
+final class ChannelAffine {
+    private final OpContext context = Nd4j.getExecutioner().buildContext();
+    private INDArray zeroMean;
+    private INDArray unitVariance;
+
+    ChannelAffine() {
+        context.setIArguments(1, 1, 3); // apply scale, apply shift, channel axis 3 (NHWC)
+        context.setTArguments(0.0);
+    }
+
+    void apply(INDArray x, INDArray scale, INDArray shift, INDArray out) {
+        long channels = scale.length();
+        if (zeroMean == null || zeroMean.length() != channels || zeroMean.dataType() != x.dataType()) {
+            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                zeroMean = Nd4j.zeros(x.dataType(), channels);
+                unitVariance = Nd4j.ones(x.dataType(), channels);
+            }
+        }
+        context.purge();
+        context.setInputArray(0, x);
+        context.setInputArray(1, zeroMean);
+        context.setInputArray(2, unitVariance);
+        context.setInputArray(3, scale.reshape(channels));
+        context.setInputArray(4, shift.reshape(channels));
+        context.setOutputArray(0, out);
+        Nd4j.exec(new BatchNorm(), context);
+    }
+}
