@@ -14,7 +14,10 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
 import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
@@ -28,12 +31,13 @@ import java.util.Arrays;
  *   convolution without activation (every ResNet convolution: BatchNorm and ReLU are separate layers) never
  *   needs: its gradient is the incoming one as it is.</li>
  * </ul>
- * Both are skipped here, and pointwise (1x1) convolutions backpropagate by matrix products (see
- * {@link #pointwiseBackprop}); anything else (no helper, a helper that declines, an activation) goes to DL4J's own code.
+ * Both are skipped here, and pointwise and same-size stride-1 convolutions backpropagate without libnd4j's
+ * layout conversions (see {@link #pointwiseBackprop} and {@link #sameSizeBackprop}); anything else (no helper, a helper that declines, an activation) goes to DL4J's own code.
  */
 public class DirectConvolution extends ConvolutionLayer {
     private transient INDArray zeroBias;
     private transient INDArray ones;
+    private transient OpContext backwardData;
 
     public DirectConvolution(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -73,6 +77,9 @@ public class DirectConvolution extends ConvolutionLayer {
         if (isPointwise()) {
             return pointwiseBackprop(weights, epsilon.castTo(dataType), workspaceMgr);
         }
+        if (isSameSizeStrideOne()) {
+            return sameSizeBackprop(weights, epsilon.castTo(dataType), workspaceMgr);
+        }
         INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr);
         Pair<Gradient, INDArray> result = helper.backpropGradient(input.castTo(dataType), weights, bias,
                 epsilon.castTo(dataType), conf.getKernelSize(), conf.getStride(), conf.getPadding(),
@@ -87,35 +94,129 @@ public class DirectConvolution extends ConvolutionLayer {
         return result;
     }
 
-    /** A 1x1, stride-1, unpadded, undilated NHWC convolution: a matrix product over {@code [N*H*W, C]} views. */
+    /** A 1x1, unpadded, undilated NHWC convolution (any equal stride): matrix products over 2-D views. */
     private boolean isPointwise() {
         var conf = layerConf();
-        return conf.getCnn2dDataFormat() == CNN2DFormat.NHWC && Arrays.equals(conf.getKernelSize(), new int[] {1, 1})
-                && Arrays.equals(conf.getStride(), new int[] {1, 1}) && Arrays.equals(conf.getPadding(), new int[] {0, 0})
+        int[] stride = conf.getStride();
+        return conf.getCnn2dDataFormat() == CNN2DFormat.NHWC && convolutionMode == ConvolutionMode.Truncate
+                && Arrays.equals(conf.getKernelSize(), new int[] {1, 1}) && stride[0] == stride[1]
+                && Arrays.equals(conf.getPadding(), new int[] {0, 0})
                 && Arrays.equals(conf.getDilation(), new int[] {1, 1});
     }
 
     /**
-     * Backprop of a pointwise convolution as two BLAS products on free 2-D views: {@code dx = dy W} and
-     * {@code dW = dy^T x} (and {@code db = 1^T dy}). oneDNN's backward kernels as libnd4j M2.1 calls them work
+     * Backprop of a pointwise convolution as two BLAS products: {@code dx = dy W} and {@code dW = dy^T x} (and
+     * {@code db = 1^T dy}) over {@code [N*H*W, C]} views; with stride s the input is the pixels {@code x[:, ::s,
+     * ::s]} and the input gradient is zero elsewhere. oneDNN's backward kernels as libnd4j M2.1 calls them work
      * in a blocked layout and convert both activations and gradients into it and back, which cost more than
      * the arithmetic; the products read NHWC memory as it is.
      */
     private Pair<Gradient, INDArray> pointwiseBackprop(INDArray weights, INDArray epsilon,
                                                        LayerWorkspaceMgr workspaceMgr) {
-        INDArray x = Shape.hasDefaultStridesForShape(input) ? input.castTo(dataType) : input.castTo(dataType).dup('c');
+        int stride = layerConf().getStride()[0];
+        INDArray x = input.castTo(dataType);
+        if (stride > 1) {
+            x = x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, stride, x.size(1)),
+                    NDArrayIndex.interval(0, stride, x.size(2)), NDArrayIndex.all());
+        }
+        x = Shape.hasDefaultStridesForShape(x) ? x : x.dup('c');
         INDArray dy = Shape.hasDefaultStridesForShape(epsilon) ? epsilon : epsilon.dup('c');
         long rows = x.size(0) * x.size(1) * x.size(2);
         long in = x.size(3);
         long out = dy.size(3);
-        INDArray x2d = x.reshape('c', rows, in);
         INDArray dy2d = dy.reshape('c', rows, out);
         INDArray w2d = weights.reshape('c', out, in);
 
-        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
-        Nd4j.gemm(dy2d, w2d, dx.reshape('c', rows, in), false, false, 1.0, 0.0);
+        INDArray dx;
+        if (stride == 1) {
+            dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+            Nd4j.gemm(dy2d, w2d, dx.reshape('c', rows, in), false, false, 1.0, 0.0);
+        } else {
+            INDArray sampled = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
+            Nd4j.gemm(dy2d, w2d, sampled.reshape('c', rows, in), false, false, 1.0, 0.0);
+            dx = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
+            dx.get(NDArrayIndex.all(), NDArrayIndex.interval(0, stride, dx.size(1)),
+                    NDArrayIndex.interval(0, stride, dx.size(2)), NDArrayIndex.all()).assign(sampled);
+        }
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        Nd4j.gemm(dy2d, x2d, weightGrad.reshape('c', out, in), true, false, 1.0, 0.0);
+        Nd4j.gemm(dy2d, x.reshape('c', rows, in), weightGrad.reshape('c', out, in), true, false, 1.0, 0.0);
+        return gradients(weightGrad, dy2d, rows, out, dx);
+    }
+
+    /** A k x k (k odd), stride-1, undilated NHWC convolution padded to keep its input's size. */
+    private boolean isSameSizeStrideOne() {
+        var conf = layerConf();
+        int k = conf.getKernelSize()[0];
+        return conf.getCnn2dDataFormat() == CNN2DFormat.NHWC && convolutionMode == ConvolutionMode.Truncate
+                && k % 2 == 1 && Arrays.equals(conf.getKernelSize(), new int[] {k, k})
+                && Arrays.equals(conf.getStride(), new int[] {1, 1})
+                && Arrays.equals(conf.getPadding(), new int[] {k / 2, k / 2})
+                && Arrays.equals(conf.getDilation(), new int[] {1, 1});
+    }
+
+    /**
+     * Backprop of a same-size k x k convolution without layout conversions: the input gradient is the forward
+     * convolution of {@code dy} with the flipped, transposed kernel (oneDNN's NHWC forward kernel), and each
+     * kernel tap's weight gradient is {@code dy^T x_shifted}, one BLAS product per tap over a shifted copy of
+     * the zero-padded input.
+     */
+    private Pair<Gradient, INDArray> sameSizeBackprop(INDArray weights, INDArray epsilon,
+                                                      LayerWorkspaceMgr workspaceMgr) {
+        INDArray x = Shape.hasDefaultStridesForShape(input) ? input.castTo(dataType) : input.castTo(dataType).dup('c');
+        INDArray dy = Shape.hasDefaultStridesForShape(epsilon) ? epsilon : epsilon.dup('c');
+        long n = x.size(0);
+        long h = x.size(1);
+        long w = x.size(2);
+        long in = x.size(3);
+        long out = dy.size(3);
+        int k = layerConf().getKernelSize()[0];
+        int pad = k / 2;
+        long rows = n * h * w;
+
+        INDArray flipped = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
+                new long[] {in, out, k, k}, 'c');
+        // flipped[i, o, t] = w[o, i, k*k-1-t] over flattened taps t (libnd4j's reverse op is far slower)
+        INDArray taps = weights.reshape('c', out, in, (long) k * k);
+        INDArray flippedTaps = flipped.reshape('c', in, out, (long) k * k);
+        for (int t = 0; t < k * k; t++) {
+            flippedTaps.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(t))
+                    .assign(taps.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(k * k - 1 - t))
+                            .transpose());
+        }
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        if (backwardData == null) {
+            backwardData = Nd4j.getExecutioner().buildContext();
+            // kernel, stride, padding, dilation, not "same" mode, NHWC, weights [out, in, kH, kW]
+            backwardData.setIArguments(k, k, 1, 1, pad, pad, 1, 1, 0, 1, 1);
+        }
+        backwardData.purge();
+        backwardData.setInputArray(0, dy);
+        backwardData.setInputArray(1, flipped);
+        backwardData.setOutputArray(0, dx);
+        Nd4j.exec(new Conv2D(), backwardData);
+
+        INDArray padded = workspaceMgr.create(ArrayType.BP_WORKING_MEM, dataType, n, h + 2L * pad, w + 2L * pad, in);
+        padded.get(NDArrayIndex.all(), NDArrayIndex.interval(pad, pad + h), NDArrayIndex.interval(pad, pad + w),
+                NDArrayIndex.all()).assign(x);
+        INDArray tap = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[] {n, h, w, in},
+                'c');
+        INDArray tapGrad = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[] {out, in},
+                'c');
+        INDArray dy2d = dy.reshape('c', rows, out);
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                tap.assign(padded.get(NDArrayIndex.all(), NDArrayIndex.interval(i, i + h),
+                        NDArrayIndex.interval(j, j + w), NDArrayIndex.all()));
+                Nd4j.gemm(dy2d, tap.reshape('c', rows, in), tapGrad, true, false, 1.0, 0.0);
+                weightGrad.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.point(j))
+                        .assign(tapGrad);
+            }
+        }
+        return gradients(weightGrad, dy2d, rows, out, dx);
+    }
+
+    private Pair<Gradient, INDArray> gradients(INDArray weightGrad, INDArray dy2d, long rows, long out, INDArray dx) {
         Gradient g = new DefaultGradient();
         INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
         if (hasBias() && biasGrad != null) {

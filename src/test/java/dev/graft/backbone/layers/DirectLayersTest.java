@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -29,7 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Graft's convolution, BatchNorm and ReLU layers compute what DL4J's stock layers compute: the same outputs, loss,
- * parameter gradients and running statistics, in both layouts, in training and inference mode.
+ * parameter gradients and running statistics, in both layouts, in training and inference mode. The graph has
+ * each kind of convolution the direct layer treats apart: strided 3x3, same-size 3x3, pointwise and strided
+ * pointwise, with and without bias.
  */
 class DirectLayersTest {
 
@@ -91,18 +94,30 @@ class DirectLayersTest {
         g.addLayer("bn", direct ? DirectBatchNormalizationLayer.of(bn) : bn, "conv")
                 .addLayer("relu", direct ? new InPlaceReluLayer()
                         : new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn")
-                .addLayer("conv2", direct ? new DirectConvolutionLayer(new ConvolutionLayer.Builder(1, 1).nOut(4)
-                        .hasBias(true).activation(Activation.IDENTITY).dataFormat(format))
-                        : new ConvolutionLayer.Builder(1, 1).nOut(4).hasBias(true).activation(Activation.IDENTITY)
-                        .dataFormat(format).build(), "relu")
-                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).poolingDimensions(
-                        format == CNN2DFormat.NHWC ? new int[] {1, 2} : new int[] {2, 3}).build(), "conv2")
+                .addLayer("conv3x3", conv(direct, new ConvolutionLayer.Builder(3, 3).padding(1, 1).nOut(5)
+                        .hasBias(true).activation(Activation.IDENTITY).dataFormat(format)), "relu")
+                .addLayer("conv2", conv(direct, new ConvolutionLayer.Builder(1, 1).nOut(4)
+                        .hasBias(true).activation(Activation.IDENTITY).dataFormat(format)), "conv3x3")
+                .addLayer("shortcut", conv(direct, new ConvolutionLayer.Builder(1, 1).stride(2, 2).nOut(4)
+                        .hasBias(false).activation(Activation.IDENTITY).dataFormat(format)), "relu")
+                .addLayer("pool", globalPool(format), "conv2")
+                .addLayer("shortcutPool", globalPool(format), "shortcut")
+                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "pool", "shortcutPool")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "pool")
+                        .activation(Activation.SOFTMAX).build(), "add")
                 .setOutputs("out");
         ComputationGraph graph = new ComputationGraph(g.build());
         graph.init();
         return graph;
+    }
+
+    private static GlobalPoolingLayer globalPool(CNN2DFormat format) {
+        return new GlobalPoolingLayer.Builder(PoolingType.AVG).poolingDimensions(
+                format == CNN2DFormat.NHWC ? new int[] {1, 2} : new int[] {2, 3}).build();
+    }
+
+    private static ConvolutionLayer conv(boolean direct, ConvolutionLayer.Builder builder) {
+        return direct ? new DirectConvolutionLayer(builder) : builder.build();
     }
 
     private static DataSet batch() {
