@@ -30,9 +30,14 @@ public final class Benchmark {
     /** What to measure. */
     public enum Mode { INFER, TRAIN, DATA }
 
-    /** One measurement. */
-    public record Result(Mode mode, String arch, int imageSize, int batchSize, int batches, long images,
-                         double seconds, long peakRssBytes, String frozen) {
+    /** Runs inference on one batch of normalised NCHW images (an engine under test). */
+    public interface Forward {
+        void run(INDArray images);
+    }
+
+    /** One measurement. {@code engine}: what ran the model ({@code dl4j}, {@code onnx}; {@code -} for data). */
+    public record Result(Mode mode, String engine, String arch, int imageSize, int batchSize, int batches,
+                         long images, double seconds, long peakRssBytes, String frozen) {
         public double imagesPerSecond() {
             return images / seconds;
         }
@@ -42,9 +47,9 @@ public final class Benchmark {
         }
 
         public String line() {
-            return String.format(Locale.ROOT, "%-5s %-15s %4d px  batch %3d  frozen %-28s %8.1f images/s  %8.1f ms/batch"
-                            + "  peak RSS %5.0f MiB", mode.name().toLowerCase(Locale.ROOT), arch, imageSize, batchSize,
-                    frozen, imagesPerSecond(), msPerBatch(), peakRssBytes / 1048576.0);
+            return String.format(Locale.ROOT, "%-5s %-4s %-15s %4d px  batch %3d  frozen %-28s %8.1f images/s  %8.1f "
+                            + "ms/batch  peak RSS %5.0f MiB", mode.name().toLowerCase(Locale.ROOT), engine, arch,
+                    imageSize, batchSize, frozen, imagesPerSecond(), msPerBatch(), peakRssBytes / 1048576.0);
         }
     }
 
@@ -70,20 +75,15 @@ public final class Benchmark {
                     int n = it.next().numExamples();
                     images += done >= warmup ? n : 0;
                 }
-                return new Result(mode, config.arch().id(), size, batch, batches, images,
+                return new Result(mode, "-", config.arch().id(), size, batch, batches, images,
                         (System.nanoTime() - start) / 1e9, peakRss(), "-");
             }
         }
-        Backbone backbone = BackboneLoader.standard().withSeed(Seeds.derive(config.seed(), "backbone-init"))
-                .load(config.arch(), config.backbone().weights());
-        FreezePlan plan = new FreezePlan(config);
-        StageTraining training = new StageTraining(config.train().optimizer(),
-                LrSchedule.of(config.train().schedule(), config.train().optimizer().lr(), 1, 1, warmup + batches),
-                plan.multipliers(), config.train().gradClip());
-        ComputationGraph model = ModelAssembler.assemble(backbone, new HeadSpec(config.head(), 10, null),
-                plan.frozenAt(1), training, 1);
+        ComputationGraph model = model(config, warmup + batches);
         if (mode == Mode.INFER) {
-            model = InferenceGraph.fold(model); // what predict and serve run
+            // What predict and serve run on the DL4J engine.
+            ComputationGraph folded = InferenceGraph.fold(model);
+            return infer(config, "dl4j", x -> folded.outputSingle(false, x), batches, warmup);
         }
         Nd4j.getRandom().setSeed(config.seed());
         INDArray x = Nd4j.randn(DataType.FLOAT, batch, 3, size, size);
@@ -97,16 +97,48 @@ public final class Benchmark {
             if (i == warmup) {
                 start = System.nanoTime();
             }
-            if (mode == Mode.TRAIN) {
-                model.fit(ds);
-            } else {
-                model.outputSingle(false, x);
-            }
+            model.fit(ds);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        String frozen = String.join(",", plan.frozenAt(1));
-        return new Result(mode, config.arch().id(), size, batch, batches, (long) batches * batch, seconds, peakRss(),
-                frozen.isEmpty() ? "none" : frozen);
+        return new Result(mode, "dl4j", config.arch().id(), size, batch, batches, (long) batches * batch, seconds,
+                peakRss(), frozenStages(config));
+    }
+
+    /** Forward passes of {@code engine} on random batches of the config's size. */
+    public static Result infer(ExperimentConfig config, String engine, Forward forward, int batches, int warmup) {
+        int batch = config.train().batchSize();
+        int size = config.imageSize();
+        Nd4j.getRandom().setSeed(config.seed());
+        INDArray x = Nd4j.randn(DataType.FLOAT, batch, 3, size, size);
+        long start = 0;
+        for (int i = 0; i < warmup + batches; i++) {
+            if (i == warmup) {
+                start = System.nanoTime();
+            }
+            forward.run(x);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Result(Mode.INFER, engine, config.arch().id(), size, batch, batches, (long) batches * batch, seconds,
+                peakRss(), frozenStages(config));
+    }
+
+    /**
+     * The config's model as training assembles it (backbone with its weights and freezing, head for 10
+     * classes), for a run of {@code steps} optimizer steps.
+     */
+    public static ComputationGraph model(ExperimentConfig config, int steps) {
+        Backbone backbone = BackboneLoader.standard().withSeed(Seeds.derive(config.seed(), "backbone-init"))
+                .load(config.arch(), config.backbone().weights());
+        FreezePlan plan = new FreezePlan(config);
+        StageTraining training = new StageTraining(config.train().optimizer(),
+                LrSchedule.of(config.train().schedule(), config.train().optimizer().lr(), 1, 1, steps),
+                plan.multipliers(), config.train().gradClip());
+        return ModelAssembler.assemble(backbone, new HeadSpec(config.head(), 10, null), plan.frozenAt(1), training, 1);
+    }
+
+    private static String frozenStages(ExperimentConfig config) {
+        String frozen = String.join(",", new FreezePlan(config).frozenAt(1));
+        return frozen.isEmpty() ? "none" : frozen;
     }
 
     /** Peak resident set size of this process (Linux VmHWM), or -1 where unknown. */
