@@ -11,6 +11,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -66,9 +68,11 @@ class TrainerTest {
                 Provenance.collect("test", config.seed(), "test", Map.of()), LocalDateTime.now());
     }
 
-    @Test
-    void resumedRunEqualsUninterruptedRun() throws IOException {
-        ExperimentConfig config = config("resume", 2);
+    /** Also for an ImageNet-layout ResNet, whose graph computes channels-last with Graft's direct layers. */
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet20_cifar", "resnet18"})
+    void resumedRunEqualsUninterruptedRun(String arch) throws IOException {
+        ExperimentConfig config = config("resume-" + arch, 2, "backbone.arch=" + arch, "data.image_size=32");
         TrainResult whole;
         try (RunDirectory run = newRun(config)) {
             whole = train(config, new StopSignal(), null, run);
