@@ -6,12 +6,17 @@ import dev.graft.AtomicFiles;
 import dev.graft.GraftException;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -38,37 +43,44 @@ public final class Checkpoints {
     public record Loaded(ComputationGraph model, TrainState state, String configYaml) {
     }
 
+    /**
+     * Writes {@code file} atomically: DL4J's model zip entries ({@link ModelSerializer} reads it back as it reads
+     * its own) plus Graft's. The entries are written here rather than by {@code ModelSerializer.writeModel}, whose
+     * deflate pass over the parameters took about 3 s per ResNet-50 checkpoint (float parameters shrink by only
+     * 13%), and whose zip had to be copied to add Graft's entries; stored entries take a fraction of a second.
+     */
     public static void write(Path file, ComputationGraph model, TrainState state, String configYaml,
                              boolean withUpdater) {
         try {
-            Path folder = Files.createDirectories(file.toAbsolutePath().getParent());
-            Path model1 = Files.createTempFile(folder, ".model", ".tmp");
-            try {
-                ModelSerializer.writeModel(model, model1.toFile(), withUpdater);
-                AtomicFiles.write(file, out -> {
-                    // Plain ZipOutputStream entries, like DL4J's own (its reader rejects zipfs-written ones).
-                    ZipOutputStream zip = new ZipOutputStream(out);
-                    try (ZipFile dl4j = new ZipFile(model1.toFile())) {
-                        for (ZipEntry entry : java.util.Collections.list(dl4j.entries())) {
-                            zip.putNextEntry(new ZipEntry(entry.getName()));
-                            try (InputStream in = dl4j.getInputStream(entry)) {
-                                in.transferTo(zip);
-                            }
-                            zip.closeEntry();
-                        }
-                    }
-                    put(zip, STATE, JSON.writeValueAsString(state));
-                    put(zip, CONFIG, configYaml);
-                    put(zip, LABELS, JSON.writeValueAsString(state.classes()));
-                    zip.finish();
-                });
-            } finally {
-                Files.deleteIfExists(model1);
-            }
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            AtomicFiles.write(file, out -> {
+                // Plain ZipOutputStream entries, like DL4J's own (its reader rejects zipfs-written ones).
+                ZipOutputStream zip = new ZipOutputStream(out);
+                zip.setLevel(Deflater.NO_COMPRESSION);
+                put(zip, ModelSerializer.CONFIGURATION_JSON, model.getConfiguration().toJson());
+                putArray(zip, ModelSerializer.COEFFICIENTS_BIN, model.params());
+                INDArray updaterState = withUpdater && model.getUpdater() != null
+                        ? model.getUpdater().getStateViewArray() : null;
+                if (updaterState != null && updaterState.length() > 0) {
+                    putArray(zip, ModelSerializer.UPDATER_BIN, updaterState);
+                }
+                put(zip, STATE, JSON.writeValueAsString(state));
+                put(zip, CONFIG, configYaml);
+                put(zip, LABELS, JSON.writeValueAsString(state.classes()));
+                zip.finish();
+            });
         } catch (IOException e) {
             throw new GraftException("cannot write checkpoint " + file + ": " + e
                     + "; the previous checkpoint is kept", e);
         }
+    }
+
+    private static void putArray(ZipOutputStream zip, String name, INDArray array) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        DataOutputStream data = new DataOutputStream(new BufferedOutputStream(zip, 1 << 20));
+        Nd4j.write(array, data);
+        data.flush();
+        zip.closeEntry();
     }
 
     private static void put(ZipOutputStream zip, String name, String content) throws IOException {
