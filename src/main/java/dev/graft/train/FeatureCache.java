@@ -6,6 +6,7 @@ import dev.graft.data.DataPipeline;
 import dev.graft.data.ImageEntry;
 import dev.graft.data.SampleRef;
 import dev.graft.data.Split;
+import dev.graft.model.InferenceGraph;
 import dev.graft.model.ModelAssembler;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -23,13 +24,15 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code train.cache_features}: while the leading stages stay frozen, their output for an image cannot change.
- * With the cache on, the model is split at that {@code boundary} into a frozen front and a trainable
- * {@link TailModel}; the tail is what trains. Epochs 1..K ({@code cache_views}) run images through the front
- * and store its output per image (one view per epoch: the augmentation of that epoch); later epochs replay the
- * stored views in the same order and batches the image pipeline would give, so they decode and compute nothing
- * in the frozen part. Validation features are stored in epoch 1. Same results as the uncached run for the same
- * inputs (without augmentation, exactly the same inputs).
+ * The frozen front of a model with frozen leading stages, run as an inference graph, and (with
+ * {@code train.cache_features}) its stored output. While the leading stages stay frozen their output for an
+ * image cannot change, so the model is split at that {@code boundary} into a frozen front, folded for inference
+ * ({@link InferenceGraph}: no BatchNorm passes, no stored activations), and a trainable {@link TailModel}; the
+ * tail is what trains. Without the cache every batch runs through the front ("streaming"). With it, epochs
+ * 1..K ({@code cache_views}) store the front's output per image (one view per epoch: the augmentation of that
+ * epoch); later epochs replay the stored views in the same order and batches the image pipeline would give,
+ * so they decode and compute nothing in the frozen part. Validation features are stored in epoch 1. Same
+ * results as training the whole graph for the same inputs, to float rounding.
  */
 final class FeatureCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FeatureCache.class);
@@ -46,57 +49,78 @@ final class FeatureCache implements AutoCloseable {
     private final ComputationGraph front;
     private TailModel tail;
 
+    /** {@code folder} null: streaming, nothing stored. */
     private FeatureCache(ComputationGraph model, String boundary, long[] shape, int views, int batchSize,
                          DataPipeline data, Path folder) {
-        this.front = TailModel.front(model, boundary);
+        this.front = InferenceGraph.fold(TailModel.front(model, boundary));
         this.boundary = boundary;
         this.shape = shape;
         this.views = views;
         this.batchSize = batchSize;
         this.data = data;
         int floats = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-        this.train = new FeatureStore(folder, "train", views, data.dataset().entries(Split.TRAIN).size(), floats);
-        this.val = new FeatureStore(folder, "val", 1, data.dataset().entries(Split.VAL).size(), floats);
+        this.train = folder == null ? null
+                : new FeatureStore(folder, "train", views, data.dataset().entries(Split.TRAIN).size(), floats);
+        this.val = folder == null ? null
+                : new FeatureStore(folder, "val", 1, data.dataset().entries(Split.VAL).size(), floats);
     }
 
     /**
-     * The cache for this run, or null when it is off: {@code false}, nothing frozen, stages unfreezing later
-     * (the frozen part would change), or ({@code auto}) a cache larger than {@link #AUTO_BUDGET_BYTES}.
+     * The split for this run, or null when the whole model trains: nothing frozen, stages unfreezing later (the
+     * frozen part would change), or workers training the whole model. It stores features unless the cache is
+     * off: {@code false}, a resumed run ({@code resumed}: the records of earlier epochs are gone), or
+     * ({@code auto}) a cache larger than {@link #AUTO_BUDGET_BYTES} or one that would replay one augmented view.
      */
-    static FeatureCache plan(ExperimentConfig config, ComputationGraph model, DataPipeline data, Path folder) {
-        if (EpochFitter.distributed(config)) {
-            return null; // workers (ParallelWrapper, Spark) train the whole model on images
+    static FeatureCache plan(ExperimentConfig config, ComputationGraph model, DataPipeline data, Path folder,
+                             boolean resumed) {
+        String boundary = boundary(config, model);
+        if (boundary == null) {
+            return null;
         }
         TrainConfig t = config.train();
-        List<String> frozen = ModelAssembler.frozenStages(model);
-        if (t.cacheFeatures() == TrainConfig.CacheMode.FALSE || frozen.isEmpty()) {
-            return null;
-        }
-        if (!t.unfreeze().isEmpty()) {
-            LOG.info("feature cache off: train.unfreeze changes the frozen part during the run");
-            return null;
-        }
-        if (t.cacheFeatures() == TrainConfig.CacheMode.AUTO && !config.data().augment().isEmpty()
-                && t.cacheViews() == 1) {
-            LOG.info("feature cache off (auto): with augmentation and cache_views 1 every epoch would replay the "
-                    + "first epoch's views; set train.cache_features: true and cache_views: K to cache K views");
-            return null;
-        }
-        boolean allFrozen = frozen.size() == config.arch().stages().size();
-        String boundary = allFrozen ? "avgpool" : Boundaries.endOf(model, frozen.get(frozen.size() - 1));
         INDArray probe = Nd4j.zeros(DataType.FLOAT, 1, 3, config.imageSize(), config.imageSize());
         long[] full = model.feedForward(probe, false).get(boundary).shape();
         long[] shape = Arrays.copyOfRange(full, 1, full.length);
         long floats = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         int images = data.dataset().entries(Split.TRAIN).size() + data.dataset().entries(Split.VAL).size();
         long bytes = FeatureStore.bytes(t.cacheViews(), images, floats);
-        if (t.cacheFeatures() == TrainConfig.CacheMode.AUTO && bytes > AUTO_BUDGET_BYTES) {
-            LOG.info("feature cache off (auto): it would need {} MiB on disk", bytes >> 20);
-            return null;
+        String off = null;
+        if (t.cacheFeatures() == TrainConfig.CacheMode.FALSE) {
+            off = "train.cache_features: false";
+        } else if (resumed) {
+            off = "a resumed run does not have the earlier epochs' records";
+        } else if (t.cacheFeatures() == TrainConfig.CacheMode.AUTO && !config.data().augment().isEmpty()
+                && t.cacheViews() == 1) {
+            off = "auto, with augmentation and cache_views 1 every epoch would replay the first epoch's views; set "
+                    + "train.cache_features: true and cache_views: K to cache K views";
+        } else if (t.cacheFeatures() == TrainConfig.CacheMode.AUTO && bytes > AUTO_BUDGET_BYTES) {
+            off = "auto, it would need " + (bytes >> 20) + " MiB on disk";
+        }
+        if (off != null) {
+            LOG.info("frozen stages run as a folded inference graph up to {}; feature cache off ({})", boundary, off);
+            return new FeatureCache(model, boundary, shape, 1, t.batchSize(), data, null);
         }
         LOG.info("feature cache on: {} output {} per image, {} view(s), {} MiB in {}", boundary,
                 Arrays.toString(shape), t.cacheViews(), bytes >> 20, folder);
         return new FeatureCache(model, boundary, shape, t.cacheViews(), t.batchSize(), data, folder);
+    }
+
+    /**
+     * Where {@code model} splits into a frozen front and a trainable tail (the end of its last frozen stage, or
+     * the pooled features when every stage is frozen); null when it trains whole: nothing frozen, stages
+     * unfreezing during the run, or workers (ParallelWrapper, Spark) training the whole model on images.
+     */
+    static String boundary(ExperimentConfig config, ComputationGraph model) {
+        List<String> frozen = ModelAssembler.frozenStages(model);
+        if (EpochFitter.distributed(config) || frozen.isEmpty()) {
+            return null;
+        }
+        if (!config.train().unfreeze().isEmpty()) {
+            LOG.info("frozen stages train as part of the whole model: train.unfreeze changes them during the run");
+            return null;
+        }
+        boolean allFrozen = frozen.size() == config.arch().stages().size();
+        return allFrozen ? "avgpool" : Boundaries.endOf(model, frozen.get(frozen.size() - 1));
     }
 
     /** The tail model to train, synchronised from {@code full}. */
@@ -109,9 +133,9 @@ final class FeatureCache implements AutoCloseable {
         return tail;
     }
 
-    /** True when epoch {@code epoch} needs the image pipeline (it records a view). */
+    /** True when epoch {@code epoch} needs the image pipeline (it streams or records a view). */
     boolean needsImages(int epoch) {
-        return !(epoch > views && complete());
+        return train == null || !(epoch > views && complete());
     }
 
     private boolean complete() {
@@ -141,7 +165,7 @@ final class FeatureCache implements AutoCloseable {
 
     /** Validation batches as boundary features: recorded from {@code images} the first time, then replayed. */
     DataSetIterator valBatches(DataSetIterator images) {
-        if (!val.complete(0)) {
+        if (val == null || !val.complete(0)) {
             return new Recording(images, val, 0);
         }
         List<Integer> all = new ArrayList<>();
@@ -184,7 +208,7 @@ final class FeatureCache implements AutoCloseable {
         return s;
     }
 
-    /** Image batches turned into front features on the way, each image's features stored under its index. */
+    /** Image batches turned into front features on the way, each image's features stored (if storing). */
     private final class Recording extends BatchList {
         private final DataSetIterator images;
         private final FeatureStore store;
@@ -207,9 +231,11 @@ final class FeatureCache implements AutoCloseable {
             DataSet batch = images.next();
             INDArray features = front.outputSingle(false, batch.getFeatures());
             List<? extends Serializable> meta = batch.getExampleMetaData();
-            INDArray flat = features.reshape(features.size(0), store.recordFloats()).castTo(DataType.FLOAT);
-            for (int i = 0; i < meta.size(); i++) {
-                store.put(view, ((SampleRef) meta.get(i)).index(), flat.getRow(i).toFloatVector());
+            if (store != null) {
+                INDArray flat = features.reshape(features.size(0), store.recordFloats()).castTo(DataType.FLOAT);
+                for (int i = 0; i < meta.size(); i++) {
+                    store.put(view, ((SampleRef) meta.get(i)).index(), flat.getRow(i).toFloatVector());
+                }
             }
             DataSet out = new DataSet(features, batch.getLabels());
             out.setExampleMetaData(meta);
@@ -224,7 +250,9 @@ final class FeatureCache implements AutoCloseable {
 
     @Override
     public void close() {
-        train.close();
-        val.close();
+        if (train != null) {
+            train.close();
+            val.close();
+        }
     }
 }

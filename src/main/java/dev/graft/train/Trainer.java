@@ -128,10 +128,8 @@ public final class Trainer {
             this.batchesPerEpoch = batchesPerEpoch;
             this.files = new RunFiles(run, config, state.classes());
             this.best = new BestTracker(run.resolve("checkpoints"), config.checkpoint(), state.best());
-            if (state.completedEpochs() == 0 && state.batchesDone() == 0) {
-                // A resumed run starts without the cache: its records of earlier epochs are gone.
-                this.cache = FeatureCache.plan(config, model, data, run.resolve("cache"));
-            }
+            boolean resumed = state.completedEpochs() > 0 || state.batchesDone() > 0;
+            this.cache = FeatureCache.plan(config, model, data, run.resolve("cache"), resumed);
             listen();
         }
 
