@@ -220,7 +220,7 @@ public class DirectConvolution extends ConvolutionLayer {
         Gradient g = new DefaultGradient();
         INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
         if (hasBias() && biasGrad != null) {
-            Nd4j.gemm(ones(rows), dy2d, biasGrad.reshape('c', 1, out), false, false, 1.0, 0.0);
+            Nd4j.gemm(dy2d, ones(rows), biasGrad.reshape('c', out, 1), true, false, 1.0, 0.0); // dy^T 1
             g.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
         }
         g.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad);
@@ -230,7 +230,7 @@ public class DirectConvolution extends ConvolutionLayer {
     private INDArray ones(long n) {
         if (ones == null || ones.length() != n || ones.dataType() != dataType) {
             try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                ones = Nd4j.ones(dataType, 1, n);
+                ones = Nd4j.ones(dataType, n, 1);
             }
         }
         return ones;
