@@ -109,5 +109,18 @@ class FeatureCacheTest {
             assertEquals(a.valLoss(), b.valLoss(), 1e-4 * Math.max(1, a.valLoss()), "val loss, epoch " + (i + 1));
             assertEquals(a.valTop1(), b.valTop1(), 1e-9);
         }
+        // The stem stays frozen in both runs: its weights and BatchNorm statistics are the initial ones, bit for bit.
+        ComputationGraph splitModel = ModelSerializer.restoreComputationGraph(
+                split.runDirectory().resolve("checkpoints/last.zip").toFile(), false);
+        ComputationGraph wholeModel = ModelSerializer.restoreComputationGraph(
+                whole.runDirectory().resolve("checkpoints/last.zip").toFile(), false);
+        int checked = 0;
+        for (var e : wholeModel.paramTable().entrySet()) {
+            if (e.getKey().startsWith("stem.")) {
+                assertEquals(e.getValue(), splitModel.getParam(e.getKey()), e.getKey());
+                checked++;
+            }
+        }
+        assertTrue(checked >= 5, "stem conv and BatchNorm parameters compared: " + checked);
     }
 }
