@@ -144,7 +144,8 @@ public final class InferenceGraph {
             org.deeplearning4j.nn.conf.layers.Layer layer = lv.getLayerConf().getLayer();
             org.deeplearning4j.nn.conf.layers.Layer inner = layer;
             while (inner instanceof FrozenLayer || inner instanceof FrozenLayerWithBackprop) {
-                inner = inner instanceof FrozenLayer f ? f.getLayer() : ((FrozenLayerWithBackprop) inner).getUnderlying();
+                inner = inner instanceof FrozenLayer f ? f.getLayer()
+                        : ((FrozenLayerWithBackprop) inner).getUnderlying();
             }
             if (inner != layer) {
                 NeuralNetConfiguration nnc = lv.getLayerConf().clone();

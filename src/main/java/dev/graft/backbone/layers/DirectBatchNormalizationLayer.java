@@ -44,7 +44,7 @@ public class DirectBatchNormalizationLayer extends BatchNormalization {
                                                        Collection<TrainingListener> trainingListeners,
                                                        int layerIndex, INDArray layerParamsView,
                                                        boolean initializeParams, DataType networkDataType) {
-        return Instantiation.wire(new DirectBatchNormalization(conf, networkDataType), conf, initializer(), trainingListeners,
-                layerIndex, layerParamsView, initializeParams);
+        return Instantiation.wire(new DirectBatchNormalization(conf, networkDataType), conf, initializer(),
+                trainingListeners, layerIndex, layerParamsView, initializeParams);
     }
 }

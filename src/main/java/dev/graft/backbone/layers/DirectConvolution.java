@@ -32,7 +32,8 @@ import java.util.Arrays;
  *   needs: its gradient is the incoming one as it is.</li>
  * </ul>
  * Both are skipped here, and pointwise and same-size stride-1 convolutions backpropagate without libnd4j's
- * layout conversions (see {@link #pointwiseBackprop} and {@link #sameSizeBackprop}); anything else (no helper, a helper that declines, an activation) goes to DL4J's own code.
+ * layout conversions (see {@link #pointwiseBackprop} and {@link #sameSizeBackprop}); anything else (no helper,
+ * a helper that declines, an activation) goes to DL4J's own code.
  */
 public class DirectConvolution extends ConvolutionLayer {
     private transient INDArray zeroBias;
@@ -48,7 +49,8 @@ public class DirectConvolution extends ConvolutionLayer {
     }
 
     @Override
-    protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
+    protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop,
+                                                 LayerWorkspaceMgr workspaceMgr) {
         if (!helperUsable()) {
             return super.preOutput(training, forBackprop, workspaceMgr);
         }
