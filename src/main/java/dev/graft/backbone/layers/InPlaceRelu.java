@@ -17,8 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * ReLU that, in training, rectifies its input in place. DL4J's activation layer copies its input to keep it for
  * backprop, one extra activation-sized array per ReLU held until the step ends (about a fifth of ResNet-50's
  * training memory) and one extra pass each way. ReLU does not need its input back: {@code relu(x) > 0} exactly
- * where {@code x > 0}, so the gradient mask comes from the rectified values. Inference keeps DL4J's behaviour
- * (its rotating inference workspaces own the input array).
+ * where {@code x > 0}, so the gradient mask comes from the rectified values. Inference writes a new array (its
+ * rotating inference workspaces own the input array).
  */
 public class InPlaceRelu extends ActivationLayer {
 
@@ -29,7 +29,12 @@ public class InPlaceRelu extends ActivationLayer {
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         if (!training) {
-            return super.activate(false, workspaceMgr);
+            // Rectify into a new array in one pass (DL4J copies into its workspace, then rectifies in place).
+            assertInputSet(false);
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(),
+                    'c');
+            Nd4j.exec(new RectifiedLinear(input, out));
+            return out;
         }
         assertInputSet(false);
         INDArray in = workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, input);
