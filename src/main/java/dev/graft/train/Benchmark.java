@@ -1,14 +1,11 @@
 package dev.graft.train;
 
-import dev.graft.backbone.Backbone;
 import dev.graft.backbone.BackboneLoader;
 import dev.graft.config.ExperimentConfig;
-import dev.graft.config.Seeds;
 import dev.graft.data.DataPipeline;
 import dev.graft.data.ImageBatchIterator;
 import dev.graft.model.HeadSpec;
 import dev.graft.model.InferenceGraph;
-import dev.graft.model.ModelAssembler;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -134,13 +131,10 @@ public final class Benchmark {
      * classes), for a run of {@code steps} optimizer steps.
      */
     public static ComputationGraph model(ExperimentConfig config, int steps) {
-        Backbone backbone = BackboneLoader.standard().withSeed(Seeds.derive(config.seed(), "backbone-init"))
-                .load(config.arch(), config.backbone().weights());
         FreezePlan plan = new FreezePlan(config);
-        StageTraining training = new StageTraining(config.train().optimizer(),
-                LrSchedule.of(config.train().schedule(), config.train().optimizer().lr(), 1, 1, steps),
-                plan.multipliers(), config.train().gradClip());
-        return ModelAssembler.assemble(backbone, new HeadSpec(config.head(), 10, null), plan.frozenAt(1), training, 1);
+        StageTraining training = ModelRecipe.training(config, plan, 1, steps);
+        return ModelRecipe.assemble(config, BackboneLoader.standard(), plan, training,
+                new HeadSpec(config.head(), 10, null));
     }
 
     private static String frozenStages(ExperimentConfig config) {

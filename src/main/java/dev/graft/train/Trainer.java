@@ -1,7 +1,6 @@
 package dev.graft.train;
 
 import dev.graft.GraftException;
-import dev.graft.backbone.Backbone;
 import dev.graft.backbone.BackboneLoader;
 import dev.graft.config.ExperimentConfig;
 import dev.graft.config.Monitor;
@@ -66,18 +65,12 @@ public final class Trainer {
             ImageBatchIterator trainData = data.train(config.train().batchSize());
             int batchesPerEpoch = ceilDiv(trainData.epochSize(), config.train().batchSize());
             FreezePlan plan = new FreezePlan(config);
-            LrSchedule schedule = LrSchedule.of(config.train().schedule(), config.train().optimizer().lr(), 1.0,
-                    config.train().epochs(), batchesPerEpoch);
-            StageTraining training = new StageTraining(config.train().optimizer(), schedule, plan.multipliers(),
-                    config.train().gradClip());
+            StageTraining training = ModelRecipe.training(config, plan, config.train().epochs(), batchesPerEpoch);
             ComputationGraph model;
             TrainState state;
             if (resumeFrom == null) {
-                Backbone backbone = backbones.withSeed(Seeds.derive(config.seed(), "backbone-init"))
-                        .load(config.arch(), config.backbone().weights());
-                HeadSpec head = new HeadSpec(config.head(), classes.size(), data.classWeights());
-                model = ModelAssembler.assemble(backbone, head, plan.frozenAt(1), training,
-                        Seeds.derive(config.seed(), "init"));
+                model = ModelRecipe.assemble(config, backbones, plan, training,
+                        new HeadSpec(config.head(), classes.size(), data.classWeights()));
                 state = TrainState.start(classes);
             } else {
                 Checkpoints.Loaded loaded = Checkpoints.read(resumeFrom);
