@@ -1,8 +1,8 @@
 package dev.graft.distributed;
 
 import dev.graft.backbone.BackboneLoader;
-import dev.graft.config.ConfigLoader;
 import dev.graft.config.ExperimentConfig;
+import dev.graft.testing.TinyExperiments;
 import dev.graft.run.Provenance;
 import dev.graft.run.RunDirectory;
 import dev.graft.train.EpochRecord;
@@ -26,26 +26,7 @@ final class TinyRuns {
     }
 
     static ExperimentConfig config(Path dir, String name, int epochs, String... overrides) throws IOException {
-        Path file = dir.resolve(name + ".yaml");
-        Files.writeString(file, """
-                name: %s
-                seed: 3
-                backbone: {arch: resnet20_cifar, weights: none}
-                head: {hidden: [16], dropout: 0.2}
-                data:
-                  root: colours
-                  split: {val: 0.25}
-                  image_size: 24
-                  augment: [hflip, {random_crop: 2}]
-                  workers: 2
-                train:
-                  epochs: %d
-                  batch_size: 8
-                  optimizer: {type: adamw, lr: 3.0e-3}
-                  schedule: {type: cosine}
-                  label_smoothing: 0.1
-                """.formatted(name, epochs));
-        return new ConfigLoader().load(file, List.of(overrides));
+        return TinyExperiments.config(dir, name, epochs, overrides);
     }
 
     static TrainResult train(Path dir, ExperimentConfig config, StopSignal stop) {

@@ -1,12 +1,12 @@
 package dev.graft.train;
 
 import dev.graft.backbone.BackboneLoader;
-import dev.graft.config.ConfigLoader;
 import dev.graft.config.ExperimentConfig;
 import dev.graft.data.SyntheticShapes;
 import dev.graft.run.Provenance;
 import dev.graft.run.RunDirectory;
 import dev.graft.testing.ColourFolders;
+import dev.graft.testing.TinyExperiments;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -36,27 +37,11 @@ class TrainerTest {
         ColourFolders.colourFolders(dir.resolve("colours"), 16, 24, 7);
     }
 
+    /** The shared tiny experiment on the synthetic shapes, with one warm-up epoch. */
     static ExperimentConfig config(String name, int epochs, String... extra) throws IOException {
-        Path file = dir.resolve(name + ".yaml");
-        Files.writeString(file, """
-                name: %s
-                seed: 3
-                backbone: {arch: resnet20_cifar, weights: none}
-                head: {hidden: [16], dropout: 0.2}
-                data:
-                  root: shapes
-                  split: {val: 0.25}
-                  image_size: 24
-                  augment: [hflip, {random_crop: 2}]
-                  workers: 2
-                train:
-                  epochs: %d
-                  batch_size: 8
-                  optimizer: {type: adamw, lr: 3.0e-3}
-                  schedule: {type: cosine, warmup_epochs: 1}
-                  label_smoothing: 0.1
-                """.formatted(name, epochs));
-        return new ConfigLoader().load(file, List.of(extra));
+        List<String> overrides = new ArrayList<>(List.of("data.root=" + dir.resolve("shapes"), "train.schedule.warmup_epochs=1"));
+        overrides.addAll(List.of(extra));
+        return TinyExperiments.config(dir, name, epochs, overrides.toArray(String[]::new));
     }
 
     static TrainResult train(ExperimentConfig config, StopSignal stop, Path resume, RunDirectory run) {
