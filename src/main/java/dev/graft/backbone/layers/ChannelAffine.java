@@ -1,6 +1,5 @@
 package dev.graft.backbone.layers;
 
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.BatchNorm;
@@ -13,8 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class ChannelAffine {
     private final OpContext context = Nd4j.getExecutioner().buildContext();
-    private INDArray zeroMean;
-    private INDArray unitVariance;
+    private final Constants constants = new Constants();
 
     ChannelAffine() {
         context.setIArguments(1, 1, 3); // apply scale, apply shift, channel axis 3 (NHWC)
@@ -23,16 +21,10 @@ final class ChannelAffine {
 
     void apply(INDArray x, INDArray scale, INDArray shift, INDArray out) {
         long channels = scale.length();
-        if (zeroMean == null || zeroMean.length() != channels || zeroMean.dataType() != x.dataType()) {
-            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                zeroMean = Nd4j.zeros(x.dataType(), channels);
-                unitVariance = Nd4j.ones(x.dataType(), channels);
-            }
-        }
         context.purge();
         context.setInputArray(0, x);
-        context.setInputArray(1, zeroMean);
-        context.setInputArray(2, unitVariance);
+        context.setInputArray(1, constants.filled(0, x.dataType(), channels));
+        context.setInputArray(2, constants.filled(1, x.dataType(), channels));
         context.setInputArray(3, scale.reshape(channels));
         context.setInputArray(4, shift.reshape(channels));
         context.setOutputArray(0, out);

@@ -21,8 +21,7 @@ import java.util.Map;
 
 /**
  * Training-mode BatchNorm for NHWC activations, seen as an {@code [M, C]} matrix ({@code M = N*H*W}, one column
- * per channel). Channel sums are a {@code X^T x ones[M]} product (one streaming pass, BLAS; 2-13x faster
- * than {@code ones^T X} or ND4J's column reduction here), and the input
+ * per channel). Channel sums are one streaming BLAS pass ({@link Constants#columnSums}), and the input
  * gradient is {@code dx = a*dy + b*x + c} with per-channel {@code a, b, c} (two {@link ChannelAffine} passes):
  * <pre>
  *   dbeta = sum(dy)            dgamma = (sum(dy*x) - mean*dbeta) * istd          a = gamma * istd
@@ -36,8 +35,7 @@ final class ChannelsLastBatchNorm implements BatchNormalizationHelper {
     private final MKLDNNBatchNormHelper oneDnn;
     private INDArray mean;
     private INDArray var;
-    private INDArray ones;
-    private INDArray zeros;
+    private final Constants constants = new Constants();
     private boolean delegated;
     private final ChannelAffine affine = new ChannelAffine();
 
@@ -98,7 +96,7 @@ final class ChannelsLastBatchNorm implements BatchNormalizationHelper {
         INDArray cc = a.mul(dBeta).muli(-1.0 / m).subi(b.mul(mean));
 
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, type, input.shape(), 'c');
-        affine.apply(dy.reshape(input.shape()), a, zeros(c, type), dx);
+        affine.apply(dy.reshape(input.shape()), a, constants.filled(0, type, c), dx);
         affine.apply(input, b, cc, work.reshape(input.shape()));
         dx.addi(work.reshape(input.shape()));
 
@@ -122,24 +120,7 @@ final class ChannelsLastBatchNorm implements BatchNormalizationHelper {
 
     /** Per-column sums {@code [C]} of an {@code [M, C]} matrix. */
     private INDArray columnSums(INDArray matrix) {
-        long m = matrix.size(0);
-        if (ones == null || ones.length() != m || ones.dataType() != matrix.dataType()) {
-            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                ones = Nd4j.ones(matrix.dataType(), m, 1);
-            }
-        }
-        INDArray sums = Nd4j.create(matrix.dataType(), matrix.size(1), 1);
-        Nd4j.gemm(matrix, ones, sums, true, false, 1.0, 0.0);
-        return sums.reshape(matrix.size(1));
-    }
-
-    private INDArray zeros(long c, DataType type) {
-        if (zeros == null || zeros.length() != c || zeros.dataType() != type) {
-            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                zeros = Nd4j.zeros(type, c);
-            }
-        }
-        return zeros;
+        return constants.columnSums(matrix, Nd4j.create(matrix.dataType(), matrix.size(1)));
     }
 
     @Override

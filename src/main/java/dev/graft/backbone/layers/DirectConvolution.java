@@ -12,7 +12,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
@@ -36,8 +35,7 @@ import java.util.Arrays;
  * a helper that declines, an activation) goes to DL4J's own code.
  */
 public class DirectConvolution extends ConvolutionLayer {
-    private transient INDArray zeroBias;
-    private transient INDArray ones;
+    private transient Constants constants;
     private transient OpContext backwardData;
 
     public DirectConvolution(NeuralNetConfiguration conf, DataType dataType) {
@@ -59,7 +57,7 @@ public class DirectConvolution extends ConvolutionLayer {
         INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
         validateInputDepth(weights.size(1));
         INDArray bias = hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr)
-                : zeroBias();
+                : constants().filled(0, dataType, 1, layerConf().getNOut()); // the helpers need a bias
         var conf = layerConf();
         INDArray out = helper.preOutput(input.castTo(dataType), weights, bias, conf.getKernelSize(), conf.getStride(),
                 conf.getPadding(), conf.getCudnnAlgoMode(), conf.getCudnnFwdAlgo(), convolutionMode, conf.getDilation(),
@@ -142,7 +140,7 @@ public class DirectConvolution extends ConvolutionLayer {
         }
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         Nd4j.gemm(dy2d, x.reshape('c', rows, in), weightGrad.reshape('c', out, in), true, false, 1.0, 0.0);
-        return gradients(weightGrad, dy2d, rows, out, dx);
+        return gradients(weightGrad, dy2d, dx);
     }
 
     /** A k x k (k odd), stride-1, undilated NHWC convolution padded to keep its input's size. */
@@ -215,36 +213,24 @@ public class DirectConvolution extends ConvolutionLayer {
                         .assign(tapGrad);
             }
         }
-        return gradients(weightGrad, dy2d, rows, out, dx);
+        return gradients(weightGrad, dy2d, dx);
     }
 
-    private Pair<Gradient, INDArray> gradients(INDArray weightGrad, INDArray dy2d, long rows, long out, INDArray dx) {
+    private Pair<Gradient, INDArray> gradients(INDArray weightGrad, INDArray dy2d, INDArray dx) {
         Gradient g = new DefaultGradient();
         INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
         if (hasBias() && biasGrad != null) {
-            Nd4j.gemm(dy2d, ones(rows), biasGrad.reshape('c', out, 1), true, false, 1.0, 0.0); // dy^T 1
+            constants().columnSums(dy2d, biasGrad);
             g.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
         }
         g.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad);
         return new Pair<>(g, backpropDropOutIfPresent(dx));
     }
 
-    private INDArray ones(long n) {
-        if (ones == null || ones.length() != n || ones.dataType() != dataType) {
-            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                ones = Nd4j.ones(dataType, n, 1);
-            }
+    private Constants constants() {
+        if (constants == null) {
+            constants = new Constants();
         }
-        return ones;
-    }
-
-    /** The helpers need a bias array; a layer without bias gets zeros, kept outside any workspace. */
-    private INDArray zeroBias() {
-        if (zeroBias == null) {
-            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                zeroBias = Nd4j.create(dataType, 1, layerConf().getNOut());
-            }
-        }
-        return zeroBias;
+        return constants;
     }
 }
