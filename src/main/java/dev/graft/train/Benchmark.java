@@ -82,8 +82,7 @@ public final class Benchmark {
             ComputationGraph folded = InferenceGraph.fold(model);
             return infer(config, "dl4j", x -> folded.outputSingle(false, x), batches, warmup);
         }
-        Nd4j.getRandom().setSeed(config.seed());
-        INDArray x = Nd4j.randn(DataType.FLOAT, batch, 3, size, size);
+        INDArray x = randomImages(config);
         INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
         for (int i = 0; i < batch; i++) {
             y.putScalar(i, i % 10, 1f);
@@ -96,14 +95,7 @@ public final class Benchmark {
             ComputationGraph tail = TailModel.of(model, boundary).graph();
             step = () -> tail.fit(new DataSet(front.outputSingle(false, x), y));
         }
-        long start = 0;
-        for (int i = 0; i < warmup + batches; i++) {
-            if (i == warmup) {
-                start = System.nanoTime();
-            }
-            step.run();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = seconds(step, batches, warmup);
         return new Result(mode, "dl4j", config.arch().id(), size, batch, batches, (long) batches * batch, seconds,
                 peakRss(), frozenStages(config));
     }
@@ -112,18 +104,29 @@ public final class Benchmark {
     public static Result infer(ExperimentConfig config, String engine, Forward forward, int batches, int warmup) {
         int batch = config.train().batchSize();
         int size = config.imageSize();
-        Nd4j.getRandom().setSeed(config.seed());
-        INDArray x = Nd4j.randn(DataType.FLOAT, batch, 3, size, size);
-        long start = 0;
-        for (int i = 0; i < warmup + batches; i++) {
-            if (i == warmup) {
-                start = System.nanoTime();
-            }
-            forward.run(x);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        INDArray x = randomImages(config);
+        double seconds = seconds(() -> forward.run(x), batches, warmup);
         return new Result(Mode.INFER, engine, config.arch().id(), size, batch, batches, (long) batches * batch, seconds,
                 peakRss(), frozenStages(config));
+    }
+
+    /** Seconds {@code batches} runs of {@code step} take after {@code warmup} untimed ones. */
+    private static double seconds(Runnable step, int batches, int warmup) {
+        for (int i = 0; i < warmup; i++) {
+            step.run();
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < batches; i++) {
+            step.run();
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** One batch of seeded random normalised images at the config's batch and image size. */
+    private static INDArray randomImages(ExperimentConfig config) {
+        Nd4j.getRandom().setSeed(config.seed());
+        int size = config.imageSize();
+        return Nd4j.randn(DataType.FLOAT, config.train().batchSize(), 3, size, size);
     }
 
     /**
