@@ -63,30 +63,140 @@ class AugmentOpsTest {
         }
     }
 
+    /** R = 4x and G = 4y (clamped to 255), so a pixel's colour says where in the source it came from. */
+    private static java.awt.image.BufferedImage coordinates(int w, int h, int stepX, int stepY) {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(w, h,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                img.setRGB(x, y, Math.min(255, stepX * x) << 16 | Math.min(255, stepY * y) << 8);
+            }
+        }
+        return img;
+    }
+
     @Test
-    void randomResizedCropGivesTheInputSize() throws IOException {
-        try (Mat src = load(TestImages.noise(50, 30, 4))) {
-            for (int seed = 0; seed < 20; seed++) {
-                try (Mat out = AugmentOps.of(Augmentation.RandomResizedCrop.defaults(), 16).apply(src, new Random(seed))) {
+    void randomResizedCropTakesAnAreaOfTheGivenScaleAtRandomPlaces() throws IOException {
+        // 64x64 coordinates image, a quarter of the area at aspect 1: a 32x32 window shrunk to 16x16, so the
+        // output spans about half the source's x and y range (120 of 252), at an offset that varies by seed.
+        Augmentation.RandomResizedCrop quarter = new Augmentation.RandomResizedCrop(List.of(0.25, 0.25),
+                List.of(1.0, 1.0));
+        java.util.Set<Integer> offsets = new java.util.HashSet<>();
+        try (Mat src = load(coordinates(64, 64, 4, 4))) {
+            for (int seed = 0; seed < 10; seed++) {
+                try (Mat out = AugmentOps.of(quarter, 16).apply(src, new Random(seed))) {
                     assertEquals(16, out.cols());
                     assertEquals(16, out.rows());
+                    int spanX = ImageDecoderTest.rgb(out, 15, 8)[0] - ImageDecoderTest.rgb(out, 0, 8)[0];
+                    int spanY = ImageDecoderTest.rgb(out, 8, 15)[1] - ImageDecoderTest.rgb(out, 8, 0)[1];
+                    assertTrue(spanX > 100 && spanX < 130, "x span " + spanX);
+                    assertTrue(spanY > 100 && spanY < 130, "y span " + spanY);
+                    offsets.add(ImageDecoderTest.rgb(out, 0, 0)[0]);
                 }
             }
-            // Impossible ratio range: falls back to a centre crop clamped to the ratio.
-            Augmentation.RandomResizedCrop wide = new Augmentation.RandomResizedCrop(List.of(1.0, 1.0), List.of(3.0, 4.0));
-            try (Mat out = AugmentOps.of(wide, 16).apply(src, new Random(1))) {
-                assertEquals(16, out.cols());
-            }
+        }
+        assertTrue(offsets.size() > 3, "crop position should vary with the seed: " + offsets);
+    }
+
+    @Test
+    void randomResizedCropFollowsTheAspectRatio() throws IOException {
+        // Half the area at aspect 2 of a 64x64 image is the full width and half the height.
+        Augmentation.RandomResizedCrop wideHalf = new Augmentation.RandomResizedCrop(List.of(0.5, 0.5),
+                List.of(2.0, 2.0));
+        try (Mat src = load(coordinates(64, 64, 4, 4));
+             Mat out = AugmentOps.of(wideHalf, 16).apply(src, new Random(3))) {
+            int spanX = ImageDecoderTest.rgb(out, 15, 8)[0] - ImageDecoderTest.rgb(out, 0, 8)[0];
+            int spanY = ImageDecoderTest.rgb(out, 8, 15)[1] - ImageDecoderTest.rgb(out, 8, 0)[1];
+            assertTrue(spanX > 220, "x span " + spanX);
+            assertTrue(spanY > 100 && spanY < 130, "y span " + spanY);
         }
     }
 
     @Test
-    void rotateAndRandomCropKeepTheSize() throws IOException {
+    void randomResizedCropFallsBackToACentreCropClampedToTheRatio() throws IOException {
+        // 50x30 cannot hold the whole area at aspect 3..4: the fallback keeps the full width and the centred
+        // rows 6..22 (50 / 3 = 17 rows), so G (8 per row) runs from about 48 to 176 instead of 0 to 232.
+        Augmentation.RandomResizedCrop wide = new Augmentation.RandomResizedCrop(List.of(1.0, 1.0),
+                List.of(3.0, 4.0));
+        try (Mat src = load(coordinates(50, 30, 5, 8));
+             Mat out = AugmentOps.of(wide, 16).apply(src, new Random(1))) {
+            assertEquals(16, out.cols());
+            assertEquals(16, out.rows());
+            int top = ImageDecoderTest.rgb(out, 8, 0)[1];
+            int bottom = ImageDecoderTest.rgb(out, 8, 15)[1];
+            assertTrue(Math.abs(top - 52) <= 8, "top row G " + top);
+            assertTrue(Math.abs(bottom - 172) <= 8, "bottom row G " + bottom);
+            assertTrue(ImageDecoderTest.rgb(out, 15, 8)[0] - ImageDecoderTest.rgb(out, 0, 8)[0] > 200);
+        }
+    }
+
+    /** A black square image with a white 3x3 spot centred {@code radius} px right of the centre. */
+    private Mat spotRightOfCentre(int size, int radius) throws IOException {
+        java.awt.image.BufferedImage img = TestImages.gray(size, size, 0);
+        int c = size / 2;
+        for (int dy = -1; dy <= 1; dy++) {
+            for (int dx = -1; dx <= 1; dx++) {
+                img.getRaster().setSample(c + radius + dx, c + dy, 0, 255);
+            }
+        }
+        return load(img);
+    }
+
+    /** The spot's angle around the centre in degrees, counter-clockwise as seen on screen, and its radius. */
+    private static double[] spotPolar(Mat m) {
+        double sum = 0;
+        double sx = 0;
+        double sy = 0;
+        for (int y = 0; y < m.rows(); y++) {
+            for (int x = 0; x < m.cols(); x++) {
+                int v = ImageDecoderTest.rgb(m, x, y)[0];
+                sum += v;
+                sx += v * x;
+                sy += v * y;
+            }
+        }
+        double dx = sx / sum - (m.cols() - 1) / 2.0;
+        double dy = sy / sum - (m.rows() - 1) / 2.0;
+        return new double[] {Math.toDegrees(Math.atan2(-dy, dx)), Math.hypot(dx, dy)};
+    }
+
+    @Test
+    void rotateByNinetyDegreesTurnsCounterClockwise() throws IOException {
+        try (Mat src = spotRightOfCentre(21, 6); Mat out = AugmentOps.rotate(src, 90)) {
+            assertEquals(21, out.cols());
+            assertEquals(21, out.rows());
+            assertArrayEquals(new int[] {255, 255, 255}, ImageDecoderTest.rgb(out, 10, 4), "spot now above");
+            assertArrayEquals(new int[] {0, 0, 0}, ImageDecoderTest.rgb(out, 16, 10), "old place empty");
+        }
+    }
+
+    @Test
+    void rotateTurnsByARandomAngleWithinTheRange() throws IOException {
+        double largest = 0;
+        boolean both = false;
+        double first = 0;
+        Random seeds = new Random(42);
+        try (Mat src = spotRightOfCentre(41, 8)) {
+            for (int i = 0; i < 20; i++) {
+                try (Mat out = AugmentOps.of(new Augmentation.Rotate(30), 41).apply(src, new Random(seeds.nextLong()))) {
+                    assertEquals(41, out.cols());
+                    double[] polar = spotPolar(out);
+                    assertTrue(Math.abs(polar[0]) <= 31, "angle " + polar[0]);
+                    assertEquals(8, polar[1], 1.0, "the spot stays at its distance from the centre");
+                    largest = Math.max(largest, Math.abs(polar[0]));
+                    first = i == 0 ? polar[0] : first;
+                    both |= Math.signum(polar[0]) != Math.signum(first);
+                }
+            }
+        }
+        assertTrue(largest > 15, "largest angle " + largest);
+        assertTrue(both, "angles of both signs");
+    }
+
+    @Test
+    void randomCropKeepsTheSizeAndZeroPaddingLeavesTheImage() throws IOException {
         try (Mat src = load(TestImages.noise(20, 12, 5));
-             Mat rotated = AugmentOps.of(new Augmentation.Rotate(30), 20).apply(src, new Random(2));
              Mat cropped = AugmentOps.of(new Augmentation.RandomCrop(4), 20).apply(src, new Random(3))) {
-            assertEquals(20, rotated.cols());
-            assertEquals(12, rotated.rows());
             assertEquals(20, cropped.cols());
             assertEquals(12, cropped.rows());
             assertSame(src, AugmentOps.of(new Augmentation.RandomCrop(0), 20).apply(src, new Random(3)));
