@@ -1,15 +1,10 @@
 package dev.graft.backbone;
 
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A ResNet as a DL4J {@link ComputationGraph} together with the facts needed to use it: its stages (the unit
@@ -23,19 +18,19 @@ public final class Backbone {
     private final ResNetSpec spec;
     private final InputSpec input;
     private final ComputationGraph graph;
-    private final List<Stage> stages;
+    private final Stages stages;
     private final List<String> classNames;
 
     /**
      * @param classNames names of the classifier's outputs when the weights say (Hugging Face
      *                   {@code id2label}); empty when unknown
      */
-    public Backbone(ResNetSpec spec, InputSpec input, ComputationGraph graph, List<Stage> stages,
+    public Backbone(ResNetSpec spec, InputSpec input, ComputationGraph graph, Stages stages,
                     List<String> classNames) {
         this.spec = spec;
         this.input = input;
         this.graph = graph;
-        this.stages = List.copyOf(stages);
+        this.stages = stages;
         this.classNames = List.copyOf(classNames);
     }
 
@@ -54,38 +49,14 @@ public final class Backbone {
         return graph;
     }
 
-    /** Stages in forward order: {@code stem}, {@code stage1}, ... */
-    public List<Stage> stages() {
+    /** The stages (the unit of freezing), the pooled-feature vertex and the classifier vertex. */
+    public Stages stages() {
         return stages;
-    }
-
-    /** The stage called {@code name} ({@code stem}, {@code stage1}, ...). */
-    public Stage stage(String name) {
-        return stages.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow(() ->
-                new IllegalArgumentException("no stage '" + name + "' in " + spec.name() + "; stages: "
-                        + spec.stageNames()));
-    }
-
-    /** Stage name to the vertex that ends it, in forward order. */
-    public Map<String, String> stageEndVertices() {
-        Map<String, String> ends = new LinkedHashMap<>();
-        stages.forEach(s -> ends.put(s.name(), s.endVertex()));
-        return ends;
-    }
-
-    /** The global-average-pool vertex: output {@code [N, featureWidth()]}. */
-    public String featureVertex() {
-        return VertexNames.FEATURES;
     }
 
     /** Channels of the pooled features. */
     public int featureWidth() {
         return spec.featureWidth();
-    }
-
-    /** The classifier vertex ({@value VertexNames#CLASSIFIER}) when the backbone has one. */
-    public Optional<String> classifierVertex() {
-        return spec.hasClassifier() ? Optional.of(VertexNames.CLASSIFIER) : Optional.empty();
     }
 
     /** Class names from the weights, when they carry them; empty otherwise. */
@@ -95,7 +66,7 @@ public final class Backbone {
 
     /** Classifier logits {@code [N, classes]} for normalised NCHW images, in inference mode. */
     public INDArray logits(INDArray images) {
-        if (!spec.hasClassifier()) {
+        if (stages.classifierVertex().isEmpty()) {
             throw new IllegalStateException(spec.name() + " was built without a classifier");
         }
         return graph.outputSingle(false, images);
@@ -103,7 +74,7 @@ public final class Backbone {
 
     /** Pooled features {@code [N, featureWidth()]} for normalised NCHW images, in inference mode. */
     public INDArray features(INDArray images) {
-        return activations(images).get(VertexNames.FEATURES);
+        return activations(images).get(stages.featureVertex());
     }
 
     /**
@@ -131,18 +102,7 @@ public final class Backbone {
 
     /** {@link #parameterCount()} of a configuration, without allocating its parameters. */
     public static long parameterCount(org.deeplearning4j.nn.conf.ComputationGraphConfiguration configuration) {
-        long total = 0;
-        for (var vertex : configuration.getVertices().values()) {
-            if (vertex instanceof LayerVertex lv) {
-                Layer layer = lv.getLayerConf().getLayer();
-                long n = layer.initializer().numParams(layer);
-                if (layer instanceof BatchNormalization bn) {
-                    n -= 2 * bn.getNOut(); // running mean and variance
-                }
-                total += n;
-            }
-        }
-        return total;
+        return configuration.getVertices().values().stream().mapToLong(Stages::parameterCount).sum();
     }
 
     /** DL4J's parameter count of a configuration (BatchNorm running statistics included), without allocating. */

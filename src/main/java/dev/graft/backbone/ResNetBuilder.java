@@ -24,8 +24,6 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Builds the DL4J graph configuration of a {@link ResNetSpec}, layer for layer as PyTorch computes it:
@@ -47,8 +45,7 @@ public final class ResNetBuilder {
     private final ResNetSpec spec;
     private final CNN2DFormat format;
     private final GraphBuilder graph;
-    private final List<Stage> stages = new ArrayList<>();
-    private List<String> current = new ArrayList<>();
+    private final Stages.Recorder stages = new Stages.Recorder();
 
     private ResNetBuilder(ResNetSpec spec, int inputSize, long seed) {
         this.spec = spec;
@@ -79,10 +76,7 @@ public final class ResNetBuilder {
     }
 
     /** A built configuration with the stages of its graph. */
-    public record Blueprint(ResNetSpec spec, ComputationGraphConfiguration configuration, List<Stage> stages) {
-        public Blueprint {
-            stages = List.copyOf(stages);
-        }
+    public record Blueprint(ResNetSpec spec, ComputationGraphConfiguration configuration, Stages stages) {
     }
 
     private Blueprint build() {
@@ -109,7 +103,9 @@ public final class ResNetBuilder {
             output = VertexNames.CLASSIFIER;
         }
         graph.setOutputs(output);
-        return new Blueprint(spec, graph.build(), stages);
+        ComputationGraphConfiguration configuration = graph.build();
+        return new Blueprint(spec, configuration, stages.build(configuration, VertexNames.FEATURES,
+                spec.hasClassifier() ? VertexNames.CLASSIFIER : null));
     }
 
     private String stem() {
@@ -158,7 +154,7 @@ public final class ResNetBuilder {
                     : zeroPad(p + "shortcut", in, inChannels, out, stride);
         }
         graph.addVertex(p + "add", new ElementWiseVertex(ElementWiseVertex.Op.Add), main, shortcut);
-        current.add(p + "add");
+        stages.vertex(p + "add");
         add(p + "out", new InPlaceReluLayer(), p + "add");
         return p + "out";
     }
@@ -203,7 +199,7 @@ public final class ResNetBuilder {
                 .activation(Activation.IDENTITY).dataFormat(format));
         if (in.equals(VertexNames.INPUT) && format == CNN2DFormat.NHWC) {
             graph.addLayer(name, layer, new NchwToNhwc(), in);
-            current.add(name);
+            stages.vertex(name);
         } else {
             add(name, layer, in);
         }
@@ -216,16 +212,15 @@ public final class ResNetBuilder {
 
     private void add(String name, Layer layer, String... inputs) {
         graph.addLayer(name, layer, inputs);
-        current.add(name);
+        stages.vertex(name);
     }
 
     private void vertex(String name, org.deeplearning4j.nn.conf.graph.GraphVertex v, String... inputs) {
         graph.addVertex(name, v, inputs);
-        current.add(name);
+        stages.vertex(name);
     }
 
     private void endStage(String name, String endVertex, int channels, int reduction) {
-        stages.add(new Stage(name, endVertex, channels, reduction, current));
-        current = new ArrayList<>();
+        stages.endStage(name, endVertex, channels, reduction);
     }
 }

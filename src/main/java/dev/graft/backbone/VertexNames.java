@@ -27,10 +27,4 @@ public final class VertexNames {
     public static String block(int s, int b) {
         return stage(s) + ".block" + b;
     }
-
-    /** The stage a vertex belongs to ({@code stem}, {@code stage3}), or the vertex name itself for others. */
-    public static String stageOf(String vertex) {
-        int dot = vertex.indexOf('.');
-        return dot < 0 ? vertex : vertex.substring(0, dot);
-    }
 }

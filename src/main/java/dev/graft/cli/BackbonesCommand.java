@@ -6,7 +6,7 @@ import dev.graft.backbone.PretrainedWeights;
 import dev.graft.backbone.ResNetBuilder;
 import dev.graft.backbone.ResNetSpec;
 import dev.graft.backbone.Stage;
-import dev.graft.backbone.VertexNames;
+import dev.graft.backbone.Stages;
 import dev.graft.config.Arch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,12 +37,13 @@ final class BackbonesCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-16s %s blocks %s, %,d parameters (with fc %d), input %dx%d%n", arch.id(),
                     resnet.block().name().toLowerCase(Locale.ROOT), resnet.depths(), params, resnet.numClasses(),
                     input.size(), input.size());
-            for (Stage stage : bp.stages()) {
-                out.printf(Locale.ROOT, "    %-8s ends at %-22s %5d channels, 1/%d resolution%n", stage.name(),
-                        stage.endVertex(), stage.channels(), stage.reduction());
+            Stages stages = bp.stages();
+            for (Stage stage : stages.list()) {
+                out.printf(Locale.ROOT, "    %-8s ends at %-22s %5d channels, 1/%d resolution, %,11d parameters%n",
+                        stage.name(), stage.endVertex(), stage.channels(), stage.reduction(), stage.parameterCount());
             }
             out.printf(Locale.ROOT, "    %-8s %-31s %5d features; classifier: %s%n", "features",
-                    VertexNames.FEATURES, resnet.featureWidth(), VertexNames.CLASSIFIER);
+                    stages.featureVertex(), resnet.featureWidth(), stages.classifierVertex().orElse("none"));
             List<PretrainedWeights> published = PretrainedWeights.of(arch);
             if (published.isEmpty()) {
                 out.println("    weights  no published ImageNet weights (CIFAR model): use a path or none");

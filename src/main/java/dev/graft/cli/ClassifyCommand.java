@@ -80,7 +80,7 @@ final class ClassifyCommand implements Callable<Integer> {
                 "unknown --arch '" + arch + "'; choose one of " + Arch.ids()));
         LOG.info(NativeBackend.info().summary());
         Backbone backbone = load(architecture);
-        if (backbone.classifierVertex().isEmpty()) {
+        if (backbone.stages().classifierVertex().isEmpty()) {
             throw new GraftException("the weights " + weights + " have no classifier (fc): classify needs one");
         }
         List<String> names = ClassLabels.resolve(labels, backbone);

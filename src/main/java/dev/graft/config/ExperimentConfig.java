@@ -1,8 +1,5 @@
 package dev.graft.config;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -47,18 +44,6 @@ public record ExperimentConfig(
         return data.imageSize() != null ? data.imageSize() : arch().defaultImageSize();
     }
 
-    /**
-     * Frozen stages must come first: DL4J's frozen layers pass no gradient back, so a trainable stage below a
-     * frozen one could never learn.
-     */
-    private static void checkPrefix(Arch arch, List<String> frozen, String path, ConfigErrors errors) {
-        List<String> prefix = arch.stages().subList(0, Math.min(frozen.size(), arch.stages().size()));
-        if (!frozen.isEmpty() && !prefix.equals(frozen)) {
-            errors.add(path, "frozen stages must be the first ones, " + prefix + " (frozen would be " + frozen
-                    + "; a trainable stage before a frozen one gets no gradient)");
-        }
-    }
-
     /** The eval crop ratio: {@code data.crop_ratio}, or the backbone's default. */
     public double cropRatio() {
         return data.cropRatio() != null ? data.cropRatio() : arch().family().defaultCropRatio();
@@ -82,21 +67,7 @@ public record ExperimentConfig(
         if (arch == null) {
             return; // reported by BackboneConfig
         }
-        backbone.freeze().checkAgainst(arch, "backbone.freeze", errors);
-        List<String> frozen = new ArrayList<>(backbone.freeze().resolve(arch));
-        checkPrefix(arch, frozen, "backbone.freeze", errors);
-        List<UnfreezeStep> steps = train.unfreeze().stream()
-                .sorted(Comparator.comparingInt(UnfreezeStep::atEpoch)).toList();
-        for (UnfreezeStep step : steps) {
-            String stepPath = "train.unfreeze[" + train.unfreeze().indexOf(step) + "].stages";
-            step.stages().checkAgainst(arch, stepPath, errors);
-            for (String stage : step.stages().resolve(arch)) {
-                errors.check(frozen.contains(stage), stepPath, "stage '" + stage
-                        + "' is not frozen by backbone.freeze or an earlier step, so there is nothing to unfreeze");
-            }
-            frozen.removeAll(step.stages().resolve(arch));
-            checkPrefix(arch, frozen, stepPath, errors);
-        }
+        new FreezeSchedule(arch, backbone.freeze(), train.unfreeze()).check(errors);
         if (data.imageSize() != null && data.imageSize() >= 16 && arch.family() == Arch.Family.IMAGENET) {
             errors.check(data.imageSize() >= 32, "data.image_size",
                     "must be >= 32 for " + arch.id() + " (was " + data.imageSize() + ")");

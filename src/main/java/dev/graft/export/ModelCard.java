@@ -1,7 +1,7 @@
 package dev.graft.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.graft.model.ModelAssembler;
+import dev.graft.backbone.Stages;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +41,7 @@ final class ModelCard {
         c.path("train").path("unfreeze").forEach(step -> unfreeze.add(stages(step.path("stages")) + " at epoch "
                 + step.path("at_epoch").asText() + " (lr x" + step.path("lr_mult").asText() + ")"));
         row("unfrozen during training", unfreeze.isEmpty() ? "none" : String.join("; ", unfreeze));
-        List<String> frozenNow = ModelAssembler.frozenStages(run.model);
+        List<String> frozenNow = Stages.of(run.arch).frozenIn(run.model);
         row("frozen in this checkpoint", frozenNow.isEmpty() ? "none" : String.join(", ", frozenNow));
         JsonNode head = c.path("head");
         row("head", "hidden " + text(head.path("hidden")) + ", activation " + text(head.path("activation"))

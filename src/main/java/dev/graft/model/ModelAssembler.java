@@ -1,7 +1,8 @@
 package dev.graft.model;
 
 import dev.graft.backbone.Backbone;
-import dev.graft.backbone.VertexNames;
+import dev.graft.backbone.Stage;
+import dev.graft.backbone.Stages;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -41,11 +42,12 @@ public final class ModelAssembler {
                 .updater(training.updater(LayerTraining.HEAD));
         ComputationGraphConfiguration.GraphBuilder builder =
                 new ComputationGraphConfiguration.GraphBuilder(base, defaults);
-        backbone.classifierVertex().ifPresent(fc -> builder.removeVertex(fc, true));
-        String output = HeadBuilder.add(builder, head, backbone.featureVertex(), backbone.featureWidth());
+        Stages stages = backbone.stages();
+        stages.classifierVertex().ifPresent(fc -> builder.removeVertex(fc, true));
+        String output = HeadBuilder.add(builder, head, stages.featureVertex(), backbone.featureWidth());
         builder.setOutputs(output);
         ComputationGraphConfiguration conf = builder.build();
-        configure(conf, frozenStages, training);
+        configure(conf, stages, frozenStages, training);
         ComputationGraph model = new ComputationGraph(conf);
         model.init();
         copyMatchingParameters(backbone.graph(), model);
@@ -56,32 +58,28 @@ public final class ModelAssembler {
      * The same model with another set of frozen stages (gradual unfreezing). Parameters are carried over
      * exactly; the optimizer state starts afresh, as it does when fastai or timm unfreeze.
      */
-    public static ComputationGraph refreeze(ComputationGraph model, List<String> frozenStages,
+    public static ComputationGraph refreeze(ComputationGraph model, Stages stages, List<String> frozenStages,
                                             LayerTraining training) {
         // The cloned configuration carries the iteration and epoch counts, so schedules continue seamlessly.
         ComputationGraphConfiguration conf = model.getConfiguration().clone();
-        configure(conf, frozenStages, training);
+        configure(conf, stages, frozenStages, training);
         ComputationGraph next = new ComputationGraph(conf);
         next.init(model.params().dup(), false);
         return next;
     }
 
-    /** The stage a vertex belongs to: {@code stem}, {@code stageN}, or {@link LayerTraining#HEAD}. */
-    public static String stageOf(String vertex) {
-        return vertex.startsWith("head.") ? LayerTraining.HEAD : VertexNames.stageOf(vertex);
+    /**
+     * The learning group of a vertex: its stage's name, or {@link LayerTraining#HEAD} for everything after the
+     * stages (pooling and the new head).
+     */
+    private static String groupOf(Stages stages, String vertex) {
+        return stages.containing(vertex).map(Stage::name).orElse(LayerTraining.HEAD);
     }
 
-    /** Stage names that are currently frozen in {@code model}. */
-    public static List<String> frozenStages(ComputationGraph model) {
-        return model.getConfiguration().getVertices().entrySet().stream()
-                .filter(e -> e.getValue() instanceof LayerVertex lv
-                        && lv.getLayerConf().getLayer() instanceof FrozenLayer)
-                .map(e -> stageOf(e.getKey())).distinct().toList();
-    }
-
-    static void configure(ComputationGraphConfiguration conf, List<String> frozenStages, LayerTraining training) {
+    static void configure(ComputationGraphConfiguration conf, Stages stages, List<String> frozenStages,
+                          LayerTraining training) {
         for (Map.Entry<String, GraphVertex> entry : conf.getVertices().entrySet()) {
-            String vertexStage = stageOf(entry.getKey());
+            String vertexStage = groupOf(stages, entry.getKey());
             if (!(entry.getValue() instanceof LayerVertex vertex)) {
                 // Parameter-free vertices (residual adds, shortcut pieces) of a frozen stage must be frozen too,
                 // or DL4J expects a gradient from the frozen layers after them ("errors not set").

@@ -7,7 +7,6 @@ import dev.graft.data.ImageEntry;
 import dev.graft.data.SampleRef;
 import dev.graft.data.Split;
 import dev.graft.model.InferenceGraph;
-import dev.graft.model.ModelAssembler;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -111,7 +110,8 @@ final class FeatureCache implements AutoCloseable {
      * unfreezing during the run, or workers (ParallelWrapper, Spark) training the whole model on images.
      */
     static String boundary(ExperimentConfig config, ComputationGraph model) {
-        List<String> frozen = ModelAssembler.frozenStages(model);
+        FreezePlan plan = new FreezePlan(config);
+        List<String> frozen = plan.frozenIn(model);
         if (EpochFitter.distributed(config) || frozen.isEmpty()) {
             return null;
         }
@@ -119,8 +119,7 @@ final class FeatureCache implements AutoCloseable {
             LOG.info("frozen stages train as part of the whole model: train.unfreeze changes them during the run");
             return null;
         }
-        boolean allFrozen = frozen.size() == config.arch().stages().size();
-        return allFrozen ? "avgpool" : Boundaries.endOf(model, frozen.get(frozen.size() - 1));
+        return plan.stages().splitAfter(frozen);
     }
 
     /** The tail model to train, synchronised from {@code full}. */

@@ -1,40 +1,44 @@
 package dev.graft.train;
 
+import dev.graft.backbone.Stages;
 import dev.graft.config.ExperimentConfig;
-import dev.graft.config.UnfreezeStep;
+import dev.graft.config.FreezeSchedule;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Which stages are frozen in each epoch, and the learning-rate multiplier of each stage once it trains. */
+/**
+ * A run's freezing: the config's {@link FreezeSchedule} (which stages are frozen in each epoch, and their
+ * learning-rate multipliers once they train) and the {@link Stages} of its arch (where those stages are in the
+ * model, and which are frozen in it now).
+ */
 final class FreezePlan {
-    private final ExperimentConfig config;
+    private final FreezeSchedule schedule;
+    private final Stages stages;
 
     FreezePlan(ExperimentConfig config) {
-        this.config = config;
+        this.schedule = FreezeSchedule.of(config);
+        this.stages = Stages.of(config.arch());
     }
 
     /** Frozen stages during {@code epoch} (1-based): the initial freeze minus every step already reached. */
     List<String> frozenAt(int epoch) {
-        List<String> frozen = new ArrayList<>(config.backbone().freeze().resolve(config.arch()));
-        for (UnfreezeStep step : config.train().unfreeze()) {
-            if (step.atEpoch() <= epoch) {
-                frozen.removeAll(step.stages().resolve(config.arch()));
-            }
-        }
-        return frozen;
+        return schedule.frozenAt(epoch);
     }
 
     /** Stage -> lr multiplier for stages that an unfreeze step releases; others train at 1x. */
     Map<String, Double> multipliers() {
-        Map<String, Double> mult = new HashMap<>();
-        for (UnfreezeStep step : config.train().unfreeze()) {
-            for (String stage : step.stages().resolve(config.arch())) {
-                mult.put(stage, step.lrMult());
-            }
-        }
-        return mult;
+        return schedule.multipliers();
+    }
+
+    /** The stages of the run's model. */
+    Stages stages() {
+        return stages;
+    }
+
+    /** The stages frozen in {@code model} now. */
+    List<String> frozenIn(ComputationGraph model) {
+        return stages.frozenIn(model);
     }
 }

@@ -85,7 +85,7 @@ public final class Trainer {
             }
             LOG.info("{} | {} classes | {} train images, {} batches/epoch | frozen: {}", config.arch().id(),
                     classes.size(), trainData.epochSize(), batchesPerEpoch,
-                    describe(ModelAssembler.frozenStages(model)));
+                    describe(plan.frozenIn(model)));
             try (EpochFitter fitter = fitters.create(config, data)) {
                 Loop loop = new Loop(data, trainData, model, state, plan, training, batchesPerEpoch);
                 loop.fitter = fitter;
@@ -155,13 +155,13 @@ public final class Trainer {
 
         private void applyFreezePlan(int epoch) {
             List<String> wanted = plan.frozenAt(epoch);
-            List<String> current = ModelAssembler.frozenStages(model);
+            List<String> current = plan.frozenIn(model);
             if (!wanted.equals(current)) {
                 List<String> released = new ArrayList<>(current);
                 released.removeAll(wanted);
                 LOG.info("epoch {}: unfreezing {} (lr x{})", epoch, describe(released),
                         plan.multipliers().get(released.get(0)));
-                model = ModelAssembler.refreeze(model, wanted, training);
+                model = ModelAssembler.refreeze(model, plan.stages(), wanted, training);
                 listen();
             }
         }
@@ -258,7 +258,7 @@ public final class Trainer {
             }
             EpochRecord record = new EpochRecord(epoch, lr, train.loss(), train.top1(), train.topK(), val.loss(),
                     val.top1(), val.topK(), val.balancedAccuracy(), val.macroF1(), train.count(), seconds,
-                    train.count() / Math.max(1e-9, seconds), String.join(" ", ModelAssembler.frozenStages(model)));
+                    train.count() / Math.max(1e-9, seconds), String.join(" ", plan.frozenIn(model)));
             model.getConfiguration().setEpochCount(epoch);
             List<EpochRecord> history = new ArrayList<>(state.history());
             history.add(record);

@@ -110,7 +110,7 @@ class BackboneLoaderTest {
         Backbone two = a.load(Arch.RESNET20_CIFAR, "none");
         assertEquals(one.graph().params(), two.graph().params());
         assertEquals(InputSpec.cifar(), one.input());
-        assertEquals(List.of("stem", "stage1", "stage2", "stage3"), one.stages().stream().map(Stage::name).toList());
+        assertEquals(List.of("stem", "stage1", "stage2", "stage3"), one.stages().names());
     }
 
     @Test

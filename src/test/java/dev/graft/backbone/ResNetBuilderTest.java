@@ -57,9 +57,10 @@ class ResNetBuilderTest {
         assertArrayEquals(new long[] {1, 64, 113, 113}, acts.get("stem.relu").shape());
         long[][] expected = {{1, 64, 57, 57}, {1, 256, 57, 57}, {1, 512, 29, 29}, {1, 1024, 15, 15}, {1, 2048, 8, 8}};
         for (int i = 0; i < expected.length; i++) {
-            assertArrayEquals(expected[i], acts.get(b.stages().get(i).endVertex()).shape(), b.stages().get(i).name());
+            Stage stage = b.stages().list().get(i);
+            assertArrayEquals(expected[i], acts.get(stage.endVertex()).shape(), stage.name());
         }
-        assertArrayEquals(new long[] {1, 2048}, acts.get(b.featureVertex()).shape());
+        assertArrayEquals(new long[] {1, 2048}, acts.get(b.stages().featureVertex()).shape());
         assertArrayEquals(new long[] {1, 1000}, acts.get("fc").shape());
     }
 
@@ -68,21 +69,23 @@ class ResNetBuilderTest {
         for (Arch arch : List.of(Arch.RESNET34, Arch.RESNET50, Arch.RESNET20_CIFAR)) {
             ResNetSpec spec = ResNetSpec.of(arch);
             ResNetBuilder.Blueprint bp = ResNetBuilder.blueprint(spec, 32, 0);
-            assertEquals(spec.stageNames(), bp.stages().stream().map(Stage::name).toList());
+            assertEquals(spec.stageNames(), bp.stages().names());
             assertEquals(arch.stages(), spec.stageNames(), "config's Arch stages agree");
             Set<String> seen = new HashSet<>();
-            for (Stage stage : bp.stages()) {
+            for (Stage stage : bp.stages().list()) {
                 assertTrue(stage.vertices().contains(stage.endVertex()));
-                stage.vertices().forEach(v -> assertEquals(stage.name(), VertexNames.stageOf(v), v));
+                stage.vertices().forEach(v -> assertTrue(v.startsWith(stage.name() + "."), v + " names its stage"));
+                stage.vertices().forEach(v -> assertEquals(stage, bp.stages().containing(v).orElseThrow(), v));
                 seen.addAll(stage.vertices());
                 assertTrue(stage.vertices().stream().noneMatch(v -> v.contains("_")), "no underscores");
             }
             Set<String> all = new HashSet<>(bp.configuration().getVertices().keySet());
             all.removeAll(seen);
             assertEquals(Set.of("avgpool", "fc"), all, arch.id());
+            assertEquals(Set.of(bp.stages().featureVertex(), bp.stages().classifierVertex().orElseThrow()), all);
         }
         assertEquals("stage4.block2.out", ResNetBuilder.blueprint(ResNetSpec.of(Arch.RESNET50), 224, 0).stages()
-                .get(4).endVertex());
+                .get("stage4").endVertex());
     }
 
     @Test

@@ -61,7 +61,7 @@ class TorchGoldenTest {
         assertTrue(error <= tolerance, file + ": logits differ by " + error + " (relative)");
         for (var e : fixture.path("intermediates").properties()) {
             INDArray expected = TorchFixtures.array(e.getValue().asText());
-            INDArray actual = acts.get(backbone.stage(e.getKey()).endVertex());
+            INDArray actual = acts.get(backbone.stages().get(e.getKey()).endVertex());
             assertArrayEquals(expected.shape(), actual.shape(), e.getKey());
             double err = TorchFixtures.relativeError(actual, expected);
             assertTrue(err <= tolerance, file + ": " + e.getKey() + " differs by " + err + " (relative)");

@@ -4,6 +4,8 @@ import dev.graft.backbone.Backbone;
 import dev.graft.backbone.InputSpec;
 import dev.graft.backbone.ResNetBuilder;
 import dev.graft.backbone.ResNetSpec;
+import dev.graft.backbone.Stage;
+import dev.graft.backbone.Stages;
 import dev.graft.config.HeadConfig;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
@@ -68,13 +70,15 @@ class ModelAssemblerTest {
         return new DataSet(x, y);
     }
 
-    static Map<String, INDArray> snapshot(ComputationGraph g, String prefix) {
+    /** Copies of a stage's parameters, by the names the stage lists (each must exist in the model). */
+    static Map<String, INDArray> snapshot(ComputationGraph g, Stage stage) {
         Map<String, INDArray> out = new HashMap<>();
-        g.paramTable().forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                out.put(k, v.dup());
-            }
-        });
+        for (String name : stage.parameterNames()) {
+            INDArray value = g.paramTable().get(name);
+            assertTrue(value != null, name + " is a parameter of the model");
+            out.put(name, value.dup());
+        }
+        assertTrue(!out.isEmpty(), stage.name() + " has parameters");
         return out;
     }
 
@@ -88,10 +92,11 @@ class ModelAssemblerTest {
         Backbone backbone = tinyBackbone(1);
         ComputationGraph model = ModelAssembler.assemble(backbone, head(8), List.of("stem", "stage1"),
                 sgd(0.1, Map.of()), 7);
-        assertEquals(List.of("stem", "stage1"), ModelAssembler.frozenStages(model));
-        Map<String, INDArray> stem = snapshot(model, "stem.");
-        Map<String, INDArray> stage1 = snapshot(model, "stage1.");
-        Map<String, INDArray> stage2 = snapshot(model, "stage2.");
+        Stages stages = backbone.stages();
+        assertEquals(List.of("stem", "stage1"), stages.frozenIn(model));
+        Map<String, INDArray> stem = snapshot(model, stages.get("stem"));
+        Map<String, INDArray> stage1 = snapshot(model, stages.get("stage1"));
+        Map<String, INDArray> stage2 = snapshot(model, stages.get("stage2"));
         assertTrue(stem.keySet().stream().anyMatch(k -> k.endsWith("_mean")), "BN running mean is checked");
         assertEquals(backbone.graph().getParam("stem.conv_W"), model.getParam("stem.conv_W"),
                 "imported weights are copied into the classifier");
@@ -113,10 +118,13 @@ class ModelAssemblerTest {
         ComputationGraph frozen = ModelAssembler.assemble(backbone, head(0), List.of("stem", "stage1"),
                 sgd(0.05, Map.of()), 7);
         INDArray start = frozen.params().dup();
-        ComputationGraph slow = ModelAssembler.refreeze(frozen, List.of("stem"), sgd(0.05, Map.of("stage1", 0.1)));
-        ComputationGraph fast = ModelAssembler.refreeze(frozen, List.of("stem"), sgd(0.05, Map.of("stage1", 1.0)));
+        Stages stages = backbone.stages();
+        ComputationGraph slow = ModelAssembler.refreeze(frozen, stages, List.of("stem"),
+                sgd(0.05, Map.of("stage1", 0.1)));
+        ComputationGraph fast = ModelAssembler.refreeze(frozen, stages, List.of("stem"),
+                sgd(0.05, Map.of("stage1", 1.0)));
         assertEquals(start, slow.params(), "refreezing keeps every parameter");
-        assertEquals(List.of("stem"), ModelAssembler.frozenStages(slow));
+        assertEquals(List.of("stem"), stages.frozenIn(slow));
         String w = "stage1.block0.conv1_W";
         INDArray before = slow.getParam(w).dup();
         DataSet data = batch(11);
@@ -134,14 +142,15 @@ class ModelAssemblerTest {
 
     @Test
     void frozenModelSurvivesSaveAndRestore() throws java.io.IOException {
-        ComputationGraph model = ModelAssembler.assemble(tinyBackbone(3), head(8), List.of("stem", "stage1"),
+        Backbone backbone = tinyBackbone(3);
+        ComputationGraph model = ModelAssembler.assemble(backbone, head(8), List.of("stem", "stage1"),
                 sgd(0.1, Map.of()), 7);
         model.fit(batch(1));
         java.io.File file = java.io.File.createTempFile("frozen", ".zip");
         file.deleteOnExit();
         org.deeplearning4j.util.ModelSerializer.writeModel(model, file, true);
         ComputationGraph back = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(file, true);
-        assertEquals(List.of("stem", "stage1"), ModelAssembler.frozenStages(back));
+        assertEquals(List.of("stem", "stage1"), backbone.stages().frozenIn(back));
         INDArray x = batch(2).getFeatures();
         assertEquals(model.outputSingle(false, x), back.outputSingle(false, x));
     }
