@@ -6,10 +6,11 @@
  *       resnet20..110, or any depths/widths); {@link dev.graft.backbone.ResNetBuilder} turns it into a
  *       {@code ComputationGraph} whose vertex names carry their stage ({@code stem.conv},
  *       {@code stage2.block0.conv1}, ...).</li>
- *   <li>{@link dev.graft.backbone.Backbone} is the built graph with its facts: stages and the vertex ending each
- *       (the unit of freezing), the feature vertex {@code avgpool} ({@code [N, C]}) a new head attaches to,
- *       the optional classifier {@code fc}, and the input size and mean/std
- *       ({@link dev.graft.backbone.InputSpec}).</li>
+ *   <li>{@link dev.graft.backbone.Backbone} is the built graph with its input size and mean/std
+ *       ({@link dev.graft.backbone.InputSpec}) and its {@link dev.graft.backbone.Stages}: each stage's vertices,
+ *       end vertex and parameters (the unit of freezing), which stages a model has frozen, where a model with
+ *       frozen leading stages splits, the feature vertex ({@code [N, C]}) a new head attaches to and the optional
+ *       classifier. Everything that needs a stage asks that object.</li>
  *   <li>{@link dev.graft.backbone.BackboneLoader} fills a backbone from {@code backbone.weights}: torchvision's
  *       published ImageNet files ({@link dev.graft.backbone.PretrainedWeights}, downloaded once and checked by
  *       sha256 by {@link dev.graft.backbone.WeightDownloader}), PyTorch files in zip and legacy format (read with
