@@ -17,6 +17,16 @@ public final class ConfigReference {
     private ConfigReference() {
     }
 
+    private static final Map<Class<?>, String> SCALAR_NAMES = Map.ofEntries(
+            Map.entry(String.class, "string"),
+            Map.entry(int.class, "integer"), Map.entry(Integer.class, "integer"),
+            Map.entry(long.class, "integer"), Map.entry(Long.class, "integer"),
+            Map.entry(double.class, "number"), Map.entry(Double.class, "number"),
+            Map.entry(boolean.class, "boolean"), Map.entry(Boolean.class, "boolean"),
+            Map.entry(StageSelection.class, "all \\| none \\| list of stages"),
+            Map.entry(ClassWeights.class, "auto \\| none \\| list of numbers"),
+            Map.entry(Augmentation.class, "op"));
+
     /** One row of the table. */
     public record Row(String key, String type, String defaultValue, String meaning) {
     }
@@ -66,34 +76,24 @@ public final class ConfigReference {
         return ((ParameterizedType) c.getGenericType()).getActualTypeArguments()[0];
     }
 
+    /** The YAML type of a component; a Java type without a name here is a bug, not a "string". */
     private static String typeName(Type type) {
         if (type instanceof ParameterizedType p) {
-            return "list of " + typeName(p.getActualTypeArguments()[0]).replace("integer", "integers")
-                    .replace("number", "numbers").replace("string", "strings");
+            return "list of " + plural(typeName(p.getActualTypeArguments()[0]));
         }
         Class<?> c = (Class<?>) type;
         if (c.isEnum()) {
             return Arrays.stream(c.getEnumConstants()).map(Object::toString).collect(Collectors.joining(" \\| "));
         }
-        if (c == StageSelection.class) {
-            return "all \\| none \\| list of stages";
+        String name = SCALAR_NAMES.get(c);
+        if (name == null) {
+            throw new IllegalStateException("no config reference type name for " + c.getName());
         }
-        if (c == ClassWeights.class) {
-            return "auto \\| none \\| list of numbers";
-        }
-        if (c == Augmentation.class) {
-            return "op";
-        }
-        if (c == int.class || c == Integer.class || c == long.class) {
-            return "integer";
-        }
-        if (c == double.class) {
-            return "number";
-        }
-        if (c == boolean.class) {
-            return "boolean";
-        }
-        return "string";
+        return name;
+    }
+
+    private static String plural(String name) {
+        return List.of("integer", "number", "string", "boolean").contains(name) ? name + "s" : name;
     }
 
     private static String render(Object value) {

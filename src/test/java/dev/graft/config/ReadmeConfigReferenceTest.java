@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +25,19 @@ class ReadmeConfigReferenceTest {
         String table = readme.substring(begin + BEGIN.length(), end).trim();
         assertEquals(ConfigReference.markdown().trim(), table,
                 "README config reference is stale; replace the table between the markers with the expected text");
+    }
+
+    @Test
+    void numbersAndIntegersAreNotListedAsStrings() {
+        Map<String, String> types = ConfigReference.rows().stream()
+                .collect(Collectors.toMap(ConfigReference.Row::key, ConfigReference.Row::type));
+        assertEquals("number", types.get("data.crop_ratio"));
+        assertEquals("integer", types.get("data.image_size"));
+        assertEquals("list of numbers", types.get("data.augment[].random_resized_crop.scale"));
+        assertEquals("list of numbers", types.get("data.augment[].gaussian_blur.sigma"));
+        assertEquals("list of integers", types.get("head.hidden"));
+        assertEquals("list of strings", types.get("data.classes"));
+        assertEquals("string", types.get("backbone.arch"));
     }
 
     @Test
