@@ -84,8 +84,11 @@ public final class RecordBinder {
             try {
                 Object value = factory.invoke(null, node, path, errors, this);
                 return value == null ? fallback : value;
-            } catch (IllegalAccessException | InvocationTargetException e) {
-                throw new IllegalStateException("fromYaml failed for " + raw, e);
+            } catch (InvocationTargetException e) {
+                throw new IllegalStateException(raw.getSimpleName() + ".fromYaml failed at '" + path + "'",
+                        e.getCause());
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(raw + ".fromYaml is not accessible", e);
             }
         }
         if (raw.isRecord()) {
@@ -234,9 +237,14 @@ public final class RecordBinder {
             Constructor<R> ctor = type.getDeclaredConstructor(types);
             return ctor.newInstance(values);
         } catch (InvocationTargetException e) {
-            // Compact constructors reject impossible values with IllegalArgumentException.
-            errors.add(path, String.valueOf(e.getCause().getMessage()));
-            return null;
+            // Compact constructors reject impossible values with IllegalArgumentException and a message; anything
+            // else (an NPE, an IAE without a message) is a bug and must not reach the user as a config error.
+            if (e.getCause() instanceof IllegalArgumentException bad && bad.getMessage() != null) {
+                errors.add(path, bad.getMessage());
+                return null;
+            }
+            throw new IllegalStateException("cannot build " + type.getSimpleName() + " at '" + path + "'",
+                    e.getCause());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }

@@ -1,5 +1,6 @@
 package dev.graft.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -41,8 +42,8 @@ public final class TreeEdits {
             if (value == null || value.isMissingNode()) {
                 value = TextNode.valueOf(text);
             }
-        } catch (Exception e) {
-            value = TextNode.valueOf(text);
+        } catch (JsonProcessingException e) {
+            value = TextNode.valueOf(text); // not YAML (e.g. "a: b: c"): take the text as it was written
         }
         String[] keys = path.split("\\.");
         ObjectNode node = root;
