@@ -1,17 +1,24 @@
 package dev.graft.export;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.graft.GraftException;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -47,19 +54,64 @@ public final class Bundle {
     private Bundle(Path source, String prefix) {
         this.source = source;
         this.prefix = prefix;
-        try {
-            this.labels = List.copyOf(JSON.readValue(read(LABELS), new TypeReference<List<String>>() { }));
-            this.preprocessing = JSON.readValue(read(PREPROCESSING), Preprocessing.class);
-            this.manifest = has(MANIFEST) ? JSON.readValue(read(MANIFEST), BundleManifest.class) : null;
-        } catch (IOException e) {
-            throw GraftException.usage(source + " is not a valid Graft bundle: " + e.getMessage());
+        List<String> names = parse(LABELS, JSON.getTypeFactory().constructCollectionType(List.class, String.class));
+        if (names == null || names.contains(null)) {
+            throw GraftException.usage(source + ": " + LABELS + " must be a JSON array of class names (strings)");
         }
+        this.labels = List.copyOf(names);
+        this.preprocessing = parse(PREPROCESSING, JSON.constructType(Preprocessing.class));
+        if (preprocessing == null) {
+            throw GraftException.usage(source + ": " + PREPROCESSING + " holds null instead of a JSON object");
+        }
+        this.manifest = has(MANIFEST) ? parse(MANIFEST, JSON.constructType(BundleManifest.class)) : null;
         if (labels.size() < 2) {
             throw GraftException.usage(source + ": " + LABELS + " lists " + labels.size() + " classes");
         }
         if (!has(DL4J_MODEL) && !has(ONNX_MODEL)) {
             throw GraftException.usage(source + " holds neither " + DL4J_MODEL + " nor " + ONNX_MODEL);
         }
+    }
+
+    /** One of the bundle's JSON files as {@code type}; a usage error naming the file when it is not valid. */
+    private <T> T parse(String file, JavaType type) {
+        try {
+            return JSON.readValue(read(file), type);
+        } catch (JsonProcessingException e) {
+            throw GraftException.usage(source + ": " + file + " is not valid: " + describe(e));
+        } catch (IOException e) {
+            throw new GraftException("cannot read " + file + " of bundle " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What is wrong and where (line, column, field), without Jackson's internal source excerpt. */
+    static String describe(JsonProcessingException e) {
+        String what;
+        if (e instanceof ValueInstantiationException && e.getCause() != null) {
+            what = e.getCause().getMessage();
+        } else if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            what = (m.getPath().isEmpty() ? "the content" : "field " + m.getPath().stream().map(r ->
+                    r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining("."))) + " must be " + kind(m.getTargetType());
+        } else {
+            what = Objects.requireNonNullElse(e.getOriginalMessage(), e.getClass().getSimpleName());
+            int source = what.indexOf("[Source:");
+            if (source >= 0) { // "... (start marker at [Source: ...; line: 1, column: 1])"; the location follows
+                what = what.substring(0, source).replaceAll("[\\s(]*(?:start marker at|at)?\\s*$", "");
+            }
+        }
+        JsonLocation at = e.getLocation();
+        return what.strip() + (at != null && at.getLineNr() > 0 ? " at line " + at.getLineNr() + ", column "
+                + at.getColumnNr() : "");
+    }
+
+    private static String kind(Class<?> type) {
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a JSON array";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a number";
+        }
+        return type == String.class ? "a string" : "a JSON object";
     }
 
     /**

@@ -88,9 +88,23 @@ public final class Classifier implements AutoCloseable {
         try {
             return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bundle.read(Bundle.DL4J_MODEL)),
                     false);
-        } catch (IOException | RuntimeException e) {
-            throw new GraftException("cannot load " + Bundle.DL4J_MODEL + " of " + path + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw corruptModel(path, e);
+        } catch (RuntimeException e) {
+            // DL4J reports a zip without a model as IllegalStateException, a cut-short or garbled entry as a
+            // RuntimeException around the IOException; anything else is a bug and keeps its type.
+            if (e instanceof IllegalStateException || e.getCause() instanceof IOException) {
+                throw corruptModel(path, e);
+            }
+            throw e;
         }
+    }
+
+    private static GraftException corruptModel(Path path, Exception e) {
+        String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return new GraftException(path + ": " + Bundle.DL4J_MODEL + " is not a readable DL4J model (" + why
+                + "); export the bundle again, or use --engine onnx if it has " + Bundle.ONNX_MODEL,
+                GraftException.USAGE, e);
     }
 
     /** One pass on a blank image: warms the engine up and checks that it has one output per label. */
@@ -191,10 +205,6 @@ public final class Classifier implements AutoCloseable {
             return prepare.apply(image);
         } catch (UnreadableImageException e) {
             throw new InvalidImageException(e.getMessage());
-        } catch (GraftException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new InvalidImageException("cannot decode the image: " + e.getMessage());
         }
     }
 

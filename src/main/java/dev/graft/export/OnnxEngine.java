@@ -26,7 +26,8 @@ final class OnnxEngine implements InferenceEngine {
             options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
             this.session = env.createSession(model, options);
         } catch (OrtException e) {
-            throw new GraftException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+            throw new GraftException("ONNX Runtime cannot load " + Bundle.ONNX_MODEL + " (" + e.getMessage()
+                    + "); export the bundle again", GraftException.USAGE, e);
         }
     }
 

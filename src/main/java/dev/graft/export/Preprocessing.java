@@ -31,11 +31,28 @@ public record Preprocessing(int imageSize, String resize, int resizeShorterSide,
                             String interpolation, String channelOrder, String layout, List<Double> valueRange,
                             List<Float> mean, List<Float> std, String decoder, String inputName,
                             List<String> outputNames) {
+    /** @throws IllegalArgumentException naming the field (as in the JSON) that is missing or out of range */
     public Preprocessing {
-        valueRange = List.copyOf(valueRange);
-        mean = List.copyOf(mean);
-        std = List.copyOf(std);
-        outputNames = List.copyOf(outputNames);
+        if (imageSize < 1) {
+            throw new IllegalArgumentException("image_size must be >= 1 (was " + imageSize + ")");
+        }
+        if (!(cropRatio > 0 && cropRatio <= 1)) {
+            throw new IllegalArgumentException("crop_ratio must be in (0, 1] (was " + cropRatio + ")");
+        }
+        mean = channels("mean", mean);
+        std = channels("std", std);
+        if (std.stream().anyMatch(s -> !(s > 0))) {
+            throw new IllegalArgumentException("std must be > 0 for every channel (was " + std + ")");
+        }
+        valueRange = valueRange == null ? List.of() : List.copyOf(valueRange);
+        outputNames = outputNames == null ? List.of() : List.copyOf(outputNames);
+    }
+
+    private static List<Float> channels(String field, List<Float> values) {
+        if (values == null || values.size() != 3 || values.contains(null)) {
+            throw new IllegalArgumentException(field + " must list 3 numbers (R, G, B) (was " + values + ")");
+        }
+        return List.copyOf(values);
     }
 
     /** Training's evaluation transform for this input size, crop ratio and mean/std. */
@@ -65,9 +82,6 @@ public record Preprocessing(int imageSize, String resize, int resizeShorterSide,
     }
 
     private static float[] unboxed(List<Float> values) {
-        if (values.size() != 3) {
-            throw new IllegalArgumentException("need 3 values (R, G, B), got " + values);
-        }
         return new float[] {values.get(0), values.get(1), values.get(2)};
     }
 }
