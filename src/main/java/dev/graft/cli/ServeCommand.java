@@ -14,6 +14,7 @@ import sun.misc.Signal;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -56,19 +57,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest request body; larger ones get 413 (default: ${DEFAULT-VALUE}).")
     double maxBodyMb;
 
+    @Option(names = "--max-uploads", paramLabel = "N", defaultValue = "" + ServerOptions.DEFAULT_UPLOADS,
+            description = "Request bodies received at once; more get 503 (default: ${DEFAULT-VALUE}).")
+    int maxUploads;
+
+    @Option(names = "--body-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "Time a client has to send a request's headers, and then its body; slower ones get "
+                    + "408 (default: ${DEFAULT-VALUE}).")
+    double bodyTimeout;
+
     @Override
     public Integer call() throws InterruptedException {
-        if (maxBodyMb <= 0 || queue < 0 || (workers != null && workers < 1)) {
-            throw GraftException.usage("--max-body-mb must be > 0, --workers >= 1 and --queue >= 0");
-        }
-        ServerOptions options;
-        try {
-            ServerOptions defaults = ServerOptions.defaults(port);
-            options = defaults.withHost(host).withLimits((long) (maxBodyMb * (1 << 20)),
-                    workers != null ? workers : defaults.workers(), queue);
-        } catch (IllegalArgumentException e) {
-            throw GraftException.usage(e.getMessage());
-        }
+        ServerOptions options = options();
         CountDownLatch stop = new CountDownLatch(1);
         try (Classifier classifier = Classifier.load(model, engine(engine));
              InferenceServer server = InferenceServer.start(classifier, options)) {
@@ -94,6 +94,22 @@ final class ServeCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    private ServerOptions options() {
+        if (maxBodyMb <= 0 || queue < 0 || (workers != null && workers < 1) || maxUploads < 1
+                || !(bodyTimeout >= 0.001 && bodyTimeout <= 86_400)) {
+            throw GraftException.usage("--max-body-mb must be > 0, --workers and --max-uploads >= 1, --queue >= 0 "
+                    + "and --body-timeout in [0.001, 86400] seconds");
+        }
+        try {
+            ServerOptions defaults = ServerOptions.defaults(port);
+            return defaults.withHost(host).withLimits((long) (maxBodyMb * (1 << 20)),
+                    workers != null ? workers : defaults.workers(), queue)
+                    .withUploads(maxUploads, Duration.ofMillis(Math.round(bodyTimeout * 1000)));
+        } catch (IllegalArgumentException e) {
+            throw GraftException.usage(e.getMessage());
+        }
     }
 
     /** The engine named on the command line; null (the bundle's default) when none is. */

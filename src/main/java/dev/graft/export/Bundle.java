@@ -55,7 +55,7 @@ public final class Bundle {
         this.source = source;
         this.prefix = prefix;
         List<String> names = parse(LABELS, JSON.getTypeFactory().constructCollectionType(List.class, String.class));
-        if (names == null || names.contains(null)) {
+        if (names == null || names.stream().anyMatch(Objects::isNull)) {
             throw GraftException.usage(source + ": " + LABELS + " must be a JSON array of class names (strings)");
         }
         this.labels = List.copyOf(names);

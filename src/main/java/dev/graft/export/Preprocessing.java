@@ -6,6 +6,7 @@ import dev.graft.data.EvalPreprocessor;
 import dev.graft.data.Normalization;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * How an image becomes the model's input, written to a bundle's {@code preprocessing.json} so that a service in
@@ -49,7 +50,7 @@ public record Preprocessing(int imageSize, String resize, int resizeShorterSide,
     }
 
     private static List<Float> channels(String field, List<Float> values) {
-        if (values == null || values.size() != 3 || values.contains(null)) {
+        if (values == null || values.size() != 3 || values.stream().anyMatch(Objects::isNull)) {
             throw new IllegalArgumentException(field + " must list 3 numbers (R, G, B) (was " + values + ")");
         }
         return List.copyOf(values);

@@ -4,8 +4,8 @@ import dev.graft.GraftException;
 import dev.graft.export.BundleManifest;
 import dev.graft.export.Classifier;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
@@ -13,13 +13,16 @@ import io.undertow.util.StatusCodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,50 +30,76 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP JSON API of {@code graft serve}, on Undertow: {@code POST /v1/predict}, {@code GET /v1/health},
- * {@code GET /v1/model}. Predictions run on a bounded worker pool ({@link ServerOptions#workers()} threads,
- * {@link ServerOptions#queue()} waiting); a request beyond that is answered 503 at once rather than queued
- * without bound. Health and model info are answered on the I/O thread, so they stay quick under load.
- * {@link #close()} shuts down gracefully: new requests get 503 while those in flight finish.
+ * {@code GET /v1/model}. Request bodies are received on the I/O threads without blocking ({@link Upload}: at most
+ * {@link ServerOptions#uploads()} at once, each within {@link ServerOptions#bodyTimeout()}); complete requests run
+ * on a bounded worker pool ({@link ServerOptions#workers()} threads, {@link ServerOptions#queue()} waiting). A
+ * request beyond a bound is answered 503 at once rather than queued without bound, and health reports not ready.
+ * Health and model info are answered on the I/O thread, so they stay quick under load. {@link #close()} shuts down
+ * gracefully: new requests get 503 while those in flight finish. Every answer, errors included, is JSON.
  */
 public final class InferenceServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceServer.class);
 
+    /** Query parameters a request may have; more get 400 (Undertow itself would close with an empty 400). */
+    static final int MAX_PARAMETERS = 1000;
+    /** Request line and headers, bytes; larger requests get Undertow's plain 400 (this also bounds the parameters). */
+    static final int MAX_HEADER_BYTES = 64 * 1024;
+    /** How long an idle keep-alive connection stays open. */
+    static final int IDLE_MILLIS = 60_000;
+    private static final long DRAIN_POLL_MILLIS = 20;
+
     private final Classifier classifier;
     private final ServerOptions options;
+    private final Capacity capacity;
     private final ThreadPoolExecutor pool;
     private final PredictHandler predict;
-    private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final GracefulShutdownHandler graceful;
     private final Undertow undertow;
     private final int port;
 
     private InferenceServer(Classifier classifier, ServerOptions options) {
         this.classifier = classifier;
         this.options = options;
+        this.capacity = new Capacity(options);
         AtomicInteger threads = new AtomicInteger();
+        // Unbounded here because Capacity admits at most workers + queue predictions.
         this.pool = new ThreadPoolExecutor(options.workers(), options.workers(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(Math.max(1, options.queue())), r -> {
+                new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "graft-serve-" + threads.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
-        this.predict = new PredictHandler(classifier, options);
-        this.graceful = new GracefulShutdownHandler(this::route);
-        this.undertow = Undertow.builder()
+        this.predict = new PredictHandler(classifier, options, capacity, pool);
+        this.undertow = listen();
+        this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    private Undertow listen() {
+        int timeout = (int) options.bodyTimeout().toMillis();
+        Undertow server = Undertow.builder()
                 .addHttpListener(options.port(), options.host())
                 .setIoThreads(Math.min(2, Runtime.getRuntime().availableProcessors()))
                 .setWorkerThreads(2)
-                .setHandler(graceful)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, timeout)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, Math.max(IDLE_MILLIS, timeout))
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_BYTES)
+                // Above what fits in MAX_HEADER_BYTES, so that route() answers "too many" in JSON, not Undertow.
+                .setServerOption(UndertowOptions.MAX_PARAMETERS, MAX_HEADER_BYTES)
+                .setHandler(this::route)
                 .build();
         try {
-            undertow.start();
+            server.start();
+            return server;
         } catch (RuntimeException e) {
             pool.shutdownNow();
-            throw GraftException.usage("cannot listen on " + options.host() + ":" + options.port() + ": "
-                    + rootMessage(e));
+            Throwable root = rootCause(e);
+            if (root instanceof IOException || root instanceof UnresolvedAddressException) { // in use, unknown host
+                throw new GraftException("cannot listen on " + options.host() + ":" + options.port() + ": "
+                        + (root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName()),
+                        GraftException.USAGE, e);
+            }
+            throw e;
         }
-        this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
     }
 
     /**
@@ -98,18 +127,29 @@ public final class InferenceServer implements AutoCloseable {
         return URI.create("http://" + host + ":" + port);
     }
 
-    /** Predictions admitted and not yet answered. */
+    /** Requests being received or predicted and not yet answered. */
     int inFlight() {
-        return inFlight.get();
+        return capacity.inFlight();
     }
 
     private void route(HttpServerExchange exchange) {
         String path = exchange.getRequestPath();
         HttpString method = exchange.getRequestMethod();
+        if (capacity.draining() && !path.equals("/v1/health")) {
+            Responses.error(exchange, StatusCodes.SERVICE_UNAVAILABLE, "draining", "the server is shutting down");
+            return;
+        }
+        int parameters = exchange.getQueryParameters().values().stream().mapToInt(Deque::size).sum();
+        if (parameters > MAX_PARAMETERS) {
+            Responses.error(exchange, StatusCodes.BAD_REQUEST, "too_many_parameters", "the query has " + parameters
+                    + " parameters; at most " + MAX_PARAMETERS + " are accepted");
+            return;
+        }
         switch (path) {
             case "/v1/health" -> {
                 if (allowed(exchange, method, Methods.GET)) {
-                    Responses.json(exchange, StatusCodes.OK, Map.of("status", "ok"));
+                    Responses.json(exchange, capacity.ready() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
+                            capacity.health());
                 }
             }
             case "/v1/model" -> {
@@ -119,36 +159,12 @@ public final class InferenceServer implements AutoCloseable {
             }
             case "/v1/predict" -> {
                 if (allowed(exchange, method, Methods.POST)) {
-                    admit(exchange);
+                    predict.handle(exchange);
                 }
             }
             default -> Responses.error(exchange, StatusCodes.NOT_FOUND, "not_found", "no endpoint " + path
                     + "; the API has POST /v1/predict, GET /v1/health and GET /v1/model");
         }
-    }
-
-    /** Hands a prediction to the worker pool, or answers 503 when workers and queue are full. */
-    private void admit(HttpServerExchange exchange) {
-        if (inFlight.incrementAndGet() > options.workers() + options.queue()) {
-            inFlight.decrementAndGet();
-            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
-            Responses.error(exchange, StatusCodes.SERVICE_UNAVAILABLE, "busy", "all workers are busy; retry later");
-            return;
-        }
-        exchange.addExchangeCompleteListener((done, next) -> {
-            inFlight.decrementAndGet();
-            next.proceed();
-        });
-        exchange.dispatch(pool, () -> {
-            try {
-                predict.handle(exchange);
-            } catch (RuntimeException e) {
-                LOG.error("request failed", e);
-                if (!exchange.isResponseStarted()) {
-                    Responses.error(exchange, StatusCodes.INTERNAL_SERVER_ERROR, "internal", "internal error");
-                }
-            }
-        });
     }
 
     private static boolean allowed(HttpServerExchange exchange, HttpString method, HttpString expected) {
@@ -176,27 +192,34 @@ public final class InferenceServer implements AutoCloseable {
         info.put("labels", classifier.labels());
         info.put("preprocessing", classifier.preprocessing());
         info.put("max_body_bytes", options.maxBodyBytes());
+        info.put("max_uploads", options.uploads());
+        info.put("body_timeout_s", options.bodyTimeout().toMillis() / 1000.0);
         info.put("default_top", options.defaultTop());
         return info;
     }
 
     /**
-     * Graceful shutdown: stops taking requests (new ones get 503), waits up to {@link ServerOptions#drain()} for
-     * those in flight, then closes the listener and the worker pool. Idempotent; does not close the classifier.
+     * Graceful shutdown: stops taking requests (new ones get 503 {@code draining}), waits up to
+     * {@link ServerOptions#drain()} for those being received or predicted, then closes the listener and the worker
+     * pool. Idempotent; does not close the classifier.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        graceful.shutdown();
+        capacity.drain();
+        long deadline = System.nanoTime() + options.drain().toNanos();
         try {
-            if (!graceful.awaitShutdown(options.drain().toMillis())) {
-                LOG.warn("{} request(s) still running after {} s; stopping anyway", inFlight.get(),
-                        options.drain().toSeconds());
+            while (!capacity.idle() && System.nanoTime() < deadline) {
+                Thread.sleep(DRAIN_POLL_MILLIS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (!capacity.idle()) {
+            LOG.warn("{} request(s) still running after {}; stopping anyway", capacity.inFlight(),
+                    Responses.seconds(options.drain()));
         }
         undertow.stop();
         pool.shutdownNow();
@@ -210,11 +233,11 @@ public final class InferenceServer implements AutoCloseable {
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    private static Throwable rootCause(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null) {
             t = t.getCause();
         }
-        return t.getMessage() != null ? t.getMessage() : t.toString();
+        return t;
     }
 }

@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,47 +22,85 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
- * {@code POST /v1/predict} on a worker thread: the body is one encoded image, or {@code multipart/form-data}
- * with one or more file parts; {@code ?top=k} sets how many classes come back per image. Bad input is answered
- * with 400 (not an image, corrupt, empty, bad {@code top}) or 413 (too large), never 500.
+ * {@code POST /v1/predict}: the body is one encoded image, or {@code multipart/form-data} with one or more file
+ * parts; {@code ?top=k} sets how many classes come back per image. The body is received on the I/O thread
+ * ({@link Upload}); only a complete request takes a worker. Bad input is answered with 400 (not an image,
+ * corrupt, empty, bad {@code top}), 413 (body or image too large) or 408 (body too slow), never 500; an
+ * unexpected failure is 500 {@code internal} with its stack trace in the log.
  */
 final class PredictHandler {
     private static final Logger LOG = LoggerFactory.getLogger(PredictHandler.class);
 
     private final Classifier classifier;
     private final ServerOptions options;
+    private final Capacity capacity;
+    private final Executor workers;
 
-    PredictHandler(Classifier classifier, ServerOptions options) {
+    PredictHandler(Classifier classifier, ServerOptions options, Capacity capacity, Executor workers) {
         this.classifier = classifier;
         this.options = options;
+        this.capacity = capacity;
+        this.workers = workers;
     }
 
     /** An image of the request: its part's file name ({@code body} for a raw body) and its bytes. */
     private record Image(String name, byte[] bytes) {
     }
 
+    /** On the I/O thread: checks the query and declared size, then receives the body without blocking. */
     void handle(HttpServerExchange exchange) {
-        long start = System.nanoTime();
         Integer top = top(exchange);
         if (top == null) {
             return;
         }
         if (exchange.getRequestContentLength() > options.maxBodyBytes()) {
-            tooLarge(exchange);
+            Responses.tooLarge(exchange, options.maxBodyBytes());
             return;
         }
-        exchange.startBlocking();
+        if (capacity.predictionsFull()) {
+            Responses.busy(exchange, "all workers are busy and the queue is full; retry later");
+            return;
+        }
+        if (!capacity.startUpload()) {
+            Responses.busy(exchange, "too many request bodies are being received (" + options.uploads()
+                    + "); retry later");
+            return;
+        }
+        Upload.receive(exchange, options, capacity, (received, body) -> queue(received, body, top));
+    }
+
+    /** Hands a received request to the worker pool, or answers 503 when workers and queue are full. */
+    private void queue(HttpServerExchange exchange, byte[] body, int top) {
+        if (!capacity.startPrediction()) {
+            Responses.busy(exchange, "all workers are busy and the queue is full; retry later");
+            return;
+        }
+        exchange.dispatch(workers, () -> {
+            try {
+                predict(exchange, body, top);
+            } catch (RuntimeException e) {
+                LOG.error("prediction failed unexpectedly", e);
+                if (!exchange.isResponseStarted()) {
+                    Responses.error(exchange, StatusCodes.INTERNAL_SERVER_ERROR, "internal", "internal error");
+                }
+            } finally {
+                capacity.endPrediction();
+            }
+        });
+    }
+
+    /** On a worker: parses the body, runs the model and answers. */
+    private void predict(HttpServerExchange exchange, byte[] body, int top) {
+        long start = System.nanoTime();
         List<Image> images;
         try {
-            images = read(exchange);
+            images = images(exchange, body);
         } catch (IOException e) {
             Responses.error(exchange, StatusCodes.BAD_REQUEST, "bad_body", "cannot read the request body: "
                     + e.getMessage());
-            return;
-        }
-        if (images == null) {
             return;
         }
         if (images.isEmpty()) {
@@ -77,12 +114,16 @@ final class PredictHandler {
         } catch (InvalidImageException e) {
             Responses.error(exchange, StatusCodes.BAD_REQUEST, "invalid_image", culprit(images, e));
             return;
-        } catch (GraftException | IllegalArgumentException e) {
+        } catch (GraftException e) {
             LOG.error("prediction failed", e);
             Responses.error(exchange, StatusCodes.INTERNAL_SERVER_ERROR, "internal", "the model failed: "
                     + e.getMessage());
             return;
         }
+        Responses.json(exchange, StatusCodes.OK, answer(images, predictions, top, start));
+    }
+
+    private Map<String, Object> answer(List<Image> images, List<Prediction> predictions, int top, long start) {
         List<Map<String, Object>> results = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
             Prediction p = predictions.get(i);
@@ -97,7 +138,7 @@ final class PredictHandler {
         body.put("predictions", results);
         body.put("engine", classifier.engine().toString());
         body.put("elapsed_ms", Math.round((System.nanoTime() - start) / 1e4) / 100.0);
-        Responses.json(exchange, StatusCodes.OK, body);
+        return body;
     }
 
     /** {@code ?top=k}: 1 or more (capped at the class count); null after answering 400. */
@@ -119,16 +160,8 @@ final class PredictHandler {
         return null;
     }
 
-    /** The request's images; null (after answering 413) when the body is larger than the limit. */
-    private List<Image> read(HttpServerExchange exchange) throws IOException {
-        byte[] body;
-        try (InputStream in = exchange.getInputStream()) {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, options.maxBodyBytes() + 1));
-        }
-        if (body.length > options.maxBodyBytes()) {
-            tooLarge(exchange);
-            return null;
-        }
+    /** The request's images: the body itself, or the file parts of a multipart body. */
+    private static List<Image> images(HttpServerExchange exchange, byte[] body) throws IOException {
         String type = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
             return List.of(new Image("body", body));
@@ -188,11 +221,5 @@ final class PredictHandler {
             }
         }
         return e.getMessage();
-    }
-
-    private void tooLarge(HttpServerExchange exchange) {
-        exchange.setPersistent(false); // the rest of the body is not read; the connection closes after the answer
-        Responses.error(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "too_large", String.format(Locale.ROOT,
-                "the request body is larger than the limit of %d bytes", options.maxBodyBytes()));
     }
 }

@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
 
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** JSON responses, errors included: {@code {"error": {"status": 400, "code": "invalid_image", "message": ...}}}. */
@@ -27,6 +31,24 @@ final class Responses {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json; charset=utf-8");
         exchange.getResponseSender().send(text + "\n");
+    }
+
+    /** 413 for a body over {@code limit} bytes; the connection closes after it, the rest of the body unread. */
+    static void tooLarge(HttpServerExchange exchange, long limit) {
+        exchange.setPersistent(false);
+        error(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "too_large", String.format(Locale.ROOT,
+                "the request body is larger than the limit of %d bytes", limit));
+    }
+
+    /** 503 with {@code Retry-After: 1}: a bound is reached; the client should try again shortly. */
+    static void busy(HttpServerExchange exchange, String message) {
+        exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+        error(exchange, StatusCodes.SERVICE_UNAVAILABLE, "busy", message);
+    }
+
+    /** {@code 30 s}, {@code 0.5 s}. */
+    static String seconds(Duration duration) {
+        return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
     }
 
     static void error(HttpServerExchange exchange, int status, String code, String message) {
