@@ -7,6 +7,7 @@ import dev.graft.export.InvalidImageException;
 import dev.graft.export.LabelScore;
 import dev.graft.export.Prediction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,9 +35,8 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "BUNDLE",
-            description = "A bundle folder or .zip written by 'graft export'.")
-    Path model;
+    @Mixin
+    BundleOptions bundle;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE|DIR", description = "Image files or folders of images.")
     List<Path> inputs;
@@ -48,10 +48,6 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write the predictions as CSV.")
     Path csv;
 
-    @Option(names = "--engine", paramLabel = "dl4j|onnx",
-            description = "Which model of the bundle runs (default: dl4j when the bundle has it).")
-    String engine;
-
     @Override
     public Integer call() {
         if (top < 1) {
@@ -61,7 +57,7 @@ final class PredictCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<String> rows = new ArrayList<>();
         int failed = 0;
-        try (Classifier classifier = Classifier.load(model, ServeCommand.engine(engine))) {
+        try (Classifier classifier = bundle.load()) {
             int k = Math.min(top, classifier.labels().size());
             for (int from = 0; from < images.size(); from += Classifier.MAX_BATCH) {
                 List<Path> batch = images.subList(from, Math.min(images.size(), from + Classifier.MAX_BATCH));

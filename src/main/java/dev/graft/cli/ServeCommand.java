@@ -7,6 +7,7 @@ import dev.graft.serve.ServerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,9 +31,8 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "BUNDLE",
-            description = "A bundle folder or .zip written by 'graft export'.")
-    Path model;
+    @Mixin
+    BundleOptions bundle;
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = ServerOptions.LOOPBACK,
             description = "Interface to listen on (default: ${DEFAULT-VALUE}, this machine only).")
@@ -41,10 +41,6 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
             description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
-
-    @Option(names = "--engine", paramLabel = "dl4j|onnx",
-            description = "Which model of the bundle runs (default: dl4j when the bundle has it).")
-    String engine;
 
     @Option(names = "--workers", paramLabel = "N", description = "Prediction threads (default: one per core).")
     Integer workers;
@@ -70,7 +66,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ServerOptions options = options();
         CountDownLatch stop = new CountDownLatch(1);
-        try (Classifier classifier = Classifier.load(model, engine(engine));
+        try (Classifier classifier = bundle.load();
              InferenceServer server = InferenceServer.start(classifier, options)) {
             for (String name : new String[] {"TERM", "INT"}) {
                 try {
@@ -83,7 +79,7 @@ final class ServeCommand implements Callable<Integer> {
                 }
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("serving %s (%d classes, %s engine) on %s%n", model, classifier.labels().size(),
+            out.printf("serving %s (%d classes, %s engine) on %s%n", bundle.model, classifier.labels().size(),
                     classifier.engine(), server.uri());
             out.printf("  POST %s/v1/predict   GET %s/v1/health   GET %s/v1/model%n", server.uri(), server.uri(),
                     server.uri());
@@ -112,15 +108,4 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** The engine named on the command line; null (the bundle's default) when none is. */
-    static Classifier.Engine engine(String name) {
-        if (name == null) {
-            return null;
-        }
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "dl4j" -> Classifier.Engine.DL4J;
-            case "onnx" -> Classifier.Engine.ONNX;
-            default -> throw GraftException.usage("--engine must be dl4j or onnx (was '" + name + "')");
-        };
-    }
 }

@@ -53,6 +53,11 @@ public final class ImageProbe {
                 return Result.bad(format.name() + " is not supported by the decoder (OpenCV reads JPEG, PNG, BMP, "
                         + "TIFF, WebP, PNM, JPEG 2000); convert the file, e.g. to PNG");
             }
+            String tooLarge = ImageHeader.tooLarge(ImageHeader.read(head, head.length),
+                    ImageHeader.TRAINING_MAX_PIXELS);
+            if (tooLarge != null) {
+                return Result.bad(tooLarge); // before any decode: a small file may declare gigapixels
+            }
             return switch (format) {
                 case JPEG -> JpegStructure.check(file, head, size);
                 case PNG -> PngStructure.check(file, head, size);

@@ -3,6 +3,7 @@ package dev.graft.export;
 import dev.graft.GraftException;
 import dev.graft.model.InferenceGraph;
 import dev.graft.data.EvalPreprocessor;
+import dev.graft.data.ImageHeader;
 import dev.graft.data.UnreadableImageException;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -31,6 +32,8 @@ import java.util.function.Function;
 public final class Classifier implements AutoCloseable {
     /** Largest number of images run through the model at once; longer lists are split. */
     public static final int MAX_BATCH = 32;
+    /** Default of {@link #maxPixels()}: 50 megapixels (a 1 MB PNG can declare 400 and decode to 1.2 GB). */
+    public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
 
     /** Which model file of the bundle runs. */
     public enum Engine {
@@ -49,12 +52,14 @@ public final class Classifier implements AutoCloseable {
     private final Engine engine;
     private final InferenceEngine runner;
     private final EvalPreprocessor preprocessor;
+    private final long maxPixels;
 
-    private Classifier(Bundle bundle, Engine engine, InferenceEngine runner) {
+    private Classifier(Bundle bundle, Engine engine, InferenceEngine runner, long maxPixels) {
         this.bundle = bundle;
         this.engine = engine;
         this.runner = runner;
         this.preprocessor = bundle.preprocessing().preprocessor();
+        this.maxPixels = maxPixels;
     }
 
     /** Loads a bundle folder or {@code .zip} with its DL4J model, or its ONNX model when it has no DL4J one. */
@@ -68,6 +73,19 @@ public final class Classifier implements AutoCloseable {
      * @throws GraftException (usage) for a missing or incomplete bundle, or one without the engine's model file
      */
     public static Classifier load(Path path, Engine engine) {
+        return load(path, engine, DEFAULT_MAX_PIXELS);
+    }
+
+    /**
+     * Loads a bundle with the given engine (null: DL4J when the bundle has it), refusing encoded images whose header
+     * declares more than {@code maxPixels} pixels ({@link ImageTooLargeException}) before decoding them.
+     *
+     * @throws GraftException (usage) for a missing or incomplete bundle, or one without the engine's model file
+     */
+    public static Classifier load(Path path, Engine engine, long maxPixels) {
+        if (maxPixels < 1) {
+            throw GraftException.usage("the pixel limit must be >= 1 (was " + maxPixels + ")");
+        }
         Bundle bundle = Bundle.open(path);
         Engine chosen = engine != null ? engine : bundle.has(Bundle.DL4J_MODEL) ? Engine.DL4J : Engine.ONNX;
         String file = chosen == Engine.DL4J ? Bundle.DL4J_MODEL : Bundle.ONNX_MODEL;
@@ -79,7 +97,7 @@ public final class Classifier implements AutoCloseable {
         InferenceEngine runner = chosen == Engine.DL4J
                 ? new Dl4jEngine(InferenceGraph.fold(restore(bundle, path)), size)
                 : new OnnxEngine(bundle.read(Bundle.ONNX_MODEL), size);
-        Classifier classifier = new Classifier(bundle, chosen, runner);
+        Classifier classifier = new Classifier(bundle, chosen, runner, maxPixels);
         classifier.checkOutputs();
         return classifier;
     }
@@ -132,6 +150,11 @@ public final class Classifier implements AutoCloseable {
         return bundle.manifest();
     }
 
+    /** Largest image (width x height from its header) accepted as a file or encoded bytes. */
+    public long maxPixels() {
+        return maxPixels;
+    }
+
     /** The engine running the model. */
     public Engine engine() {
         return engine;
@@ -142,12 +165,18 @@ public final class Classifier implements AutoCloseable {
         return bundle.source();
     }
 
-    /** @throws InvalidImageException when the file is missing, not an image, truncated or corrupt */
+    /**
+     * @throws InvalidImageException when the file is missing, not an image, truncated or corrupt
+     * @throws ImageTooLargeException when its header declares more than {@link #maxPixels()} pixels
+     */
     public Prediction predict(Path image) {
         return predictFiles(List.of(image)).get(0);
     }
 
-    /** @throws InvalidImageException when the bytes are empty, not an image, truncated or corrupt */
+    /**
+     * @throws InvalidImageException when the bytes are empty, not an image, truncated or corrupt
+     * @throws ImageTooLargeException when the header declares more than {@link #maxPixels()} pixels
+     */
     public Prediction predict(byte[] encodedImage) {
         return predictEncoded(List.of(encodedImage)).get(0);
     }
@@ -159,12 +188,12 @@ public final class Classifier implements AutoCloseable {
 
     /** Image files, run in batches of up to {@link #MAX_BATCH}; fails on the first unreadable one. */
     public List<Prediction> predictFiles(List<Path> images) {
-        return predictAll(images, preprocessor::file);
+        return predictAll(images, file -> preprocessor.file(withinLimit(file)));
     }
 
     /** Encoded images (file contents), run in batches of up to {@link #MAX_BATCH}. */
     public List<Prediction> predictEncoded(List<byte[]> images) {
-        return predictAll(images, preprocessor::bytes);
+        return predictAll(images, bytes -> preprocessor.bytes(withinLimit(bytes)));
     }
 
     /** Decoded images, run in batches of up to {@link #MAX_BATCH}. */
@@ -205,6 +234,27 @@ public final class Classifier implements AutoCloseable {
             return prepare.apply(image);
         } catch (UnreadableImageException e) {
             throw new InvalidImageException(e.getMessage());
+        }
+    }
+
+    private byte[] withinLimit(byte[] encoded) {
+        checkPixels(ImageHeader.read(encoded, encoded.length), null);
+        return encoded;
+    }
+
+    private Path withinLimit(Path file) {
+        try {
+            checkPixels(ImageHeader.read(file), file);
+        } catch (IOException e) {
+            // missing or unreadable: the preprocessor says so
+        }
+        return file;
+    }
+
+    private void checkPixels(ImageHeader.Size size, Path file) {
+        String problem = ImageHeader.tooLarge(size, maxPixels);
+        if (problem != null) {
+            throw new ImageTooLargeException(file == null ? problem : file + ": " + problem);
         }
     }
 

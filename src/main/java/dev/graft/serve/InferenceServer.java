@@ -192,6 +192,7 @@ public final class InferenceServer implements AutoCloseable {
         info.put("labels", classifier.labels());
         info.put("preprocessing", classifier.preprocessing());
         info.put("max_body_bytes", options.maxBodyBytes());
+        info.put("max_pixels", classifier.maxPixels());
         info.put("max_uploads", options.uploads());
         info.put("body_timeout_s", options.bodyTimeout().toMillis() / 1000.0);
         info.put("default_top", options.defaultTop());

@@ -2,6 +2,7 @@ package dev.graft.serve;
 
 import dev.graft.GraftException;
 import dev.graft.export.Classifier;
+import dev.graft.export.ImageTooLargeException;
 import dev.graft.export.InvalidImageException;
 import dev.graft.export.Prediction;
 import io.undertow.server.HttpServerExchange;
@@ -28,7 +29,8 @@ import java.util.concurrent.Executor;
  * {@code POST /v1/predict}: the body is one encoded image, or {@code multipart/form-data} with one or more file
  * parts; {@code ?top=k} sets how many classes come back per image. The body is received on the I/O thread
  * ({@link Upload}); only a complete request takes a worker. Bad input is answered with 400 (not an image,
- * corrupt, empty, bad {@code top}), 413 (body or image too large) or 408 (body too slow), never 500; an
+ * corrupt, empty, bad {@code top}), 413 (body too large, or an image over the classifier's pixel limit, refused
+ * from its header before decoding) or 408 (body too slow), never 500; an
  * unexpected failure is 500 {@code internal} with its stack trace in the log.
  */
 final class PredictHandler {
@@ -111,6 +113,9 @@ final class PredictHandler {
         List<Prediction> predictions;
         try {
             predictions = classifier.predictEncoded(images.stream().map(Image::bytes).toList());
+        } catch (ImageTooLargeException e) {
+            Responses.error(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "image_too_large", culprit(images, e));
+            return;
         } catch (InvalidImageException e) {
             Responses.error(exchange, StatusCodes.BAD_REQUEST, "invalid_image", culprit(images, e));
             return;

@@ -67,7 +67,8 @@ class BundleErrorsTest {
                 "image_size must be >= 1 (was -3)");
         assertUsageError(predict(LABELS, PREPROCESSING.replace("\"crop_ratio\": 1.0", "\"crop_ratio\": 1.5")),
                 "crop_ratio must be in (0, 1]");
-        assertUsageError(predict(LABELS, PREPROCESSING.replace("\"mean\": [0, 0, 0],", "")), "mean must list 3 numbers");
+        assertUsageError(predict(LABELS, PREPROCESSING.replace("\"mean\": [0, 0, 0],", "")),
+                "mean must list 3 numbers");
         assertUsageError(predict(LABELS, PREPROCESSING.replace("[1, 1, 1]", "[1, 0, 1]")), "std must be > 0");
     }
 

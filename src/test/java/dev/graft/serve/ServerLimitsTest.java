@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.export.Classifier;
 import dev.graft.export.TinyBundle;
+import dev.graft.testing.PngBomb;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -191,6 +192,19 @@ class ServerLimitsTest {
         }
         closer.join(20_000);
         assertFalse(closer.isAlive(), "the upload's client went away, so close() returned");
+    }
+
+    @Test
+    void anImageBombIsRefusedWith413BeforeDecoding() throws Exception {
+        try (InferenceServer server = InferenceServer.start(classifier, ServerOptions.defaults(0))) {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(server.uri().resolve("/v1/predict"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(PngBomb.grey1(20_000, 20_000))));
+            assertError(response, 413, "image_too_large");
+            assertTrue(json(response).path("error").path("message").asText().contains("20000 x 20000 pixels"),
+                    response.body());
+            assertEquals(Classifier.DEFAULT_MAX_PIXELS, json(send(HttpRequest.newBuilder(server.uri()
+                    .resolve("/v1/model")))).path("max_pixels").asLong());
+        }
     }
 
     @Test
