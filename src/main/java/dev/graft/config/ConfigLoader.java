@@ -3,6 +3,7 @@ package dev.graft.config;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -42,6 +43,7 @@ public final class ConfigLoader {
         ConfigErrors errors = new ConfigErrors();
         TreeEdits.expandEnvironment(tree, "", environment, errors);
         TreeEdits.resolvePaths(tree, folder, TreeEdits.PATH_KEYS);
+        checkCollisions(overrides, errors);
         for (String assignment : overrides) {
             ObjectNode single = tree.objectNode();
             TreeEdits.applyOverride(single, assignment, errors);
@@ -53,6 +55,32 @@ public final class ConfigLoader {
         ExperimentConfig config = new RecordBinder().bindRecord(tree, ExperimentConfig.class, defaults, "", errors);
         errors.throwIfAny(source);
         return config.withData(config.data().withInput(config.imageSize(), config.cropRatio()));
+    }
+
+    /**
+     * Two overrides of one key (or of a key and the section holding it) are an error: which one wins would
+     * depend on their order on the command line.
+     */
+    private static void checkCollisions(List<String> overrides, ConfigErrors errors) {
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (String assignment : overrides) {
+            int eq = assignment.indexOf('=');
+            if (eq <= 0) {
+                continue; // reported by TreeEdits.applyOverride
+            }
+            String key = assignment.substring(0, eq).trim();
+            seen.forEach((earlier, earlierAssignment) -> {
+                if (within(key, earlier) || within(earlier, key)) {
+                    errors.add("--set " + key, "collides with --set " + earlierAssignment + " (both set "
+                            + (key.length() >= earlier.length() ? key : earlier) + "); give each key once");
+                }
+            });
+            seen.putIfAbsent(key, assignment);
+        }
+    }
+
+    private static boolean within(String key, String section) {
+        return key.equals(section) || key.startsWith(section + ".");
     }
 
     private static void merge(ObjectNode target, ObjectNode patch) {

@@ -41,6 +41,8 @@ public final class TreeEdits {
             value = text.isEmpty() ? TextNode.valueOf("") : YamlFiles.mapper().readTree(text);
             if (value == null || value.isMissingNode()) {
                 value = TextNode.valueOf(text);
+            } else {
+                YamlFiles.checkDuplicateKeys(text, "--set " + path, errors);
             }
         } catch (JsonProcessingException e) {
             value = TextNode.valueOf(text); // not YAML (e.g. "a: b: c"): take the text as it was written

@@ -108,6 +108,68 @@ class ConfigLoaderTest {
         assertTrue(Seeds.derive(42, "split") != Seeds.derive(43, "split"));
     }
 
+    private List<String> errorsOf(Path file, List<String> overrides) {
+        ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(file, overrides));
+        return e.errors().stream().map(ConfigError::toString).toList();
+    }
+
+    @Test
+    void aSectionWrittenTwiceIsAnErrorNamingBothLines() throws IOException {
+        Path file = write("""
+                data: {root: imgs}
+                train:
+                  epochs: 30
+                  optimizer: {lr: 0.01}
+                head: {dropout: 0.1}
+                train:
+                  batch_size: 8
+                """);
+        assertEquals(List.of("train: written twice, at line 2 and at line 6 (the second would silently replace "
+                + "the first); keep one"), errorsOf(file, List.of()));
+    }
+
+    @Test
+    void nestedAndListKeysWrittenTwiceAreErrorsAtTheirPath() throws IOException {
+        Path file = write("""
+                data:
+                  root: imgs
+                  augment:
+                    - {color_jitter: {brightness: 0.1, brightness: 0.2}}
+                train: {epochs: 2, optimizer: {lr: 0.1}, epochs: 3}
+                """);
+        assertEquals(List.of("data.augment[0].color_jitter.brightness: written twice, at line 4 and at line 4 "
+                        + "(the second would silently replace the first); keep one",
+                "train.epochs: written twice, at line 5 and at line 5 (the second would silently replace the first); "
+                        + "keep one"), errorsOf(file, List.of()));
+    }
+
+    @Test
+    void overridesOfOneKeyCollide() throws IOException {
+        Path file = write("data: {root: imgs}\n");
+        assertEquals(List.of("--set train.epochs: collides with --set train.epochs=3 (both set train.epochs); "
+                + "give each key once"), errorsOf(file, List.of("train.epochs=3", "train.epochs=5")));
+        assertEquals(List.of("--set train.epochs: collides with --set train={epochs: 3} (both set train.epochs); "
+                + "give each key once"), errorsOf(file, List.of("train={epochs: 3}", "train.epochs=5")));
+        assertEquals(List.of("--set train.epochs: written twice, at line 1 and at line 1 (the second would "
+                + "silently replace the first); keep one"), errorsOf(file, List.of("train={epochs: 3, epochs: 4}")));
+        ExperimentConfig siblings = new ConfigLoader().load(file, List.of("train.epochs=3", "train.batch_size=4",
+                "train.optimizer.lr=0.5"));
+        assertEquals(4, siblings.train().batchSize(), "keys that only share a section do not collide");
+    }
+
+    @Test
+    void aBinaryFileIsNotReadAsText() throws IOException {
+        Path zip = dir.resolve("model.zip");
+        Files.write(zip, new byte[]{'P', 'K', 3, 4, (byte) 0x9f, (byte) 0xff, 0, 1});
+        Path nul = dir.resolve("zeros.yaml");
+        Files.write(nul, new byte[16]);
+        for (Path file : List.of(zip, nul)) {
+            ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(file));
+            assertEquals(List.of("is not a text file (a config is YAML text, UTF-8); check the path"),
+                    e.errors().stream().map(ConfigError::toString).toList(), file.toString());
+        }
+    }
+
     @Test
     void suggestionsOnlyForCloseWords() {
         assertEquals("optimizer", Suggestions.closest("optimiser", List.of("epochs", "optimizer")).orElseThrow());

@@ -133,4 +133,18 @@ class SweepLoaderTest {
         assertTrue(SweepLoader.isSweep(YamlFiles.parseMapping("space: {}\n", "t")));
         assertFalse(SweepLoader.isSweep(YamlFiles.parseMapping("data: {root: x}\n", "t")));
     }
+    @Test
+    void keysWrittenTwiceInASweepFileAreErrorsNamingBothLines() {
+        assertEquals(List.of("space.head.dropout: written twice, at line 3 and at line 5 (the second would silently "
+                + "replace the first); keep one", "trials: written twice, at line 6 and at line 7 (the second "
+                + "would silently replace the first); keep one"), errors("""
+                base: exp.yaml
+                space:
+                  head.dropout: {uniform: [0, 0.5]}
+                  train.optimizer.lr: {choice: [0.1, 0.01]}
+                  head.dropout: {choice: [0.1]}
+                trials: 4
+                trials: 8
+                """));
+    }
 }
