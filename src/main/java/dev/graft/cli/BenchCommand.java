@@ -20,8 +20,9 @@ import java.util.concurrent.Callable;
 
 /** {@code graft bench}: images/s, ms/batch and peak memory of an experiment's inference, training or data. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure one workload of an experiment config: infer (forward passes), train (training",
-                "steps with the config's freezing, random tensors) or data (the image pipeline alone)."})
+        description = {"Measure one workload of an experiment config: infer, train or data.",
+                "infer: forward passes; train: training steps with the config's freezing, on random tensors; "
+                        + "data: the image pipeline alone."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -22,8 +22,9 @@ import java.util.concurrent.Callable;
 
 /** {@code graft export}: a training run's model as an inference bundle (DL4J and/or ONNX, labels, card). */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Write an inference bundle from a training run: the DL4J model without optimizer state,",
-                "an ONNX model (opset 13), labels.json, preprocessing.json, bundle.json and model-card.md.",
+        description = {"Write an inference bundle from a training run.",
+                "The bundle holds the DL4J model without optimizer state, an ONNX model (opset 13), labels.json, "
+                        + "preprocessing.json, bundle.json and model-card.md.",
                 "Load it with the Classifier API, 'graft predict' or 'graft serve'."})
 final class ExportCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ExportCommand.class);

@@ -26,8 +26,9 @@ import java.util.stream.Stream;
 
 /** {@code graft predict}: classify image files and folders with an exported bundle. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = {"Classify images with an exported bundle (see 'graft export'), preprocessed exactly as in",
-                "training's evaluation. Folders are searched recursively for image files."})
+        description = {"Classify images with an exported bundle (see 'graft export').",
+                "Images are preprocessed exactly as in training's evaluation; folders are searched recursively "
+                        + "for image files."})
 final class PredictCommand implements Callable<Integer> {
     private static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp", "pbm",
             "pgm", "ppm", "pnm", "jp2", "gif");

@@ -22,9 +22,9 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code graft serve}: an HTTP JSON inference API over an exported bundle, until SIGTERM or Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve an exported bundle over HTTP: POST /v1/predict (raw image bytes or multipart,",
-                "?top=k), GET /v1/health, GET /v1/model. SIGTERM or Ctrl-C stops taking requests, lets those in",
-                "flight finish and exits 0."})
+        description = {"Serve an exported bundle over HTTP.",
+                "POST /v1/predict (raw image bytes or multipart, ?top=k), GET /v1/health, GET /v1/model. SIGTERM "
+                        + "or Ctrl-C stops taking requests, lets those in flight finish and exits 0."})
 final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 

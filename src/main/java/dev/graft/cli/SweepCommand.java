@@ -31,9 +31,10 @@ import java.util.concurrent.Callable;
 
 /** {@code graft sweep}: a hyperparameter search over an experiment config (Arbiter), or its continuation. */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = {"Search hyperparameters: every trial is a full training run of the sweep file's base config",
-                "with the trial's values, in experiments/<sweep>/<time>/trials/. Writes trials.csv, best.yaml,",
-                "plots and sweep-report.html. Ctrl-C stops the trials in flight; --resume continues."})
+        description = {"Search hyperparameters of an experiment config.",
+                "Every trial is a full training run of the sweep file's base config with the trial's values, in "
+                        + "experiments/<sweep>/<time>/trials/. Writes trials.csv, best.yaml, plots and "
+                        + "sweep-report.html. Ctrl-C stops the trials in flight; --resume continues."})
 final class SweepCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(SweepCommand.class);
 

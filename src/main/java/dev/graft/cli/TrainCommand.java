@@ -29,8 +29,9 @@ import java.util.concurrent.Callable;
 
 /** {@code graft train}: fine-tune a backbone on the config's images, or resume an interrupted run. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Fine-tune a pretrained ResNet as the config describes; every run gets its own folder",
-                "under experiments/. Ctrl-C finishes the batch, saves last.zip and tells how to resume."})
+        description = {"Fine-tune a pretrained ResNet as the config describes.",
+                "Every run gets its own folder under experiments/. Ctrl-C finishes the batch, saves last.zip and "
+                        + "tells how to resume."})
 final class TrainCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
 

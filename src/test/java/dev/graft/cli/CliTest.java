@@ -6,6 +6,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,7 +28,33 @@ class CliTest {
         CliRun r = CliRun.of("--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("validate"), r.out());
-        assertTrue(r.out().contains("Exit codes"), r.out());
+        String exitCodes = r.out().substring(r.out().indexOf("Exit codes")).replaceAll("\\s+", " ");
+        for (String code : List.of("0 success", "1 runtime failure", "2 usage or configuration error",
+                "130 interrupted")) {
+            assertTrue(exitCodes.contains(code), "exit code " + code + ": " + exitCodes);
+        }
+    }
+
+    /** picocli lists a command with its description's first line: that line must be a whole sentence. */
+    @Test
+    void helpListsEveryCommandWithAWholeSentence() {
+        String out = CliRun.of("--help").out();
+        String commands = out.substring(out.indexOf("Commands:") + "Commands:".length(), out.indexOf("Exit codes"));
+        Map<String, String> summaries = new LinkedHashMap<>();
+        String current = null;
+        for (String line : commands.split("\n")) {
+            Matcher entry = Pattern.compile("^\\s{2}(\\S+)\\s+(.*)$").matcher(line);
+            if (line.startsWith("  ") && !line.startsWith("   ") && entry.matches()) {
+                current = entry.group(1);
+                summaries.put(current, entry.group(2).trim());
+            } else if (current != null) {
+                summaries.merge(current, line.trim(), (a, b) -> a + " " + b);
+            }
+        }
+        assertTrue(summaries.keySet().containsAll(List.of("train", "bench", "export", "predict", "serve", "sweep",
+                "validate")), summaries.toString());
+        summaries.forEach((command, summary) -> assertTrue(summary.endsWith("."),
+                command + "'s summary is cut mid-sentence: '" + summary + "'"));
     }
 
     @Test
@@ -70,6 +101,16 @@ class CliTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("no such file"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void aBinaryConfigFileIsAUsageErrorThatSaysSo() throws IOException {
+        Path zip = dir.resolve("best.zip");
+        Files.write(zip, new byte[]{'P', 'K', 3, 4, 20, 0, 8, 0, (byte) 0x88, (byte) 0xc3, 0x28});
+        CliRun r = CliRun.of("validate", "--config", zip.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("is not a text file"), r.err());
+        assertFalse(r.err().contains("Input length"), r.err());
     }
 
     @Test
