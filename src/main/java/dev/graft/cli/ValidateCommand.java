@@ -19,7 +19,9 @@ import java.util.concurrent.Callable;
 /** {@code graft validate}: check a config and print it fully resolved, or list every problem (exit 2). */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Check an experiment file and print it with every default filled in.",
-                "A sweep file (with base: and space:) is checked with every searched value against its base."})
+                "A sweep file (with base: and space:) is checked with every searched value against its base.",
+                "The data folders and a weights file must exist too, unless --schema-only: that checks a config "
+                        + "whose data is not downloaded yet (or lives on another machine)."})
 final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -32,15 +34,24 @@ final class ValidateCommand implements Callable<Integer> {
             description = "Override a config value, e.g. --set train.epochs=5 (repeatable).")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = {"--schema-only", "--no-files"},
+            description = "Check keys, types and values only, not that the data folders and the weights file exist "
+                    + "on this machine.")
+    boolean schemaOnly;
+
     @Override
     public Integer call() {
         if (SweepLoader.isSweep(YamlFiles.readMapping(config))) {
             return validateSweep();
         }
-        ExperimentConfig resolved = new ConfigLoader().load(config, overrides);
+        ExperimentConfig resolved = loader().load(config, overrides);
         spec.commandLine().getOut().print(YamlFiles.toYaml(resolved));
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    private ConfigLoader loader() {
+        return schemaOnly ? ConfigLoader.schemaOnly() : new ConfigLoader();
     }
 
     /** A sweep file (top-level base: / space:): the resolved sweep, then its resolved base experiment. */
@@ -48,7 +59,7 @@ final class ValidateCommand implements Callable<Integer> {
         if (!overrides.isEmpty()) {
             throw GraftException.usage("--set overrides experiment files; edit the sweep file " + config + " instead");
         }
-        SweepPlan plan = new SweepLoader().load(config);
+        SweepPlan plan = new SweepLoader(loader()).load(config);
         spec.commandLine().getOut().print("# sweep " + config + " (resolved; " + plan.sweep().trials() + " trials)\n"
                 + YamlFiles.toYaml(plan.sweep()) + "\n# base experiment " + plan.baseFile() + " (resolved)\n"
                 + YamlFiles.toYaml(plan.base()));

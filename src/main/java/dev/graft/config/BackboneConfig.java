@@ -37,9 +37,6 @@ public record BackboneConfig(
         }
         if (weights == null || weights.isBlank()) {
             errors.add(path + ".weights", "must be one of " + String.join(", ", WEIGHT_KEYWORDS) + " or a path");
-        } else if (weightsIsPath() && !java.nio.file.Files.exists(java.nio.file.Path.of(weights))) {
-            errors.add(path + ".weights", "no such file or folder: " + weights
-                    + " (or use one of " + String.join(", ", WEIGHT_KEYWORDS) + ")");
-        }
+        } // whether a weights path exists is checked by FileChecks, on the machine that trains
     }
 }

@@ -12,19 +12,51 @@ import java.util.Map;
  *
  * <p>Order: parse YAML; expand environment variables; resolve relative paths against the file's folder;
  * apply overrides (their relative paths resolve against the working directory, as on any command line);
- * bind and validate, reporting every problem at once as a {@link ConfigException}.
+ * bind and validate the schema, then check the files it names ({@link FileChecks}, unless {@link #schemaOnly()}),
+ * reporting every problem at once as a {@link ConfigException}.
  */
 public final class ConfigLoader {
     private final Map<String, String> environment;
     private final Path workingDirectory;
+    private final FileChecks.Scope fileChecks;
 
+    /** A loader for configs about to be used here: the schema, then every file they name must exist. */
     public ConfigLoader() {
         this(System.getenv(), Path.of("").toAbsolutePath());
     }
 
     public ConfigLoader(Map<String, String> environment, Path workingDirectory) {
+        this(environment, workingDirectory, FileChecks.Scope.ALL);
+    }
+
+    public ConfigLoader(Map<String, String> environment, Path workingDirectory, FileChecks.Scope fileChecks) {
         this.environment = environment;
         this.workingDirectory = workingDirectory;
+        this.fileChecks = fileChecks;
+    }
+
+    /**
+     * A loader that checks the schema only: for configs read on a machine that need not have their data or
+     * weights (a run's or checkpoint's resolved config read by export, evaluate or resume; graft validate
+     * --schema-only).
+     */
+    public static ConfigLoader schemaOnly() {
+        return new ConfigLoader(System.getenv(), Path.of("").toAbsolutePath(), FileChecks.Scope.NONE);
+    }
+
+    /** The same loader with other file checks. */
+    public ConfigLoader checking(FileChecks.Scope scope) {
+        return new ConfigLoader(environment, workingDirectory, scope);
+    }
+
+    /** Replaces {@code $VAR} / {@code ${VAR}} in the tree's strings from this loader's environment. */
+    void expandEnvironment(ObjectNode tree, ConfigErrors errors) {
+        TreeEdits.expandEnvironment(tree, "", environment, errors);
+    }
+
+    /** Which files this loader checks. */
+    public FileChecks.Scope fileChecks() {
+        return fileChecks;
     }
 
     public ExperimentConfig load(Path file) {
@@ -53,6 +85,7 @@ public final class ConfigLoader {
         }
         ExperimentConfig defaults = ExperimentConfig.defaults().withName(defaultName);
         ExperimentConfig config = new RecordBinder().bindRecord(tree, ExperimentConfig.class, defaults, "", errors);
+        FileChecks.check(config, fileChecks, errors);
         errors.throwIfAny(source);
         return config.withData(config.data().withInput(config.imageSize(), config.cropRatio()));
     }

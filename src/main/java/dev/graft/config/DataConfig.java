@@ -1,7 +1,5 @@
 package dev.graft.config;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -79,7 +77,7 @@ public record DataConfig(
                 classWeights, sampler, workers, prefetch);
     }
 
-    /** The folders and files this section names, for existence checks. */
+    /** The layout and values; whether the folders exist is {@link FileChecks}' business. */
     @Override
     public void validate(String path, ConfigErrors errors) {
         int layouts = (train != null ? 1 : 0) + (root != null ? 1 : 0) + (csv != null ? 1 : 0);
@@ -94,19 +92,8 @@ public record DataConfig(
         if (train == null && (val != null || test != null)) {
             errors.add(path + ".train", "is required with data.val / data.test");
         }
-        existingFolder(path + ".train", train, errors);
-        existingFolder(path + ".val", val, errors);
-        existingFolder(path + ".test", test, errors);
-        if (synthetic == Synthetic.NONE) {
-            existingFolder(path + ".root", root, errors);
-        } else {
+        if (synthetic != Synthetic.NONE) {
             errors.check(root != null, path + ".root", "is required with data.synthetic (where to generate it)");
-        }
-        if (csv != null) {
-            if (csv.file() != null && !Files.isRegularFile(Path.of(csv.file()))) {
-                errors.add(path + ".csv.file", "no such file: " + csv.file());
-            }
-            existingFolder(path + ".csv.images", csv.images(), errors);
         }
         for (int i = 0; i < classes.size(); i++) {
             errors.check(classes.indexOf(classes.get(i)) == i, path + ".classes[" + i + "]",
@@ -126,12 +113,4 @@ public record DataConfig(
             errors.check(classWeights.weights().size() == classes.size(), path + ".class_weights",
                     "has " + classWeights.weights().size() + " weights for " + classes.size() + " classes");
         }
-    }
-
-    private static void existingFolder(String path, String folder, ConfigErrors errors) {
-        if (folder != null && !Files.isDirectory(Path.of(folder))) {
-            errors.add(path, Files.exists(Path.of(folder)) ? "is not a folder: " + folder
-                    : "no such folder: " + folder);
-        }
-    }
-}
+    }}

@@ -15,16 +15,19 @@ import java.util.Map;
  * path in the sweep file ({@code space.train.optimizer.lr.log_uniform[0]: ...}).
  */
 public final class SweepLoader {
-    private final Map<String, String> environment;
-    private final Path workingDirectory;
+    private final ConfigLoader experiments;
 
     public SweepLoader() {
-        this(System.getenv(), Path.of("").toAbsolutePath());
+        this(new ConfigLoader());
     }
 
     public SweepLoader(Map<String, String> environment, Path workingDirectory) {
-        this.environment = environment;
-        this.workingDirectory = workingDirectory;
+        this(new ConfigLoader(environment, workingDirectory));
+    }
+
+    /** A loader whose base and trial experiments bind with {@code experiments} (and so its file checks). */
+    public SweepLoader(ConfigLoader experiments) {
+        this.experiments = experiments;
     }
 
     /** True when a parsed YAML file is a sweep file (it has a top-level {@code base:} or {@code space:}). */
@@ -37,7 +40,7 @@ public final class SweepLoader {
         ObjectNode tree = YamlFiles.readMapping(file);
         Path folder = file.toAbsolutePath().getParent();
         ConfigErrors errors = new ConfigErrors();
-        TreeEdits.expandEnvironment(tree, "", environment, errors);
+        experiments.expandEnvironment(tree, errors);
         SweepConfig defaults = SweepConfig.defaults().withName(ConfigLoader.defaultName(file));
         SweepConfig sweep = new RecordBinder().bindRecord(tree, SweepConfig.class, defaults, "", errors);
         if (sweep == null) {
@@ -46,7 +49,7 @@ public final class SweepLoader {
         SearchSpace space = sweep.space().resolvePaths(folder);
         List<SearchDomain> known = space.dimensions().stream()
                 .filter(d -> ConfigKeys.check(d.path(), "space." + d.path(), errors)).toList();
-        ConfigLoader loader = new ConfigLoader(environment, workingDirectory);
+        ConfigLoader loader = experiments;
         Path baseFile = sweep.base() == null ? null : TreeEdits.resolve(sweep.base(), folder);
         ObjectNode baseTree = null;
         ExperimentConfig base = null;

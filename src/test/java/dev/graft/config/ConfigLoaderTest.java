@@ -170,6 +170,34 @@ class ConfigLoaderTest {
         }
     }
 
+    /** A run's resolved config, read on a machine without its data and weights (another machine, a CI box). */
+    @Test
+    void aResolvedConfigBindsWhereItsFilesDoNotExist() throws IOException {
+        Path file = write("data: {train: /nowhere/train, val: /nowhere/val}\nbackbone: {weights: /nowhere/w.pth}\n");
+        ExperimentConfig travelled = ConfigLoader.schemaOnly().load(file);
+        assertEquals("/nowhere/train", travelled.data().train());
+        assertEquals("/nowhere/w.pth", travelled.backbone().weights());
+        Path resolved = dir.resolve("resolved.yaml");
+        Files.writeString(resolved, YamlFiles.toYaml(travelled));
+        assertEquals(travelled, ConfigLoader.schemaOnly().load(resolved), "the resolved file binds to the same records");
+
+        assertEquals(List.of("data.train: no such folder: /nowhere/train", "data.val: no such folder: /nowhere/val",
+                "backbone.weights: no such file or folder: /nowhere/w.pth (or use one of imagenet, imagenet_v1, "
+                        + "imagenet_v2, none)"), errorsOf(file, List.of()));
+        ConfigException dataOnly = assertThrows(ConfigException.class, () -> new ConfigLoader()
+                .checking(FileChecks.Scope.DATA).load(file));
+        assertEquals(List.of("data.train", "data.val"), dataOnly.errors().stream().map(ConfigError::path).toList(),
+                "resuming needs the data but not the weights (the checkpoint holds them)");
+    }
+
+    @Test
+    void schemaErrorsAreReportedWithoutFileChecksToo() throws IOException {
+        Path file = write("data: {root: /nowhere}\ntrain: {epochs: 0}\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.schemaOnly().load(file));
+        assertEquals(List.of("train.epochs: must be >= 1 (was 0)"),
+                e.errors().stream().map(ConfigError::toString).toList());
+    }
+
     @Test
     void suggestionsOnlyForCloseWords() {
         assertEquals("optimizer", Suggestions.closest("optimiser", List.of("epochs", "optimizer")).orElseThrow());
