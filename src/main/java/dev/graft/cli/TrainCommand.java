@@ -4,6 +4,7 @@ import dev.graft.GraftException;
 import dev.graft.backbone.BackboneLoader;
 import dev.graft.config.ConfigLoader;
 import dev.graft.config.ExperimentConfig;
+import dev.graft.config.FileChecks;
 import dev.graft.distributed.DistributedTraining;
 import dev.graft.run.NativeBackend;
 import dev.graft.run.Provenance;
@@ -98,7 +99,9 @@ final class TrainCommand implements Callable<Integer> {
         if (!Files.isRegularFile(last)) {
             throw GraftException.usage(dir + " has no checkpoints/last.zip to resume from");
         }
-        ExperimentConfig config = new ConfigLoader().load(dir.resolve(RunDirectory.CONFIG));
+        // The checkpoint holds the weights: resuming needs the run's data, not its backbone.weights file.
+        ExperimentConfig config = new ConfigLoader().checking(FileChecks.Scope.DATA)
+                .load(dir.resolve(RunDirectory.CONFIG));
         LOG.info("graft {} | {}", GraftVersion.version(), NativeBackend.info().summary());
         try (RunDirectory run = RunDirectory.open(dir)) {
             StopOnSignal.install(stop);

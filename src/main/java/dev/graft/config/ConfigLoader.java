@@ -54,11 +54,6 @@ public final class ConfigLoader {
         TreeEdits.expandEnvironment(tree, "", environment, errors);
     }
 
-    /** Which files this loader checks. */
-    public FileChecks.Scope fileChecks() {
-        return fileChecks;
-    }
-
     public ExperimentConfig load(Path file) {
         return load(file, List.of());
     }

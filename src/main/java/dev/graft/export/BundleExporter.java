@@ -1,10 +1,9 @@
 package dev.graft.export;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.AtomicFiles;
 import dev.graft.GraftException;
+import dev.graft.config.ConfigLoader;
 import dev.graft.config.ExportConfig;
-import dev.graft.config.YamlFiles;
 import dev.graft.run.RunDirectory;
 import org.deeplearning4j.util.ModelSerializer;
 import org.slf4j.Logger;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -127,16 +125,12 @@ public final class BundleExporter {
      * {@code export.zip}) into {@code RUN_DIR/export}; empty when {@code export.formats} is empty.
      */
     public Optional<Result> afterTraining(Path runDir) {
-        JsonNode export = YamlFiles.readMapping(runDir.resolve(RunDirectory.CONFIG)).path("export");
-        Set<ExportConfig.Format> formats = EnumSet.noneOf(ExportConfig.Format.class);
-        export.path("formats").forEach(f -> formats.add(ExportConfig.Format.valueOf(
-                f.asText().toUpperCase(Locale.ROOT))));
-        if (formats.isEmpty()) {
+        ExportConfig export = ConfigLoader.schemaOnly().load(runDir.resolve(RunDirectory.CONFIG)).export();
+        if (export.formats().isEmpty()) {
             return Optional.empty();
         }
-        ExportConfig.Which which = ExportConfig.Which.valueOf(export.path("checkpoint").asText("best")
-                .toUpperCase(Locale.ROOT));
-        return Optional.of(export(new Request(runDir, which, formats, null, export.path("zip").asBoolean(false))));
+        Set<ExportConfig.Format> formats = EnumSet.copyOf(export.formats());
+        return Optional.of(export(new Request(runDir, export.checkpoint(), formats, null, export.zip())));
     }
 
     /** Refuses to replace a folder that is not a bundle (a typo in --out must not delete someone's files). */

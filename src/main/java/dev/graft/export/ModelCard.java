@@ -2,8 +2,15 @@ package dev.graft.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.backbone.Stages;
+import dev.graft.config.DataConfig;
+import dev.graft.config.ExperimentConfig;
+import dev.graft.config.HeadConfig;
+import dev.graft.config.StageSelection;
+import dev.graft.config.TrainConfig;
+import dev.graft.config.YamlFiles;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,7 +31,7 @@ final class ModelCard {
     }
 
     private String build(TrainedRun run, BundleManifest manifest, Preprocessing pre) {
-        JsonNode c = run.config;
+        ExperimentConfig c = run.config;
         line("# " + run.name() + " — image classifier");
         line("");
         line("Exported by Graft " + manifest.graftVersion() + " on " + manifest.created() + " from "
@@ -35,17 +42,17 @@ final class ModelCard {
         line("| | |");
         line("|---|---|");
         row("backbone", run.arch.id() + " (" + run.arch.family().name().toLowerCase(Locale.ROOT) + " layout)");
-        row("weights source", "`" + text(c.path("backbone").path("weights")) + "`");
-        row("frozen stages (config)", stages(c.path("backbone").path("freeze")));
+        row("weights source", "`" + c.backbone().weights() + "`");
+        row("frozen stages (config)", stages(c.backbone().freeze()));
         List<String> unfreeze = new ArrayList<>();
-        c.path("train").path("unfreeze").forEach(step -> unfreeze.add(stages(step.path("stages")) + " at epoch "
-                + step.path("at_epoch").asText() + " (lr x" + step.path("lr_mult").asText() + ")"));
+        c.train().unfreeze().forEach(step -> unfreeze.add(stages(step.stages()) + " at epoch " + step.atEpoch()
+                + " (lr x" + text(step.lrMult()) + ")"));
         row("unfrozen during training", unfreeze.isEmpty() ? "none" : String.join("; ", unfreeze));
         List<String> frozenNow = Stages.of(run.arch).frozenIn(run.model);
         row("frozen in this checkpoint", frozenNow.isEmpty() ? "none" : String.join(", ", frozenNow));
-        JsonNode head = c.path("head");
-        row("head", "hidden " + text(head.path("hidden")) + ", activation " + text(head.path("activation"))
-                + ", dropout " + text(head.path("dropout")) + ", batch norm " + text(head.path("batch_norm"))
+        HeadConfig head = c.head();
+        row("head", "hidden " + text(head.hidden()) + ", activation " + head.activation()
+                + ", dropout " + text(head.dropout()) + ", batch norm " + head.batchNorm()
                 + " → softmax over " + run.labels.size() + " classes");
         row("parameters", String.format(Locale.ROOT, "%,d", run.model.numParams()));
         row("input", pre.imageSize() + "x" + pre.imageSize() + " " + pre.channelOrder() + " " + pre.layout()
@@ -61,7 +68,7 @@ final class ModelCard {
         line(run.labels.size() + " classes, in output order: " + String.join(", ", run.labels.stream()
                 .map(l -> "`" + l + "`").toList()) + ".");
         line("");
-        data(c.path("data"));
+        data(c.data());
         training(c);
         metrics(run);
         provenance(run.runJson("provenance.json"));
@@ -72,38 +79,42 @@ final class ModelCard {
         return md.toString();
     }
 
-    private void data(JsonNode d) {
+    private void data(DataConfig d) {
         line("## Data");
         line("| | |");
         line("|---|---|");
-        for (String key : List.of("train", "val", "test", "root")) {
-            if (d.hasNonNull(key)) {
-                row(key, "`" + d.path(key).asText() + "`");
+        Map<String, String> folders = new LinkedHashMap<>();
+        folders.put("train", d.train());
+        folders.put("val", d.val());
+        folders.put("test", d.test());
+        folders.put("root", d.root());
+        folders.forEach((key, folder) -> {
+            if (folder != null) {
+                row(key, "`" + folder + "`");
             }
+        });
+        if (d.csv() != null) {
+            row("csv", "`" + d.csv().file() + "`");
         }
-        if (d.hasNonNull("csv")) {
-            row("csv", "`" + d.path("csv").path("file").asText() + "`");
+        if (d.train() == null) {
+            row("split", "val " + text(d.split().val()) + ", test " + text(d.split().test()));
         }
-        if (d.hasNonNull("split") && !d.hasNonNull("train")) {
-            row("split", "val " + text(d.path("split").path("val")) + ", test " + text(d.path("split").path("test")));
-        }
-        row("augmentation", text(d.path("augment")));
-        row("class weights / sampler", text(d.path("class_weights")) + " / " + text(d.path("sampler")));
+        row("augmentation", text(d.augment()));
+        row("class weights / sampler", text(d.classWeights()) + " / " + d.sampler());
         line("");
     }
 
-    private void training(JsonNode c) {
-        JsonNode t = c.path("train");
+    private void training(ExperimentConfig c) {
+        TrainConfig t = c.train();
         line("## Training");
         line("| | |");
         line("|---|---|");
-        row("epochs, batch size", text(t.path("epochs")) + ", " + text(t.path("batch_size")));
-        row("optimizer", text(t.path("optimizer").path("type")) + ", lr " + text(t.path("optimizer").path("lr"))
-                + ", weight decay " + text(t.path("optimizer").path("weight_decay")));
-        row("schedule", text(t.path("schedule").path("type")) + ", warmup " + text(t.path("schedule")
-                .path("warmup_epochs")) + " epochs");
-        row("label smoothing", text(t.path("label_smoothing")));
-        row("seed", text(c.path("seed")));
+        row("epochs, batch size", t.epochs() + ", " + t.batchSize());
+        row("optimizer", t.optimizer().type() + ", lr " + text(t.optimizer().lr()) + ", weight decay "
+                + text(t.optimizer().weightDecay()));
+        row("schedule", t.schedule().type() + ", warmup " + t.schedule().warmupEpochs() + " epochs");
+        row("label smoothing", text(t.labelSmoothing()));
+        row("seed", String.valueOf(c.seed()));
         line("");
     }
 
@@ -163,13 +174,16 @@ final class ModelCard {
         line("");
     }
 
-    private static String stages(JsonNode selection) {
-        if (selection.isArray()) {
-            List<String> names = new ArrayList<>();
-            selection.forEach(s -> names.add(s.asText()));
-            return names.isEmpty() ? "none" : String.join(", ", names);
+    private static String stages(StageSelection selection) {
+        if (selection.all()) {
+            return "all";
         }
-        return selection.isMissingNode() ? "none" : selection.asText();
+        return selection.stages().isEmpty() ? "none" : String.join(", ", selection.stages());
+    }
+
+    /** A config value as its YAML file would write it ({@code 3.0E-4}, {@code [{"hflip":{"p":0.5}}]}). */
+    private static String text(Object value) {
+        return text((JsonNode) YamlFiles.mapper().valueToTree(value));
     }
 
     private static String text(JsonNode node) {

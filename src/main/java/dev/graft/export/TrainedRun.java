@@ -7,6 +7,8 @@ import dev.graft.GraftException;
 import dev.graft.backbone.InputSpec;
 import dev.graft.backbone.ResNetSpec;
 import dev.graft.config.Arch;
+import dev.graft.config.ConfigLoader;
+import dev.graft.config.ExperimentConfig;
 import dev.graft.config.ExportConfig;
 import dev.graft.config.YamlFiles;
 import dev.graft.data.Normalization;
@@ -32,7 +34,7 @@ import java.util.zip.ZipFile;
  * A trained model as a run left it, read for export: the checkpoint's DL4J graph without optimizer state, its
  * class names and resolved config (the {@code graft/labels.json}, {@code graft/state.json} and
  * {@code graft/config.yaml} entries Graft adds to DL4J's zip), and the run folder's provenance and metrics. The
- * config is read as a tree, not validated again: the data folders need not exist where the export runs.
+ * config binds to its records with the schema checks only: the data folders need not exist where the export runs.
  */
 final class TrainedRun {
     private static final Logger LOG = LoggerFactory.getLogger(TrainedRun.class);
@@ -41,7 +43,7 @@ final class TrainedRun {
     final Path checkpoint;
     final ComputationGraph model;
     final List<String> labels;
-    final JsonNode config;
+    final ExperimentConfig config;
     final int epoch;
     final Arch arch;
 
@@ -54,7 +56,7 @@ final class TrainedRun {
             if (configYaml == null || stateJson == null) {
                 throw GraftException.usage(checkpoint + " is not a Graft checkpoint (no graft/config.yaml)");
             }
-            this.config = YamlFiles.parseMapping(configYaml, checkpoint + "!graft/config.yaml");
+            this.config = bind(configYaml, checkpoint);
             JsonNode state = Bundle.JSON.readTree(stateJson);
             String labelsJson = entry(zip, "graft/labels.json");
             this.labels = List.copyOf(labelsJson != null
@@ -64,9 +66,7 @@ final class TrainedRun {
         } catch (IOException e) {
             throw new GraftException("cannot read checkpoint " + checkpoint + ": " + e.getMessage(), e);
         }
-        String archId = config.path("backbone").path("arch").asText();
-        this.arch = Arch.byId(archId).orElseThrow(() -> new GraftException(checkpoint
-                + ": unknown backbone.arch '" + archId + "' in its config"));
+        this.arch = config.arch();
         try {
             this.model = ModelSerializer.restoreComputationGraph(checkpoint.toFile(), false);
         } catch (IOException | RuntimeException e) {
@@ -106,22 +106,29 @@ final class TrainedRun {
         return new TrainedRun(runOrCheckpoint.toAbsolutePath().normalize(), chosen);
     }
 
+    /**
+     * The checkpoint's resolved config as records, schema only: it binds on any machine, whether or not the
+     * run's data and weights are there.
+     */
+    private static ExperimentConfig bind(String configYaml, Path checkpoint) {
+        String source = checkpoint + "!graft/config.yaml";
+        return ConfigLoader.schemaOnly().fromTree(YamlFiles.parseMapping(configYaml, source), source,
+                checkpoint.toAbsolutePath().getParent(), List.of(), "graft-model");
+    }
+
     /** The experiment's name. */
     String name() {
-        String name = config.path("name").asText("");
-        return name.isEmpty() ? "graft-model" : name;
+        return config.name();
     }
 
     /** {@code data.image_size}, or the backbone's default. */
     int imageSize() {
-        JsonNode size = config.path("data").path("image_size");
-        return size.isNumber() ? size.asInt() : arch.defaultImageSize();
+        return config.imageSize();
     }
 
     /** {@code data.crop_ratio}, or the backbone's default. */
     double cropRatio() {
-        JsonNode crop = config.path("data").path("crop_ratio");
-        return crop.isNumber() ? crop.asDouble() : arch.family().defaultCropRatio();
+        return config.cropRatio();
     }
 
     /** The mean/std the backbone's weights (and so training) used. */

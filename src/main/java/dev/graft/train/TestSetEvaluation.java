@@ -88,8 +88,9 @@ public final class TestSetEvaluation {
     }
 
     private static ExperimentConfig configOf(Checkpoints.Loaded loaded, Path checkpoint) {
-        // The checkpoint's config is already resolved (absolute paths), so its folder argument is moot.
-        return new ConfigLoader().fromTree(YamlFiles.parseMapping(loaded.configYaml(), checkpoint.toString()),
+        // The checkpoint's config is already resolved (absolute paths), so its folder argument is moot; it binds
+        // schema only, as the run's data and weights need not be on this machine.
+        return ConfigLoader.schemaOnly().fromTree(YamlFiles.parseMapping(loaded.configYaml(), checkpoint.toString()),
                 checkpoint.toString(), checkpoint.toAbsolutePath().getParent(), List.of("data.synthetic=none"),
                 "evaluate");
     }
