@@ -1,7 +1,6 @@
 package dev.graft.cli;
 
 import dev.graft.GraftException;
-import dev.graft.config.ConfigLoader;
 import dev.graft.config.ExperimentConfig;
 import dev.graft.export.Classifier;
 import dev.graft.export.OnnxForward;
@@ -9,13 +8,11 @@ import dev.graft.run.NativeBackend;
 import dev.graft.train.Benchmark;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code graft bench}: images/s, ms/batch and peak memory of an experiment's inference, training or data. */
@@ -27,11 +24,8 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Experiment YAML file.")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config value (repeatable).")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    ExperimentOptions experimentFile;
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "train",
             description = "infer, train or data (default: ${DEFAULT-VALUE}).")
@@ -51,7 +45,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExperimentConfig experiment = new ConfigLoader().load(config, overrides);
+        ExperimentConfig experiment = experimentFile.load();
         if (engine == Classifier.Engine.ONNX && mode != Benchmark.Mode.INFER) {
             throw GraftException.usage("--engine onnx measures inference only; add --mode infer");
         }

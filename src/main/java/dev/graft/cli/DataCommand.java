@@ -1,13 +1,13 @@
 package dev.graft.cli;
 
 import dev.graft.GraftException;
-import dev.graft.config.ConfigLoader;
 import dev.graft.config.ExperimentConfig;
 import dev.graft.data.ContactSheet;
 import dev.graft.data.DataPipeline;
 import dev.graft.data.DataReport;
 import dev.graft.data.Normalization;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,12 +28,8 @@ final class DataCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Experiment YAML file.")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override a config value, e.g. --set data.sampler=balanced (repeatable).")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    ExperimentOptions experimentFile;
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = ".",
             description = "Folder for data-report.json and augment-samples.png (default: current folder).")
@@ -49,7 +45,7 @@ final class DataCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExperimentConfig experiment = new ConfigLoader().load(config, overrides);
+        ExperimentConfig experiment = experimentFile.load();
         PrintWriter stdout = spec.commandLine().getOut();
         // Normalisation only affects tensors, which this command does not print; the backbone's own
         // mean/std is used by training. ImageNet's is reported here.

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,8 +52,8 @@ final class TrainCommand implements Callable<Integer> {
         Path resume;
     }
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config value (repeatable).")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    OverrideOptions set;
 
     @Option(names = "--spark-master", paramLabel = "URL",
             description = "Train on Spark: local[N], spark://HOST:PORT, yarn (sets train.distributed.engine=spark "
@@ -70,7 +71,7 @@ final class TrainCommand implements Callable<Integer> {
         if (source.resume != null) {
             result = resume(stop);
         } else {
-            List<String> settings = new ArrayList<>(overrides);
+            List<String> settings = new ArrayList<>(set.overrides);
             if (sparkMaster != null) {
                 settings.add("train.distributed.engine=spark");
                 settings.add("train.distributed.master=\"" + sparkMaster + "\"");
@@ -90,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainResult resume(StopSignal stop) {
-        if (!overrides.isEmpty() || sparkMaster != null) {
+        if (!set.overrides.isEmpty() || sparkMaster != null) {
             throw GraftException.usage("--set and --spark-master cannot change a run being resumed; start a new "
                     + "run instead");
         }

@@ -7,6 +7,7 @@ import dev.graft.config.SweepLoader;
 import dev.graft.config.SweepPlan;
 import dev.graft.config.YamlFiles;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,13 +27,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-            description = "Experiment or sweep YAML file.")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override a config value, e.g. --set train.epochs=5 (repeatable).")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    ExperimentOptions experimentFile;
 
     @Option(names = {"--schema-only", "--no-files"},
             description = "Check keys, types and values only, not that the data folders and the weights file exist "
@@ -41,10 +37,10 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (SweepLoader.isSweep(YamlFiles.readMapping(config))) {
+        if (SweepLoader.isSweep(YamlFiles.readMapping(experimentFile.config))) {
             return validateSweep();
         }
-        ExperimentConfig resolved = loader().load(config, overrides);
+        ExperimentConfig resolved = loader().load(experimentFile.config, experimentFile.overrides());
         spec.commandLine().getOut().print(YamlFiles.toYaml(resolved));
         spec.commandLine().getOut().flush();
         return 0;
@@ -56,11 +52,13 @@ final class ValidateCommand implements Callable<Integer> {
 
     /** A sweep file (top-level base: / space:): the resolved sweep, then its resolved base experiment. */
     private int validateSweep() {
-        if (!overrides.isEmpty()) {
-            throw GraftException.usage("--set overrides experiment files; edit the sweep file " + config + " instead");
+        if (!experimentFile.overrides().isEmpty()) {
+            throw GraftException.usage("--set overrides experiment files; edit the sweep file " + experimentFile.config
+                    + " instead");
         }
-        SweepPlan plan = new SweepLoader(loader()).load(config);
-        spec.commandLine().getOut().print("# sweep " + config + " (resolved; " + plan.sweep().trials() + " trials)\n"
+        SweepPlan plan = new SweepLoader(loader()).load(experimentFile.config);
+        spec.commandLine().getOut().print("# sweep " + experimentFile.config + " (resolved; " + plan.sweep().trials()
+                + " trials)\n"
                 + YamlFiles.toYaml(plan.sweep()) + "\n# base experiment " + plan.baseFile() + " (resolved)\n"
                 + YamlFiles.toYaml(plan.base()));
         spec.commandLine().getOut().flush();

@@ -1,13 +1,12 @@
-package dev.graft.export;
+package dev.graft.cli;
 
-import dev.graft.cli.GraftMain;
+import dev.graft.export.Bundle;
+import dev.graft.export.TrainedFixture;
 import dev.graft.run.RunDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
@@ -41,14 +40,14 @@ class TravellingRunTest {
             }
         }
 
-        Result exported = graft("export", run.toString(), "--out", elsewhere.resolve("bundle").toString());
+        CliRun exported = CliRun.of("export", run.toString(), "--out", elsewhere.resolve("bundle").toString());
         assertEquals(0, exported.code(), exported.err());
         String card = Files.readString(elsewhere.resolve("bundle").resolve(Bundle.MODEL_CARD));
         assertTrue(card.contains("| root | `/data-on-another-machine/colours` |"), card);
         assertTrue(card.contains("| weights source | `/weights-on-another-machine/resnet20.zip` |"), card);
         assertTrue(card.contains("| head | hidden [8], activation gelu, dropout 0.2, batch norm false"), card);
 
-        Result evaluated = graft("evaluate", "--model", run.toString(), "--data", fixture.images.toString(),
+        CliRun evaluated = CliRun.of("evaluate", "--model", run.toString(), "--data", fixture.images.toString(),
                 "--out", elsewhere.resolve("predictions.csv").toString());
         assertEquals(0, evaluated.code(), evaluated.err());
         assertTrue(evaluated.out().contains("top-1"), evaluated.out());
@@ -59,18 +58,8 @@ class TravellingRunTest {
         String yaml = Files.readString(configYaml);
         assertTrue(yaml.contains(dataRoot), yaml);
         yaml = yaml.replace(dataRoot, "/data-on-another-machine/colours")
-                .replace("weights: none", "weights: /weights-on-another-machine/resnet20.zip");
+                .replaceFirst("(?m)^  weights: none$", "  weights: /weights-on-another-machine/resnet20.zip");
         Files.writeString(configYaml, yaml);
-    }
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result graft(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = GraftMain.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
     }
 
     private static void copy(Path from, Path to) throws IOException {
