@@ -6,9 +6,21 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+
 /** Starts the Spark context of a run: under {@code spark-submit}, or on the configured master. */
 final class SparkContexts {
     private static final Logger LOG = LoggerFactory.getLogger(SparkContexts.class);
+    /** How long to wait for a standalone master to accept a connection. */
+    static final int CONNECT_TIMEOUT_MS = 3000;
+    private static final String STANDALONE = "spark://";
+    private static final int STANDALONE_PORT = 7077;
 
     private SparkContexts() {
     }
@@ -17,7 +29,8 @@ final class SparkContexts {
      * A context named after the run. {@code spark-submit --master} (the {@code spark.master} property) wins over
      * {@code master}; a local master binds to the loopback address and has no web UI.
      *
-     * @throws GraftException when Spark cannot start (a bad master URL, no cluster, a context already running)
+     * @throws GraftException when Spark cannot start (a bad master URL, no cluster, a context already running);
+     *                        exit code 2 when a standalone master accepts no connection
      */
     static JavaSparkContext open(String runName, String master) {
         SparkConf conf = new SparkConf().setAppName("graft " + (runName == null ? "" : runName));
@@ -34,10 +47,51 @@ final class SparkContexts {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
+        checkReachable(conf.get("spark.master"));
         try {
             return new JavaSparkContext(conf);
         } catch (RuntimeException e) {
             throw new GraftException("cannot start Spark on " + conf.get("spark.master") + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Fails fast, naming the master and the cause, when no master of a standalone URL
+     * ({@code spark://host:port[,host:port...]}) accepts a TCP connection. Spark itself would retry the
+     * registration for about a minute, print pages of stack traces and end with "Cannot call methods on a stopped
+     * SparkContext", hiding the cause. Other masters (local, yarn, k8s) are left to Spark.
+     */
+    static void checkReachable(String master) {
+        if (!master.startsWith(STANDALONE)) {
+            return;
+        }
+        List<String> failures = new ArrayList<>();
+        for (String hostPort : master.substring(STANDALONE.length()).split(",")) {
+            int colon = hostPort.lastIndexOf(':');
+            String host = (colon < 0 ? hostPort : hostPort.substring(0, colon)).replaceAll("^\\[|]$", "");
+            String port = colon < 0 ? String.valueOf(STANDALONE_PORT) : hostPort.substring(colon + 1);
+            if (host.isEmpty() || !port.matches("[0-9]{1,5}")) {
+                return; // not an address to probe: Spark reports the URL itself
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host, Integer.parseInt(port)), CONNECT_TIMEOUT_MS);
+                return;
+            } catch (IOException e) {
+                failures.add(host + ":" + port + ": " + describe(e));
+            }
+        }
+        throw new GraftException("cannot reach the Spark master " + master + " (" + String.join("; ", failures)
+                + "). Start the master (Spark's sbin/start-master.sh) or give the right URL with --spark-master /"
+                + " train.distributed.master; local[N] trains on this machine.", GraftException.USAGE, null);
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof UnknownHostException) {
+            return "unknown host";
+        }
+        if (e instanceof SocketTimeoutException) {
+            return "no answer within " + CONNECT_TIMEOUT_MS / 1000 + " s";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

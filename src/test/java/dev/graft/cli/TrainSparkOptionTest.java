@@ -1,9 +1,13 @@
 package dev.graft.cli;
 
+import dev.graft.testing.ColourFolders;
+import dev.graft.testing.TinyExperiments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -27,6 +31,24 @@ class TrainSparkOptionTest {
         assertTrue(r.err().contains("train.distributed.master: 'local[two]' is not a Spark master URL"), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         assertFalse(Files.exists(dir.resolve("runs")), "no run folder for a bad config");
+    }
+
+    @Test
+    void anUnreachableMasterFailsFastWithTheCauseAndNoTrace() throws IOException {
+        ColourFolders.colourFolders(dir.resolve("colours"), 4, 24, 1);
+        Path config = TinyExperiments.file(dir, "unreachable", 1);
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        String master = "spark://127.0.0.1:" + port;
+        CliRun r = CliRun.of("train", "--config", config.toString(), "--spark-master", master,
+                "--runs-dir", dir.resolve("runs").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("cannot reach the Spark master " + master), r.err());
+        assertTrue(r.err().contains("Connection refused"), r.err());
+        assertFalse(r.err().contains("\tat ") || r.out().contains("\tat "), "no stack trace: " + r.err());
+        assertFalse(r.err().contains("stopped SparkContext"), r.err());
     }
 
     @Test

@@ -19,6 +19,11 @@ public final class TinyExperiments {
 
     /** Writes {@code dir/name.yaml} for {@code epochs} epochs and loads it with {@code overrides}. */
     public static ExperimentConfig config(Path dir, String name, int epochs, String... overrides) throws IOException {
+        return new ConfigLoader().load(file(dir, name, epochs), List.of(overrides));
+    }
+
+    /** Writes {@code dir/name.yaml} (data in {@code dir/colours}) for {@code epochs} epochs; returns its path. */
+    public static Path file(Path dir, String name, int epochs) throws IOException {
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, """
                 name: %s
@@ -38,6 +43,6 @@ public final class TinyExperiments {
                   schedule: {type: cosine}
                   label_smoothing: 0.1
                 """.formatted(name, epochs));
-        return new ConfigLoader().load(file, List.of(overrides));
+        return file;
     }
 }
