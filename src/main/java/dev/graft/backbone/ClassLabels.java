@@ -35,11 +35,12 @@ public final class ClassLabels {
             List<String> names = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
                     .filter(s -> !s.isEmpty()).toList();
             if (names.isEmpty()) {
-                throw new GraftException("label file " + file + " has no names (expected one per line)");
+                throw GraftException.usage("label file " + file + " has no names (expected one per line)");
             }
             return names;
         } catch (IOException e) {
-            throw new GraftException("cannot read label file " + file + ": " + TorchCheckpointReader.message(e), e);
+            throw new GraftException("cannot read label file " + file + ": " + TorchCheckpointReader.message(e),
+                    GraftException.USAGE, e);
         }
     }
 

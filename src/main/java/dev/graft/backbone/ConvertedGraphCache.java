@@ -58,7 +58,7 @@ public final class ConvertedGraphCache {
             if (Files.isRegularFile(candidate)) {
                 try {
                     return read(candidate, configurations);
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException e) { // damaged or foreign file: convert again, and overwrite it
                     LOG.warn("ignoring unreadable converted cache {}: {}", candidate, e.getMessage());
                 }
             }
@@ -81,7 +81,7 @@ public final class ConvertedGraphCache {
                 AtomicFiles.write(target, out -> write(out, header, values));
                 removeStale(target, source);
                 return Optional.of(target);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) { // read-only folder, disk full: try the next place
                 LOG.debug("cannot cache the conversion at {}: {}", target, e.getMessage());
             }
         }
@@ -110,8 +110,8 @@ public final class ConvertedGraphCache {
             if (header.length != 4 || !header[0].equals(MAGIC)) {
                 throw new IOException("not a Graft parameter cache");
             }
-            int classes = Integer.parseInt(header[1]);
-            int n = Integer.parseInt(header[2]);
+            int classes = count(header[1]);
+            int n = count(header[2]);
             if (!digest(configurations.forClasses(classes)).equals(header[3])) {
                 LOG.info("the converted cache {} is from another graph layout; converting again", file);
                 return Optional.empty();
@@ -124,6 +124,14 @@ public final class ConvertedGraphCache {
             ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
             return Optional.of(new Entry(classes, Nd4j.createFromArray(values).reshape(1, n)));
         }
+    }
+
+    /** A non-negative count from the header; a damaged header is an I/O failure like any other. */
+    private static int count(String text) throws IOException {
+        if (!text.matches("[0-9]{1,9}")) {
+            throw new IOException("bad header count '" + text + "'");
+        }
+        return Integer.parseInt(text);
     }
 
     private static String readLine(InputStream in) throws IOException {

@@ -2,6 +2,8 @@ package dev.graft.backbone;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Optional;
 
 /** Element types found in PyTorch and safetensors files, with their conversion to float32. */
 enum DType {
@@ -39,23 +41,13 @@ enum DType {
     }
 
     /** The type of a PyTorch storage class name ({@code FloatStorage}). */
-    static DType ofStorage(String storageClass) {
-        for (DType t : values()) {
-            if (t.storage.equals(storageClass)) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("unsupported tensor storage type torch." + storageClass);
+    static Optional<DType> ofStorage(String storageClass) {
+        return Arrays.stream(values()).filter(t -> t.storage.equals(storageClass)).findFirst();
     }
 
     /** The type of a safetensors dtype code ({@code F32}). */
-    static DType ofSafetensors(String code) {
-        for (DType t : values()) {
-            if (t.safetensors.equals(code)) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("unsupported safetensors dtype " + code);
+    static Optional<DType> ofSafetensors(String code) {
+        return Arrays.stream(values()).filter(t -> t.safetensors.equals(code)).findFirst();
     }
 
     /** Element {@code index} of {@code data} (positioned at the storage start) as a float. */

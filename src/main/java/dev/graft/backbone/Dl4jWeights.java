@@ -29,13 +29,7 @@ final class Dl4jWeights {
 
     static Backbone load(ResNetSpec requested, Path zip, InputSpec input, long seed) {
         long start = System.nanoTime();
-        ComputationGraph source;
-        try {
-            source = ModelSerializer.restoreComputationGraph(zip.toFile(), false);
-        } catch (IOException | RuntimeException e) {
-            throw new GraftException("cannot read DL4J model " + zip + ": " + TorchCheckpointReader.message(e)
-                    + " (is it a ComputationGraph zip written by Graft?)", e);
-        }
+        ComputationGraph source = restore(zip);
         GraphVertex fc = source.getVertex(VertexNames.CLASSIFIER);
         int classes = fc != null && fc.hasLayer() && fc.getLayer().numParams() > 0
                 ? (int) fc.getLayer().getParam("b").length() : 0;
@@ -60,12 +54,44 @@ final class Dl4jWeights {
             }
         }
         if (!problems.isEmpty()) {
-            throw new GraftException("the DL4J model " + zip + " does not fit " + spec.describe() + ": "
+            throw GraftException.usage("the DL4J model " + zip + " does not fit " + spec.describe() + ": "
                     + String.join(", ", problems.subList(0, Math.min(12, problems.size())))
                     + (problems.size() > 12 ? ", ... and " + (problems.size() - 12) + " more" : ""));
         }
         LOG.info("Loaded {} (DL4J) in {} s", zip, String.format(java.util.Locale.ROOT, "%.2f",
                 (System.nanoTime() - start) / 1e9));
         return new Backbone(spec, input, graph, bp.stages(), List.of());
+    }
+
+    /**
+     * The model in {@code zip} ({@link WeightFormat#detect} has seen its model entries). A damaged configuration or
+     * parameter array is the user's to fix (exit 2, naming the file); any other failure is a bug and propagates.
+     */
+    private static ComputationGraph restore(Path zip) {
+        try {
+            return ModelSerializer.restoreComputationGraph(zip.toFile(), false);
+        } catch (IOException e) {
+            throw unreadable(zip, e);
+        } catch (RuntimeException e) {
+            // DL4J wraps what it could not parse (the JSON configuration, the parameter array) with its cause.
+            if (causedByIo(e)) {
+                throw unreadable(zip, e);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean causedByIo(Throwable e) {
+        for (Throwable c = e.getCause(); c != null && c != e; e = c, c = c.getCause()) {
+            if (c instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static GraftException unreadable(Path zip, Exception cause) {
+        return new GraftException("cannot read DL4J model " + zip + ": " + TorchCheckpointReader.message(cause)
+                + " (is it a ComputationGraph zip written by Graft?)", GraftException.USAGE, cause);
     }
 }

@@ -30,16 +30,17 @@ record HuggingFaceResNet(ResNetSpec spec, List<String> classNames, Path weights)
         try {
             config = JSON.readTree(configFile.toFile());
         } catch (IOException e) {
-            throw new GraftException("cannot read " + configFile + ": " + TorchCheckpointReader.message(e), e);
+            throw new GraftException("cannot read " + configFile + ": " + TorchCheckpointReader.message(e),
+                    GraftException.USAGE, e);
         }
         String type = config.path("model_type").asText("");
         if (!type.equals("resnet")) {
-            throw new GraftException(configFile + " describes a '" + type + "' model; Graft reads Hugging Face"
+            throw GraftException.usage(configFile + " describes a '" + type + "' model; Graft reads Hugging Face"
                     + " ResNet folders (model_type: resnet)");
         }
         String act = config.path("hidden_act").asText("relu");
         if (!act.equals("relu") || config.path("num_channels").asInt(3) != 3) {
-            throw new GraftException(configFile + ": only 3-channel ResNets with relu are supported (found "
+            throw GraftException.usage(configFile + ": only 3-channel ResNets with relu are supported (found "
                     + config.path("num_channels").asInt(3) + " channels, " + act + ")");
         }
         List<Integer> depths = ints(config, "depths", configFile);
@@ -48,7 +49,7 @@ record HuggingFaceResNet(ResNetSpec spec, List<String> classNames, Path weights)
         ResNetSpec.Block block = switch (layerType) {
             case "basic" -> ResNetSpec.Block.BASIC;
             case "bottleneck" -> ResNetSpec.Block.BOTTLENECK;
-            default -> throw new GraftException(configFile + ": layer_type '" + layerType
+            default -> throw GraftException.usage(configFile + ": layer_type '" + layerType
                     + "' is not basic or bottleneck");
         };
         List<Integer> strides = new ArrayList<>();
@@ -67,7 +68,7 @@ record HuggingFaceResNet(ResNetSpec spec, List<String> classNames, Path weights)
                     !config.path("downsample_in_bottleneck").asBoolean(false), ResNetSpec.Shortcut.PROJECTION,
                     0);
         } catch (IllegalArgumentException e) {
-            throw new GraftException(configFile + ": " + e.getMessage(), e);
+            throw new GraftException(configFile + ": " + e.getMessage(), GraftException.USAGE, e);
         }
         return new HuggingFaceResNet(spec, labels, weightsFile(folder));
     }
@@ -78,7 +79,7 @@ record HuggingFaceResNet(ResNetSpec spec, List<String> classNames, Path weights)
                 return folder.resolve(name);
             }
         }
-        throw new GraftException(folder + " has config.json but neither model.safetensors nor pytorch_model.bin"
+        throw GraftException.usage(folder + " has config.json but neither model.safetensors nor pytorch_model.bin"
                 + (Files.exists(folder.resolve("model.safetensors.index.json")) ? " (sharded weights are not"
                 + " supported)" : ""));
     }
@@ -92,7 +93,7 @@ record HuggingFaceResNet(ResNetSpec spec, List<String> classNames, Path weights)
     private static List<Integer> ints(JsonNode config, String field, Path file) {
         JsonNode node = config.path(field);
         if (!node.isArray() || node.isEmpty()) {
-            throw new GraftException(file + ": '" + field + "' must be a non-empty list of integers");
+            throw GraftException.usage(file + ": '" + field + "' must be a non-empty list of integers");
         }
         List<Integer> out = new ArrayList<>();
         node.forEach(n -> out.add(n.asInt()));

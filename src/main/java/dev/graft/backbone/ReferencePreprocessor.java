@@ -75,20 +75,19 @@ public final class ReferencePreprocessor {
 
     /** Decodes an image file to 8-bit RGB (alpha dropped, grey replicated, palettes resolved) like PIL. */
     static PilResize.Rgb decode(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new GraftException("no such image file: " + file, GraftException.USAGE, null);
+        }
         BufferedImage img;
         try {
-            if (!Files.isRegularFile(file)) {
-                throw new GraftException("no such image file: " + file);
-            }
             img = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof GraftException ge) {
-                throw ge;
-            }
-            throw new GraftException("cannot decode image " + file + ": " + TorchCheckpointReader.message(e), e);
+        } catch (IOException e) { // unreadable or corrupt (ImageIO's IIOException)
+            throw new GraftException("cannot decode image " + file + ": " + TorchCheckpointReader.message(e),
+                    GraftException.USAGE, e);
         }
         if (img == null) {
-            throw new GraftException("cannot decode image " + file + ": not a JPEG, PNG, GIF or BMP file");
+            throw new GraftException("cannot decode image " + file + ": not a JPEG, PNG, GIF or BMP file",
+                    GraftException.USAGE, null);
         }
         int w = img.getWidth();
         int h = img.getHeight();

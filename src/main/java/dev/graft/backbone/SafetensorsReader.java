@@ -47,13 +47,15 @@ final class SafetensorsReader {
             return new StateDict(file.toString(), tensors);
         } catch (IOException e) {
             throw new GraftException("cannot read safetensors file " + file + ": "
-                    + TorchCheckpointReader.message(e), e);
+                    + TorchCheckpointReader.message(e), GraftException.USAGE, e);
         }
     }
 
     private static CheckpointTensor tensor(FileChannel ch, Path file, String name, JsonNode info, long dataStart,
                                            long fileSize) throws IOException {
-        DType dtype = DType.ofSafetensors(info.path("dtype").asText());
+        DType dtype = DType.ofSafetensors(info.path("dtype").asText()).orElseThrow(() ->
+                new GraftException(file + ": tensor " + name + " has the unsupported dtype " + info.path("dtype")
+                        + " (Graft reads floating-point and integer tensors)", GraftException.USAGE, null));
         JsonNode shapeNode = info.path("shape");
         long[] shape = new long[shapeNode.size()];
         for (int i = 0; i < shape.length; i++) {
@@ -66,7 +68,7 @@ final class SafetensorsReader {
             throw TorchCheckpointReader.notTorch(file, "bad data_offsets for " + name);
         }
         if (dataStart + end > fileSize) {
-            throw new GraftException(file + " is truncated: tensor " + name + " ends at byte " + (dataStart + end)
+            throw GraftException.usage(file + " is truncated: tensor " + name + " ends at byte " + (dataStart + end)
                     + " but the file has " + fileSize + "; re-download it");
         }
         ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(end - begin));
@@ -89,7 +91,7 @@ final class SafetensorsReader {
         while (into.hasRemaining()) {
             int n = ch.read(into, at);
             if (n < 0) {
-                throw new GraftException(file + " is truncated; re-download it");
+                throw GraftException.usage(file + " is truncated; re-download it");
             }
             at += n;
         }

@@ -75,7 +75,7 @@ final class StateDictExtractor {
             if (!direct.isEmpty()) {
                 return direct;
             }
-            throw new GraftException(source + " holds no tensors where a state dict was expected (top-level keys: "
+            throw GraftException.usage(source + " holds no tensors where a state dict was expected (top-level keys: "
                     + map.keySet() + ")");
         }
         if (root instanceof PyObject module && module.state instanceof Map<?, ?>) {
@@ -85,7 +85,7 @@ final class StateDictExtractor {
                 return out;
             }
         }
-        throw new GraftException(source + " holds a " + describe(root) + ", not a state dict; save the model's"
+        throw GraftException.usage(source + " holds a " + describe(root) + ", not a state dict; save the model's"
                 + " state_dict() with torch.save");
     }
 
@@ -127,7 +127,7 @@ final class StateDictExtractor {
         }
         long available = data == null ? 0 : data.capacity() / dtype.size();
         if (numel > 0 && (data == null || base < 0 || last >= available)) {
-            throw new GraftException("tensor " + name + " of " + source + " points past the end of its data"
+            throw GraftException.usage("tensor " + name + " of " + source + " points past the end of its data"
                     + " (truncated file?)");
         }
         float[] out = new float[Math.toIntExact(numel)];

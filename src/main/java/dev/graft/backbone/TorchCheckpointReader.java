@@ -43,12 +43,9 @@ final class TorchCheckpointReader {
             return WeightFormat.isZip(file) ? readZip(file) : readLegacy(file);
         } catch (EOFException e) {
             throw truncated(file, e);
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof GraftException ge) {
-                throw ge;
-            }
+        } catch (IOException e) { // unreadable file, damaged zip or pickle (TorchUnpickler reports those as I/O)
             throw new GraftException("cannot read PyTorch checkpoint " + file + ": " + message(e)
-                    + " (is the file complete? re-download or re-save it with torch.save)", e);
+                    + " (is the file complete? re-download or re-save it with torch.save)", GraftException.USAGE, e);
         }
     }
 
@@ -62,7 +59,7 @@ final class TorchCheckpointReader {
                 }
             }
             if (prefix == null) {
-                throw new GraftException(file + " is a zip file but not a PyTorch checkpoint (no data.pkl)");
+                throw GraftException.usage(file + " is a zip file but not a PyTorch checkpoint (no data.pkl)");
             }
             ZipEntry order = zip.getEntry(prefix + "byteorder");
             boolean big = order != null && "big".equals(new String(zip.getInputStream(order).readAllBytes(),
@@ -77,17 +74,18 @@ final class TorchCheckpointReader {
             return StateDictExtractor.extract(root, file.toString(), ref -> cache.computeIfAbsent(ref.key(), key -> {
                 ZipEntry entry = zip.getEntry(dataPrefix + "data/" + key);
                 if (entry == null) {
-                    throw new GraftException(file + " lacks the data of storage " + key + " (truncated file?)");
+                    throw GraftException.usage(file + " lacks the data of storage " + key + " (truncated file?)");
                 }
                 try (InputStream in = zip.getInputStream(entry)) {
                     return DType.view(in.readAllBytes(), byteOrder);
                 } catch (IOException e) {
-                    throw new GraftException("cannot read storage " + key + " of " + file + ": " + message(e), e);
+                    throw new GraftException("cannot read storage " + key + " of " + file + ": " + message(e),
+                            GraftException.USAGE, e);
                 }
             }));
         } catch (ZipException e) {
             throw new GraftException(file + " is not a readable zip file (" + e.getMessage()
-                    + "): truncated or damaged; re-download or re-save it", e);
+                    + "): truncated or damaged; re-download or re-save it", GraftException.USAGE, e);
         }
     }
 
@@ -129,11 +127,12 @@ final class TorchCheckpointReader {
     }
 
     private static GraftException truncated(Path file, Exception e) {
-        return new GraftException(file + " is truncated (" + message(e) + "); re-download or re-save it", e);
+        return new GraftException(file + " is truncated (" + message(e) + "); re-download or re-save it",
+                GraftException.USAGE, e);
     }
 
     static GraftException notTorch(Path file, String why) {
-        return new GraftException(file + " is not a PyTorch checkpoint: " + why
+        return GraftException.usage(file + " is not a PyTorch checkpoint: " + why
                 + ". Expected a torch.save file (.pth/.pt/.th), a Hugging Face folder, a .safetensors file or a"
                 + " Graft DL4J .zip");
     }

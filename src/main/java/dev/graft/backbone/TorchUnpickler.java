@@ -31,7 +31,7 @@ final class TorchUnpickler extends Unpickler {
         try {
             return new TorchUnpickler().load(in);
         } catch (PickleException | ClassCastException | IndexOutOfBoundsException e) {
-            throw new IOException("malformed pickle data (" + e.getMessage() + ")", e);
+            throw new IOException("malformed or unsupported pickle data (" + e.getMessage() + ")", e);
         }
     }
 
@@ -77,7 +77,8 @@ final class TorchUnpickler extends Unpickler {
                 || !(t[1] instanceof PyGlobal type)) {
             throw new PickleException("unknown persistent id " + pid);
         }
-        DType dtype = DType.ofStorage(type.name());
+        DType dtype = DType.ofStorage(type.name()).orElseThrow(() ->
+                new PickleException("unsupported tensor storage type " + type.qualified()));
         String key = String.valueOf(t[2]);
         long numel = ((Number) t[4]).longValue();
         if (t.length > 5 && t[5] instanceof Object[] view) { // legacy storage view: (view_key, offset, size)

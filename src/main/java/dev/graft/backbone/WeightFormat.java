@@ -24,7 +24,7 @@ public enum WeightFormat {
     /** What {@code path} holds; a {@link GraftException} naming the accepted formats when none fits. */
     public static WeightFormat detect(Path path) {
         if (!Files.exists(path)) {
-            throw new GraftException("weights not found: " + path);
+            throw GraftException.usage("weights not found: " + path);
         }
         if (Files.isDirectory(path)) {
             if (Files.isRegularFile(path.resolve("config.json"))) {
@@ -66,7 +66,8 @@ public enum WeightFormat {
                     + " configuration.json (DL4J)");
         } catch (IOException e) {
             throw new GraftException(path + " starts like a zip file but cannot be read as one ("
-                    + TorchCheckpointReader.message(e) + "): truncated or damaged; re-download or re-save it", e);
+                    + TorchCheckpointReader.message(e) + "): truncated or damaged; re-download or re-save it",
+                    GraftException.USAGE, e);
         }
     }
 
@@ -74,7 +75,8 @@ public enum WeightFormat {
         try (InputStream in = Files.newInputStream(file)) {
             return in.readNBytes(n);
         } catch (IOException e) {
-            throw new GraftException("cannot read " + file + ": " + TorchCheckpointReader.message(e), e);
+            throw new GraftException("cannot read " + file + ": " + TorchCheckpointReader.message(e),
+                    GraftException.USAGE, e);
         }
     }
 

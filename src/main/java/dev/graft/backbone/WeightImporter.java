@@ -72,7 +72,7 @@ final class WeightImporter {
         }
         List<String> unexpected = dict.keys().stream().filter(k -> !expected.contains(k)).toList();
         if (!missing.isEmpty() || !unexpected.isEmpty() || !wrongShape.isEmpty()) {
-            throw new GraftException(report(dict, spec, missing, unexpected, wrongShape));
+            throw GraftException.usage(report(dict, spec, missing, unexpected, wrongShape));
         }
         for (Target t : targets) {
             CheckpointTensor tensor = dict.get(t.torchKey());

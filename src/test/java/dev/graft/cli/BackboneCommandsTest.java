@@ -42,6 +42,7 @@ class BackboneCommandsTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("resnet50 ") && r.out().contains("25,557,032 parameters"), r.out());
         assertTrue(r.out().contains("stage4   ends at stage4.block2.out"), r.out());
+        assertTrue(r.out().contains("64 channels, 1/4 resolution,       9,536 parameters"), "stem's: " + r.out());
         assertTrue(r.out().contains("https://download.pytorch.org/models/resnet50-11ad3fa6.pth"), r.out());
         assertTrue(r.out().contains("resnet56_cifar") && r.out().contains("853,018 parameters"), r.out());
     }
@@ -72,7 +73,7 @@ class BackboneCommandsTest {
     void badWeightsAreAClearErrorWithoutStackTrace() throws IOException {
         Path text = Files.writeString(dir.resolve("weights.pth"), "not weights");
         CliRun r = CliRun.of("classify", "--arch", "resnet18", "--weights", text.toString(), image().toString());
-        assertEquals(1, r.code());
+        assertEquals(2, r.code(), "a bad weights file is bad input: " + r.err());
         assertTrue(r.err().contains("error: ") && r.err().contains("not a PyTorch checkpoint"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
         CliRun arch = CliRun.of("classify", "--arch", "resnet51", "--weights", "imagenet", "x.png");
