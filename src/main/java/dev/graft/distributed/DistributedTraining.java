@@ -8,7 +8,10 @@ public final class DistributedTraining {
     private DistributedTraining() {
     }
 
-    /** Spark for {@code train.distributed.engine: spark}, ParallelWrapper for {@code train.devices > 1}, else none. */
+    /**
+     * Spark for {@code train.distributed.engine: spark}, ParallelWrapper for {@code train.devices > 1}, else the
+     * trainer's own thread.
+     */
     public static EpochFitter.Factory fitters() {
         return (config, data) -> {
             if (config.train().distributed().engine() == DistributedConfig.Engine.SPARK) {
@@ -17,7 +20,7 @@ public final class DistributedTraining {
             if (config.train().devices() > 1) {
                 return new ParallelEpochFitter(config, data.classes());
             }
-            return null;
+            return EpochFitter.inProcess(config);
         };
     }
 }

@@ -4,7 +4,7 @@
  * {@code train.distributed.engine: spark} trains on a Spark cluster with {@code SparkComputationGraph} and
  * {@code ParameterAveragingTrainingMaster} ({@link dev.graft.distributed.SparkEpochFitter}).
  *
- * <p>Both implement {@link dev.graft.train.EpochFitter}: the {@link dev.graft.train.Trainer} builds the model,
+ * <p>Both implement {@link dev.graft.train.EpochFitter}, as the in-process fitter does: the trainer builds the model,
  * validates, checkpoints and reports as for a single-process run and only hands each epoch's fitting to them.
  * Every step trains one {@code train.batch_size} batch split evenly over the workers, and parameters (and
  * optimizer state) are averaged every {@code train.distributed.averaging_frequency} steps. Training metrics come

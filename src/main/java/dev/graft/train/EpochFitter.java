@@ -7,14 +7,16 @@ import dev.graft.data.DataPipeline;
 import dev.graft.data.ImageBatchIterator;
 import dev.graft.metrics.ClassificationMetrics;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
- * Fits the training part of an epoch somewhere other than the trainer's own thread: on data-parallel workers
- * of this machine ({@code train.devices > 1}) or on a Spark cluster ({@code train.distributed.engine: spark}).
- * The {@link Trainer} keeps everything else — model assembly, freezing and unfreezing, validation, metrics
- * files, checkpoints, early stopping and the report — so a run folder looks the same whichever fits.
+ * Fits the training part of an epoch: in the trainer's own thread ({@link #inProcess}), on data-parallel
+ * workers of this machine ({@code train.devices > 1}) or on a Spark cluster ({@code train.distributed.engine:
+ * spark}). The {@link Trainer} keeps everything else — model assembly, freezing and unfreezing, validation,
+ * metrics files, checkpoints, early stopping and the report — so a run folder looks the same whichever fits.
  *
- * <p>Implementations live in {@code dev.graft.distributed}; the trainer gets them through a {@link Factory}.
+ * <p>The workers' implementations live in {@code dev.graft.distributed}; the trainer gets its fitter through a
+ * {@link Factory}.
  */
 public interface EpochFitter extends AutoCloseable {
 
@@ -38,11 +40,16 @@ public interface EpochFitter extends AutoCloseable {
                 throw GraftException.usage("this command trains in-process only; set train.devices: 1 and "
                         + "train.distributed.engine: none, or use graft train");
             }
-            return null;
+            return inProcess(config);
         };
 
-        /** The fitter for {@code config}, or null to train in-process. Called once per run. */
+        /** The fitter for {@code config}. Called once per run. */
         EpochFitter create(ExperimentConfig config, DataPipeline data);
+    }
+
+    /** Fits in the calling thread, batch by batch (what {@code train.devices: 1} without Spark does). */
+    static EpochFitter inProcess(ExperimentConfig config) {
+        return new InProcessFitter(config);
     }
 
     /** True when {@code config} asks for ParallelWrapper workers or Spark. */
@@ -57,9 +64,13 @@ public interface EpochFitter extends AutoCloseable {
      * @param model       the trained model (normally the same instance, updated in place)
      * @param batchesDone batches of the epoch done, counting those before {@code startBatch}; fewer than the
      *                    epoch's when it stopped early
-     * @param loss        the mean training loss of the last step (NaN or infinite: diverged)
+     * @param loss        the training loss of the last step or steps (NaN or infinite: diverged)
      */
     record Result(ComputationGraph model, int batchesDone, double loss) {
+        /** True when the loss became NaN or infinite. */
+        public boolean diverged() {
+            return !Double.isFinite(loss);
+        }
     }
 
     /** One epoch's fitting job: the model, the epoch's batches, and where results and progress go. */
@@ -69,23 +80,28 @@ public interface EpochFitter extends AutoCloseable {
         private final int startBatch;
         private final int totalBatches;
         private final ImageBatchIterator trainData;
+        private final DataSetIterator batches;
         private final ClassificationMetrics metrics;
         private final StopSignal stop;
         private final Progress progress;
 
         Epoch(ComputationGraph model, int number, int startBatch, int totalBatches, ImageBatchIterator trainData,
-              ClassificationMetrics metrics, StopSignal stop, Progress progress) {
+              DataSetIterator batches, ClassificationMetrics metrics, StopSignal stop, Progress progress) {
             this.model = model;
             this.number = number;
             this.startBatch = startBatch;
             this.totalBatches = totalBatches;
             this.trainData = trainData;
+            this.batches = batches;
             this.metrics = metrics;
             this.stop = stop;
             this.progress = progress;
         }
 
-        /** The model to train (fitters update it in place and return it). */
+        /**
+         * The model to train (fitters update it in place and return it): the whole model, or for an in-process
+         * fit with frozen leading stages only its trainable tail ({@link FeatureCache}).
+         */
         public ComputationGraph model() {
             return model;
         }
@@ -108,6 +124,14 @@ public interface EpochFitter extends AutoCloseable {
         /** The epoch's training batches, positioned at {@link #startBatch()}; decoding on this machine. */
         public ImageBatchIterator trainData() {
             return trainData;
+        }
+
+        /**
+         * The batches {@link #model()} trains on, positioned at {@link #startBatch()}: {@link #trainData()} itself,
+         * or the frozen front's output for those images (computed on the way or replayed from the feature cache).
+         */
+        public DataSetIterator batches() {
+            return batches;
         }
 
         /** Where training predictions and losses go (train top-1/top-k and loss of the epoch's record). */

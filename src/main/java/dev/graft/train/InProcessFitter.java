@@ -1,0 +1,61 @@
+package dev.graft.train;
+
+import dev.graft.config.ExperimentConfig;
+import dev.graft.config.Seeds;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fits an epoch in the trainer's thread, one batch at a time. Deterministic: before each batch ND4J is
+ * reseeded from the run's seed and the global step, so a resumed run draws the same dropout masks as an
+ * uninterrupted one. Train-set predictions come from the training forward pass ({@link TrainPredictions}).
+ */
+final class InProcessFitter implements EpochFitter {
+    private static final Logger LOG = LoggerFactory.getLogger(InProcessFitter.class);
+
+    private final long seed;
+    private final LabelSmoothing smoothing;
+
+    InProcessFitter(ExperimentConfig config) {
+        this.seed = config.seed();
+        this.smoothing = new LabelSmoothing(config.train().labelSmoothing());
+    }
+
+    @Override
+    public Result fit(Epoch epoch) {
+        ComputationGraph graph = epoch.model();
+        TrainPredictions predictions = new TrainPredictions(graph);
+        graph.setListeners(predictions);
+        DataSetIterator batches = epoch.batches();
+        int done = epoch.startBatch();
+        double loss = 0;
+        while (batches.hasNext() && !epoch.stopRequested()) {
+            DataSet ds = batches.next();
+            int step = graph.getIterationCount();
+            Nd4j.getRandom().setSeed(Seeds.derive(seed, "step-" + step));
+            int[] labels = Evaluator.labels(ds);
+            smoothing.preProcess(ds);
+            predictions.expect(epoch.metrics(), labels);
+            graph.fit(ds);
+            loss = graph.score();
+            done++;
+            if (!Double.isFinite(loss)) {
+                break;
+            }
+            LOG.debug("epoch {} batch {} (step {}): loss {}", epoch.number(), done, step, loss);
+            epoch.metrics().addLoss(loss * labels.length, labels.length);
+            epoch.advance(1, labels.length, loss);
+        }
+        graph.setListeners();
+        return new Result(graph, done, loss);
+    }
+
+    @Override
+    public void close() {
+        // nothing held between epochs
+    }
+}
