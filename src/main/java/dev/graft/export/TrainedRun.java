@@ -1,6 +1,5 @@
 package dev.graft.export;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.graft.GraftException;
@@ -12,28 +11,24 @@ import dev.graft.config.ExperimentConfig;
 import dev.graft.config.ExportConfig;
 import dev.graft.config.YamlFiles;
 import dev.graft.data.Normalization;
+import dev.graft.run.CheckpointFile;
 import dev.graft.run.RunDirectory;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * A trained model as a run left it, read for export: the checkpoint's DL4J graph without optimizer state, its
- * class names and resolved config (the {@code graft/labels.json}, {@code graft/state.json} and
- * {@code graft/config.yaml} entries Graft adds to DL4J's zip), and the run folder's provenance and metrics. The
+ * class names, epoch and resolved config (read through {@link CheckpointFile}, the format training writes), and
+ * the run folder's provenance and metrics. The
  * config binds to its records with the schema checks only: the data folders need not exist where the export runs.
  */
 final class TrainedRun {
@@ -50,30 +45,12 @@ final class TrainedRun {
     private TrainedRun(Path runDir, Path checkpoint) {
         this.runDir = runDir;
         this.checkpoint = checkpoint;
-        try (ZipFile zip = new ZipFile(checkpoint.toFile())) {
-            String configYaml = entry(zip, "graft/config.yaml");
-            String stateJson = entry(zip, "graft/state.json");
-            if (configYaml == null || stateJson == null) {
-                throw GraftException.usage(checkpoint + " is not a Graft checkpoint (no graft/config.yaml)");
-            }
-            this.config = bind(configYaml, checkpoint);
-            JsonNode state = Bundle.JSON.readTree(stateJson);
-            String labelsJson = entry(zip, "graft/labels.json");
-            this.labels = List.copyOf(labelsJson != null
-                    ? Bundle.JSON.readValue(labelsJson, new TypeReference<List<String>>() { })
-                    : Bundle.JSON.convertValue(state.path("classes"), new TypeReference<List<String>>() { }));
-            this.epoch = state.path("completedEpochs").asInt();
-        } catch (IOException e) {
-            throw new GraftException("cannot read checkpoint " + checkpoint + ": " + e.getMessage(), e);
-        }
+        CheckpointFile.Entries entries = CheckpointFile.readEntries(checkpoint);
+        this.config = bind(entries.configYaml(), checkpoint);
+        this.labels = entries.labels();
+        this.epoch = entries.completedEpochs();
         this.arch = config.arch();
-        try {
-            this.model = ModelSerializer.restoreComputationGraph(checkpoint.toFile(), false);
-        } catch (IOException | RuntimeException e) {
-            throw new GraftException("cannot load the model in " + checkpoint + " (" + (e.getMessage() != null
-                    ? e.getMessage() : e.getClass().getSimpleName()) + "); is it a complete checkpoint written by "
-                    + "this Graft version?", e);
-        }
+        this.model = CheckpointFile.readModel(checkpoint, false);
     }
 
     /**
@@ -181,15 +158,5 @@ final class TrainedRun {
             LOG.warn("cannot read {}: {}", runDir.resolve("metrics.csv"), e.getMessage());
         }
         return rows;
-    }
-
-    private static String entry(ZipFile zip, String name) throws IOException {
-        ZipEntry entry = zip.getEntry(name);
-        if (entry == null) {
-            return null;
-        }
-        try (InputStream in = zip.getInputStream(entry)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }
