@@ -56,8 +56,8 @@ final class SweepState {
         try {
             saved = JSON.readValue(file.toFile(), Saved.class);
         } catch (IOException e) {
-            throw GraftException.usage(Files.exists(file) ? "cannot read " + file + ": " + e.getMessage()
-                    : dir + " is not a sweep folder (no " + STATE + ")");
+            throw new GraftException(Files.exists(file) ? "cannot read " + file + ": " + e.getMessage()
+                    : dir + " is not a sweep folder (no " + STATE + ")", GraftException.USAGE, e);
         }
         if (!saved.keys().equals(keys)) {
             throw GraftException.usage(file + " records the keys " + saved.keys() + " but sweep.yaml searches "

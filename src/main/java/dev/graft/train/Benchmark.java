@@ -154,8 +154,8 @@ public final class Benchmark {
                     return Long.parseLong(parts[1]) * 1024;
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            return -1;
+        } catch (IOException | NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            return -1; // no /proc (not Linux) or a format this parser does not know
         }
         return -1;
     }
