@@ -64,7 +64,8 @@ public final class GraftMain {
             err.println("error: " + ge.getMessage());
             code = ge.exitCode();
         } else {
-            err.println("error: " + e + (verbose ? "" : " (run with --verbose for details)"));
+            err.println("internal error: " + e + (verbose ? "" : " (run with --verbose for the stack trace; a run's "
+                    + "train.log has it too)"));
             code = GraftException.RUNTIME;
         }
         if (verbose) {

@@ -6,6 +6,7 @@ import dev.graft.config.ExperimentConfig;
 import dev.graft.config.SweepPlan;
 import dev.graft.run.Provenance;
 import dev.graft.run.RunDirectory;
+import dev.graft.run.RunStatus;
 import dev.graft.train.StopSignal;
 import dev.graft.train.TrainResult;
 import org.slf4j.Logger;
@@ -77,11 +78,12 @@ final class TrialRun {
                 runDir = sweepDir.relativize(run.path()).toString();
                 state.put(new TrialRecord(trial, values, TrialStatus.RUNNING, null, 0, 0, carried,
                         resume ? "continuing from last.zip" : "running", runDir));
-                TrainResult result = trainer.train(config, run, stop, resume ? last : null);
+                TrainResult result = train(run, config, stop, resume ? last : null);
                 String message = result.status() == TrainResult.Status.INTERRUPTED
                         ? stop.reason() + " after " + result.history().size() + " epoch(s); graft sweep --resume "
                         + "continues it from its last.zip" : result.message();
-                return record(trial, values, result, message, carried + seconds(start), runDir);
+                run.status(result.runStatus(), message);
+                return record(trial, values, result, message, result.seconds(), runDir);
             }
         } catch (ConfigException e) {
             return failed(trial, values, "invalid combination: " + e.getMessage(), carried + seconds(start), runDir);
@@ -92,12 +94,24 @@ final class TrialRun {
             return failed(trial, values, "out of memory: " + e.getMessage(), carried + seconds(start), runDir);
         } catch (Exception | StackOverflowError e) { // a sweep outlives its trials: record the reason, go on
             LOG.debug("trial {} failed", trial, e); // the stack trace, with --verbose
-            return failed(trial, values, e.toString(), carried + seconds(start), runDir);
+            return failed(trial, values, "internal error: " + e + (runDir == null ? ""
+                    : " (stack trace in " + runDir + "/train.log)"), carried + seconds(start), runDir);
+        }
+    }
+
+    /** Trains the trial in {@code run}; a failure is recorded in the run's status file and train.log too. */
+    private TrainResult train(RunDirectory run, ExperimentConfig config, StopSignal stop, Path resumeFrom) {
+        run.status(RunStatus.RUNNING, resumeFrom == null ? "training" : "training (resumed)");
+        try {
+            return trainer.train(config, run, stop, resumeFrom);
+        } catch (RuntimeException | Error e) {
+            run.failed(e);
+            throw e;
         }
     }
 
     private TrialRecord record(int trial, Map<String, String> values, TrainResult result, String message,
-                               double seconds, String runDir) {
+                               double seconds, String runDir) { // seconds: the run's, over all its attempts
         ObjectiveScore.Best best = objective.best(result.history());
         TrialStatus status = switch (result.status()) {
             case COMPLETED -> TrialStatus.COMPLETED;

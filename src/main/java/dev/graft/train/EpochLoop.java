@@ -38,9 +38,10 @@ final class EpochLoop {
         }
     }
 
-    /** What the loop works with besides the model and state. */
+    /** What the loop works with besides the model and state; {@code startNanos}: when this attempt began. */
     record Setup(ExperimentConfig config, RunDirectory run, StopSignal stop, EpochFitter fitter, DataPipeline data,
-                 ImageBatchIterator trainData, FreezePlan plan, StageTraining training, int batchesPerEpoch) {
+                 ImageBatchIterator trainData, FreezePlan plan, StageTraining training, int batchesPerEpoch,
+                 long startNanos) {
     }
 
     private final ExperimentConfig config;
@@ -48,6 +49,7 @@ final class EpochLoop {
     private final RunFiles files;
     private final BestTracker best;
     private final String yaml;
+    private final double earlierSeconds;
     private ComputationGraph model;
     private TrainState state;
     private FeatureCache cache;
@@ -60,6 +62,7 @@ final class EpochLoop {
         this.files = new RunFiles(setup.run(), config, state.classes());
         this.best = new BestTracker(setup.run().resolve("checkpoints"), config.checkpoint(), state.best());
         this.yaml = YamlFiles.toYaml(config);
+        this.earlierSeconds = state.runSeconds();
         boolean resumed = state.completedEpochs() > 0 || state.midEpoch();
         this.cache = FeatureCache.plan(config, model, setup.data(), setup.run().resolve("cache"), resumed);
     }
@@ -151,8 +154,8 @@ final class EpochLoop {
 
     /** Saves the position inside the epoch to {@code last.zip} and ends the run as interrupted. */
     private EpochEnd stopped(int epoch, int batchesDone, ClassificationMetrics metrics, double seconds) {
-        state = state.stoppedIn(epoch, batchesDone, metrics.state(), seconds).withBest(best.entries());
-        Checkpoints.write(files.last(), model, state, yaml, true);
+        state = state.stoppedIn(epoch, batchesDone, metrics.state(), seconds);
+        checkpoint(files.last());
         return new EpochEnd.RunEnds(TrainResult.Status.INTERRUPTED, setup.stop().reason() + ": stopped "
                 + state.position() + "; resume with: graft train --resume " + setup.run().path());
     }
@@ -179,14 +182,22 @@ final class EpochLoop {
 
     /** The epoch's best checkpoint (when it makes the top), {@code last.zip} and the report. */
     private void save(int epoch, EpochRecord record, MetricsSummary val) {
-        boolean isBest = best.offer(epoch, record.metric(config.checkpoint().monitor()),
-                path -> Checkpoints.write(path, model, state.withBest(best.entries()), yaml, true));
-        state = state.withBest(best.entries());
+        boolean isBest = best.offer(epoch, record.metric(config.checkpoint().monitor()), this::checkpoint);
         if (isBest) {
             files.writeBestConfusion(val, epoch);
         }
-        Checkpoints.write(files.last(), model, state, yaml, true);
+        checkpoint(files.last());
         files.writeReport(state.history(), best.entries());
+    }
+
+    /** Writes the model and state, with the kept best checkpoints and the run's time so far, to {@code file}. */
+    private void checkpoint(java.nio.file.Path file) {
+        state = state.withBest(best.entries()).withRunSeconds(runSeconds());
+        Checkpoints.write(file, model, state, yaml, true);
+    }
+
+    private double runSeconds() {
+        return earlierSeconds + (System.nanoTime() - setup.startNanos()) / 1e9;
     }
 
     /** The early-stopping counters after {@code record}. */
@@ -209,6 +220,6 @@ final class EpochLoop {
         var top = best.entries().isEmpty() ? null : best.entries().get(0);
         return new TrainResult(status, message, state.history(), setup.run().path(),
                 top == null ? null : setup.run().resolve("checkpoints").resolve(BestTracker.BEST),
-                top == null ? Double.NaN : top.value(), top == null ? 0 : top.epoch());
+                top == null ? Double.NaN : top.value(), top == null ? 0 : top.epoch(), runSeconds());
     }
 }

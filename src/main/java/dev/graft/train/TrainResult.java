@@ -1,5 +1,7 @@
 package dev.graft.train;
 
+import dev.graft.run.RunStatus;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -7,9 +9,10 @@ import java.util.List;
  * How a training run ended.
  *
  * @param bestCheckpoint the best checkpoint by {@code checkpoint.monitor}; null if no epoch finished
+ * @param seconds        wall-clock seconds of the run over all its attempts ({@link TrainState#runSeconds()})
  */
 public record TrainResult(Status status, String message, List<EpochRecord> history, Path runDirectory,
-                          Path bestCheckpoint, double bestValue, int bestEpoch) {
+                          Path bestCheckpoint, double bestValue, int bestEpoch, double seconds) {
     public enum Status {
         /** All epochs ran. */
         COMPLETED,
@@ -19,6 +22,16 @@ public record TrainResult(Status status, String message, List<EpochRecord> histo
         INTERRUPTED,
         /** The loss became NaN or infinite; the last good checkpoint is kept. */
         DIVERGED
+    }
+
+    /** The run's state for its {@code status} file. */
+    public RunStatus runStatus() {
+        return switch (status) {
+            case COMPLETED -> RunStatus.COMPLETED;
+            case EARLY_STOPPED -> RunStatus.EARLY_STOPPED;
+            case INTERRUPTED -> RunStatus.STOPPED;
+            case DIVERGED -> RunStatus.DIVERGED;
+        };
     }
 
     public EpochRecord last() {

@@ -10,7 +10,7 @@ import java.util.List;
  * checkpoints and early-stopping counters. Random numbers need no state of their own: every batch reseeds
  * from the root seed and its global step, and every epoch's order and augmentation derive from the seed and
  * the epoch number. Immutable: the trainer moves on with {@link #start}, {@link #stoppedIn}, {@link #after},
- * {@link #withBest} and {@link #withEarlyStopping}.
+ * {@link #withBest}, {@link #withEarlyStopping} and {@link #withRunSeconds}.
  *
  * @param completedEpochs epochs fully done (validation included)
  * @param batchesDone     batches of epoch {@code completedEpochs + 1} already trained (interrupted mid-epoch)
@@ -18,11 +18,13 @@ import java.util.List;
  * @param partialSeconds  training seconds spent on those batches
  * @param best            kept best checkpoints, best first
  * @param badEpochs       epochs since the early-stopping monitor last improved
+ * @param runSeconds      wall-clock seconds the run has spent up to this checkpoint, over all its attempts (a
+ *                        resumed run, or sweep trial, counts the time before it was stopped or killed)
  */
 public record TrainState(List<String> classes, int completedEpochs, int batchesDone,
                          ClassificationMetrics.State partialTrain, double partialSeconds,
                          List<EpochRecord> history, List<BestCheckpoint> best, double earlyStoppingBest,
-                         int badEpochs) {
+                         int badEpochs, double runSeconds) {
 
     /** One kept best checkpoint. */
     public record BestCheckpoint(String file, int epoch, double value) {
@@ -36,30 +38,36 @@ public record TrainState(List<String> classes, int completedEpochs, int batchesD
 
     /** A run before its first batch. */
     static TrainState start(List<String> classes) {
-        return new TrainState(classes, 0, 0, null, 0, List.of(), List.of(), Double.NaN, 0);
+        return new TrainState(classes, 0, 0, null, 0, List.of(), List.of(), Double.NaN, 0, 0);
     }
 
     /** Stopped in epoch {@code epoch} after {@code batches} of its batches (0: before its first). */
     TrainState stoppedIn(int epoch, int batches, ClassificationMetrics.State partial, double seconds) {
         return new TrainState(classes, epoch - 1, batches, batches > 0 ? partial : null, batches > 0 ? seconds : 0,
-                history, best, earlyStoppingBest, badEpochs);
+                history, best, earlyStoppingBest, badEpochs, runSeconds);
     }
 
     /** At the end of the epoch {@code record} describes. */
     TrainState after(EpochRecord record) {
         List<EpochRecord> longer = new ArrayList<>(history);
         longer.add(record);
-        return new TrainState(classes, record.epoch(), 0, null, 0, longer, best, earlyStoppingBest, badEpochs);
+        return new TrainState(classes, record.epoch(), 0, null, 0, longer, best, earlyStoppingBest, badEpochs,
+                runSeconds);
     }
 
     TrainState withBest(List<BestCheckpoint> kept) {
         return new TrainState(classes, completedEpochs, batchesDone, partialTrain, partialSeconds, history, kept,
-                earlyStoppingBest, badEpochs);
+                earlyStoppingBest, badEpochs, runSeconds);
     }
 
     TrainState withEarlyStopping(double bestValue, int epochsWithoutImprovement) {
         return new TrainState(classes, completedEpochs, batchesDone, partialTrain, partialSeconds, history, best,
-                bestValue, epochsWithoutImprovement);
+                bestValue, epochsWithoutImprovement, runSeconds);
+    }
+
+    TrainState withRunSeconds(double seconds) {
+        return new TrainState(classes, completedEpochs, batchesDone, partialTrain, partialSeconds, history, best,
+                earlyStoppingBest, badEpochs, seconds);
     }
 
     /** True when the run stopped inside an epoch (after some of its batches). */

@@ -47,6 +47,7 @@ public final class Trainer {
 
     /** Trains from the start, or from {@code resumeFrom} (a {@code last.zip}) when not null. */
     public TrainResult train(Path resumeFrom) {
+        long startNanos = System.nanoTime();
         Normalization norm = InputNormalization.of(config.arch());
         try (DataPipeline data = DataPipeline.open(config.data(), config.seed(), config.imageSize(), norm)) {
             writeDataReport(data);
@@ -65,7 +66,7 @@ public final class Trainer {
                     describe(plan.frozenIn(start.model())));
             try (EpochFitter fitter = fitters.create(config, data)) {
                 EpochLoop.Setup setup = new EpochLoop.Setup(config, run, stop, fitter, data, trainData, plan,
-                        training, batchesPerEpoch);
+                        training, batchesPerEpoch, startNanos);
                 return new EpochLoop(setup, start.model(), start.state()).run();
             }
         }

@@ -80,7 +80,7 @@ public final class ExportBenchmark {
             classes.add("class" + i);
         }
         Checkpoints.write(run.resolve("checkpoints/best.zip"), model, new TrainState(classes, 1, 0, null, 0,
-                List.of(), List.of(), Double.NaN, 0), yaml, false);
+                List.of(), List.of(), Double.NaN, 0, 0), yaml, false);
         long start = System.nanoTime();
         BundleExporter.Result result = new BundleExporter("bench").export(new BundleExporter.Request(run,
                 ExportConfig.Which.BEST, Set.of(ExportConfig.Format.DL4J, ExportConfig.Format.ONNX), null, false));

@@ -12,7 +12,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,5 +77,61 @@ class RunDirectoryTest {
         dev.graft.GraftException e = org.junit.jupiter.api.Assertions.assertThrows(dev.graft.GraftException.class,
                 () -> RunDirectory.open(dir));
         assertTrue(e.getMessage().contains("not a Graft run folder"));
+    }
+
+    @Test
+    void anInternalErrorEndsInTheStatusFileAndItsStackTraceInTrainLog() throws IOException {
+        ExperimentConfig config = config();
+        Provenance p = Provenance.collect("test", 1, "x", Map.of());
+        Path folder;
+        try (RunDirectory run = RunDirectory.create(dir, config, p, LocalDateTime.now())) {
+            folder = run.path();
+            run.status(RunStatus.RUNNING, "training");
+            run.failed(new IllegalStateException("boom", new java.io.IOException("the cause")));
+            assertEquals(java.util.Optional.of(RunStatus.FAILED), run.status());
+        }
+        assertEquals(List.of("failed", "internal error: java.lang.IllegalStateException: boom"),
+                Files.readAllLines(folder.resolve(RunDirectory.STATUS)));
+        String log = Files.readString(folder.resolve(RunDirectory.LOG));
+        assertTrue(log.contains("status: running (training)"), log);
+        assertTrue(log.contains("internal error: java.lang.IllegalStateException: boom"), log);
+        assertTrue(log.contains("\tat ") && log.contains("Caused by: java.io.IOException: the cause"),
+                "the stack trace with its cause: " + log);
+    }
+
+    /** Two runs at once in one JVM (parallel sweep trials): each train.log holds its own lines only. */
+    @Test
+    void concurrentRunsEachLogOnlyTheirOwnLines() throws Exception {
+        ExperimentConfig config = config();
+        Provenance p = Provenance.collect("test", 1, "x", Map.of());
+        CyclicBarrier bothOpen = new CyclicBarrier(2);
+        org.slf4j.Logger log = LoggerFactory.getLogger("dev.graft.test");
+        Callable<Path> runner = () -> {
+            try (RunDirectory run = RunDirectory.create(dir.resolve("concurrent"), config, p, LocalDateTime.now())) {
+                String me = "[" + run.path().getFileName() + "]";
+                bothOpen.await(); // both appenders are attached from here on
+                log.info("line of {}", me);
+                Thread child = new Thread(() -> log.info("child line of {}", me)); // e.g. a data-loading thread
+                child.start();
+                child.join();
+                bothOpen.await();
+                return run.path();
+            }
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Path> a = pool.submit(runner);
+            Future<Path> b = pool.submit(runner);
+            for (Future<Path> mine : List.of(a, b)) {
+                Future<Path> other = mine == a ? b : a;
+                String log1 = Files.readString(mine.get().resolve(RunDirectory.LOG));
+                String me = "[" + mine.get().getFileName() + "]";
+                String them = "[" + other.get().getFileName() + "]";
+                assertTrue(log1.contains("line of " + me) && log1.contains("child line of " + me), log1);
+                assertFalse(log1.contains("line of " + them), "no line of the other run: " + log1);
+            }
+        } finally {
+            pool.shutdown();
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.graft.config.ConfigLoader;
 import dev.graft.config.SweepLoader;
 import dev.graft.config.SweepPlan;
 import dev.graft.train.StopSignal;
+import dev.graft.train.TrainResult;
 import dev.graft.train.Trainer;
 import dev.graft.testing.ColourFolders;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -153,5 +156,71 @@ class SweepTest {
         assertEquals(3, Files.readAllLines(resumed.directory().resolve("trials.csv")).size());
         assertEquals(stopped.ranked().get(0).values(), resumed.ranked().stream()
                 .filter(r -> r.trial() == 1).findFirst().orElseThrow().values());
+    }
+
+    /** sweep.parallel: 2 runs two trials at once in this JVM; each trial's train.log holds only its own lines. */
+    @Test
+    void parallelTrialsEachKeepTheirOwnLog() throws Exception {
+        SweepPlan plan = sweep("parallel", """
+                strategy: random
+                trials: 2
+                parallel: 2
+                seed: 3
+                budget: {epochs_per_trial: 1}
+                space:
+                  head.dropout: {uniform: [0.0, 0.5]}
+                """);
+        CyclicBarrier together = new CyclicBarrier(2);
+        TrialTrainer concurrently = (config, run, stop, resume) -> {
+            await(together); // both trials' run folders (and logs) are open before either trains
+            TrainResult result = TRAINER.train(config, run, stop, resume);
+            await(together);
+            return result;
+        };
+        SweepResult result = new SweepRunner(concurrently, "test", new Heard()).start(plan,
+                dir.resolve("experiments"), new StopSignal());
+        assertEquals(2, result.finished());
+        for (TrialRecord trial : result.ranked()) {
+            String log = Files.readString(result.directory().resolve(trial.run()).resolve("train.log"));
+            long epochLines = log.lines().filter(l -> l.contains("epoch 1/1  loss")).count();
+            assertEquals(1, epochLines, "trial " + trial.trial() + "'s log has its own epoch line only:\n" + log);
+        }
+    }
+
+    /** A trial killed (kill -9) late in its run and resumed counts the time before the kill too. */
+    @Test
+    void aTrialResumedAfterAKillCountsItsWholeTime() throws IOException {
+        SweepPlan plan = sweep("killed", """
+                strategy: random
+                trials: 1
+                seed: 2
+                budget: {epochs_per_trial: 3}
+                space:
+                  head.dropout: {uniform: [0.0, 0.5]}
+                """);
+        TrialTrainer stopsInTheLastEpoch = (config, run, stop, resume) ->
+                TRAINER.train(config, run, StopSignal.afterBatches(8), resume); // 3 batches per epoch
+        SweepResult first = new SweepRunner(stopsInTheLastEpoch, "test", new Heard()).start(plan,
+                dir.resolve("experiments"), new StopSignal());
+        TrialRecord before = first.ranked().get(0);
+        assertEquals(TrialStatus.INTERRUPTED, before.status());
+        // What kill -9 leaves: the record written when the attempt started (RUNNING, no time yet).
+        SweepState state = SweepState.load(first.directory(), List.of("head.dropout"));
+        state.put(new TrialRecord(1, before.values(), TrialStatus.RUNNING, null, 0, 0, 0, "running", before.run()));
+
+        SweepResult resumed = new SweepRunner(TRAINER, "test", new Heard()).resume(first.directory(),
+                new StopSignal());
+        TrialRecord after = resumed.ranked().get(0);
+        assertEquals(TrialStatus.COMPLETED, after.status());
+        assertTrue(after.seconds() > before.seconds(), "the whole trial's time: " + after.seconds()
+                + " s, of which the first attempt took " + before.seconds() + " s");
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await(10, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
