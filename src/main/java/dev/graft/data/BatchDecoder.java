@@ -23,7 +23,7 @@ public final class BatchDecoder {
     private final SampleTransform transform;
     private final int classes;
 
-    private BatchDecoder(SampleTransform transform, int classes) {
+    BatchDecoder(SampleTransform transform, int classes) {
         this.transform = transform;
         this.classes = classes;
     }
@@ -39,9 +39,9 @@ public final class BatchDecoder {
 
     /** The training transform of {@code pipeline}, for samples of its dataset. */
     public static BatchDecoder train(DataPipeline pipeline) {
-        return train(pipeline.augment(), pipeline.cropRatio(), pipeline.imageSize(), pipeline.normalization(),
-                pipeline.classes().size());
+        return new BatchDecoder(pipeline.trainTransform(), pipeline.classes().size());
     }
+
 
     /**
      * Features {@code [n, 3, size, size]} and one-hot labels {@code [n, classes]}, in the samples' order. A file
@@ -56,7 +56,8 @@ public final class BatchDecoder {
             try {
                 features.add(transform.tensor(sample.entry(), new Random(sample.seed())));
                 labels.add(sample.label());
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
+                // Only an unreadable file is skipped; an exception from the ops is a bug and stops the run.
                 LOG.warn("skipping {}: failed to decode while loading: {}", sample.path(), e.getMessage());
             }
         }

@@ -1,7 +1,6 @@
 package dev.graft.data;
 
 import dev.graft.GraftException;
-import dev.graft.config.Augmentation;
 import dev.graft.config.ClassWeights;
 import dev.graft.config.DataConfig;
 import dev.graft.config.Seeds;
@@ -119,8 +118,10 @@ public final class DataPipeline implements AutoCloseable {
 
     /** Training batches: the configured augmentation and sampler, a new order and new augmentations per epoch. */
     public ImageBatchIterator train(int batchSize) {
-        SampleTransform transform = SampleTransform.train(imageSize, config.cropRatio(), config.augment(),
-                normalization);
+        return train(batchSize, trainTransform());
+    }
+
+    ImageBatchIterator train(int batchSize, SampleTransform transform) {
         return new ImageBatchIterator(this, Split.TRAIN, transform, trainOrder(), Seeds.derive(seed, "augment"),
                 batchSize, config.prefetch(), workers);
     }
@@ -150,12 +151,9 @@ public final class DataPipeline implements AutoCloseable {
         return DataReport.of(this, config, seed);
     }
 
-    List<Augmentation> augment() {
-        return config.augment();
-    }
-
-    double cropRatio() {
-        return config.cropRatio();
+    /** The training transform: decode, the configured augmentation, geometry and normalisation. */
+    SampleTransform trainTransform() {
+        return SampleTransform.train(imageSize, config.cropRatio(), config.augment(), normalization);
     }
 
     ClassWeights classWeightsConfig() {
@@ -166,11 +164,14 @@ public final class DataPipeline implements AutoCloseable {
         return config.sampler();
     }
 
-    /** One sample for a worker thread; null (after one warning) when the file cannot be decoded. */
+    /**
+     * One sample for a worker thread; null (after one warning) when the file cannot be read or decoded. Any other
+     * exception (a bug in an augmentation op, say) propagates and stops the run.
+     */
     float[] load(Split split, ImageEntry entry, SampleTransform transform, Random rng) {
         try {
             return transform.tensor(entry, rng);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             recordFailure(split, entry, e);
             return null;
         }
@@ -181,9 +182,7 @@ public final class DataPipeline implements AutoCloseable {
      * augmentation drawn from {@code previewSeed}, or with the evaluation transform. The caller closes it.
      */
     Mat preview(ImageEntry entry, boolean augmented, long previewSeed) throws IOException {
-        SampleTransform transform = augmented
-                ? SampleTransform.train(imageSize, config.cropRatio(), config.augment(), normalization)
-                : SampleTransform.eval(imageSize, config.cropRatio(), normalization);
+        SampleTransform transform = augmented ? trainTransform() : SampleTransform.eval(imageSize, config.cropRatio(), normalization);
         return transform.pixels(entry, new Random(Seeds.derive(Seeds.derive(seed, "augment"), "preview " + previewSeed)));
     }
 

@@ -72,8 +72,8 @@ public final class EvalPreprocessor {
         }
         try {
             return transform.tensor(new ImageEntry(file, 0, probe.info()), new Random(0));
-        } catch (IOException | RuntimeException e) {
-            throw new UnreadableImageException(file + ": cannot decode (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new UnreadableImageException(file + ": cannot decode (" + e.getMessage() + ")", e);
         }
     }
 
@@ -97,7 +97,12 @@ public final class EvalPreprocessor {
                 flags = IMREAD_REDUCED_COLOR_2;
             }
         }
-        Mat decoded = ImageDecoder.decode(encoded, flags);
+        Mat decoded;
+        try {
+            decoded = ImageDecoder.decode(encoded, flags);
+        } catch (IOException e) {
+            throw new UnreadableImageException("corrupt image: " + e.getMessage(), e);
+        }
         if (decoded == null) {
             throw new UnreadableImageException("corrupt image: the decoder could not read it");
         }
@@ -164,13 +169,18 @@ public final class EvalPreprocessor {
         } catch (NoSuchFileException e) {
             return format == ImageFormat.JPEG ? decodedInfo(bytes) : pngChain(bytes);
         } catch (IOException e) {
-            throw new UnreadableImageException("cannot read the image: " + e.getMessage());
+            throw new UnreadableImageException("cannot read the image: " + e.getMessage(), e);
         }
     }
 
     /** What {@code ImageProbe.decodeCheck} learns from a full decode, for JPEG variants without a header check. */
     private static ImageInfo decodedInfo(byte[] bytes) {
-        ImageDecoder.Shape shape = ImageDecoder.shapeOf(bytes);
+        ImageDecoder.Shape shape;
+        try {
+            shape = ImageDecoder.shapeOf(bytes);
+        } catch (IOException e) {
+            throw new UnreadableImageException("corrupt JPEG: " + e.getMessage(), e);
+        }
         if (shape == null) {
             throw new UnreadableImageException("corrupt or unsupported JPEG (the decoder could not read it)");
         }

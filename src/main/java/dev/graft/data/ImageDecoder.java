@@ -62,10 +62,20 @@ public final class ImageDecoder {
         return image;
     }
 
-    /** Decodes in-memory bytes; null when OpenCV cannot read them. */
-    static Mat decode(byte[] bytes, int flags) {
+    /**
+     * Decodes in-memory bytes; null when OpenCV cannot read them.
+     *
+     * @throws IOException when OpenCV's decoder fails on the data (a corrupt file; JavaCPP turns the native
+     *                     {@code cv::Exception} into a RuntimeException, which is caught here and only here)
+     */
+    static Mat decode(byte[] bytes, int flags) throws IOException {
         try (BytePointer pointer = new BytePointer(bytes); Mat buffer = new Mat(pointer)) {
-            Mat image = imdecode(buffer, flags);
+            Mat image;
+            try {
+                image = imdecode(buffer, flags);
+            } catch (RuntimeException e) {
+                throw new IOException("the decoder failed: " + e.getMessage(), e);
+            }
             if (image.empty()) {
                 image.close();
                 return null;
@@ -75,7 +85,7 @@ public final class ImageDecoder {
     }
 
     /** Decodes without conversion to report the stored size and mode; null when unreadable. */
-    static Shape shapeOf(byte[] bytes) {
+    static Shape shapeOf(byte[] bytes) throws IOException {
         Mat image = decode(bytes, IMREAD_UNCHANGED);
         if (image == null) {
             return null;

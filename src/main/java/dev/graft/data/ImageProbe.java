@@ -37,7 +37,7 @@ public final class ImageProbe {
         }
     }
 
-    /** Probes one file; never throws (I/O failures become a problem text). */
+    /** Probes one file; I/O and decoder failures become a problem text (a bug in the checks propagates). */
     public static Result probe(Path file) {
         try {
             long size = Files.size(file);
@@ -65,7 +65,8 @@ public final class ImageProbe {
             };
         } catch (NoSuchFileException e) {
             return Result.bad("file vanished during the scan");
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            // Only I/O and decoder failures describe the file; anything else is a bug in the checks and propagates.
             return Result.bad("cannot read: " + e.getMessage());
         }
     }

@@ -47,6 +47,22 @@ final class SampleTransform {
         this.lut = normalization.lookupTables();
     }
 
+    private SampleTransform(SampleTransform base, List<ImageOp> ops) {
+        this.size = base.size;
+        this.resizeTo = base.resizeTo;
+        this.ops = List.copyOf(ops);
+        this.opsFirst = base.opsFirst;
+        this.minDecodeSide = base.minDecodeSide;
+        this.lut = base.lut;
+    }
+
+    /** This transform with {@code op} run after its own ops (tests plant a failing op with it). */
+    SampleTransform then(ImageOp op) {
+        List<ImageOp> more = new ArrayList<>(ops);
+        more.add(op);
+        return new SampleTransform(this, more);
+    }
+
     static SampleTransform eval(int size, double cropRatio, Normalization normalization) {
         return new SampleTransform(size, cropRatio, List.of(), normalization);
     }

@@ -9,4 +9,8 @@ public class UnreadableImageException extends GraftException {
     public UnreadableImageException(String message) {
         super(message, USAGE, null);
     }
+
+    public UnreadableImageException(String message, Throwable cause) {
+        super(message, USAGE, cause);
+    }
 }

@@ -17,6 +17,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Decoding from sample descriptions (as Spark executors do) gives exactly the local iterator's batches. */
 class BatchDecoderTest {
@@ -62,6 +64,21 @@ class BatchDecoderTest {
             BatchDecoder decoder = BatchDecoder.train(pipeline);
             assertEquals(2, decoder.decode(samples.subList(0, 3)).numExamples());
             assertNull(decoder.decode(samples.subList(1, 2)));
+        }
+    }
+
+    @Test
+    void aBugInAnAugmentationOpIsNotTakenForABadFile() throws IOException {
+        TestImages.classFolders(dir.resolve("train"), 20, 3, 3);
+        TestImages.classFolders(dir.resolve("val"), 20, 1, 1);
+        DataConfig data = TestImages.data(dir, "  train: train\n  val: val\n  image_size: 16\n");
+        try (DataPipeline pipeline = DataPipeline.open(data, 5, 16, Normalization.IMAGENET)) {
+            List<SampleSpec> samples = SampleSpec.trainEpoch(pipeline, 5, 0);
+            IllegalStateException bug = new IllegalStateException("bug in an op");
+            BatchDecoder buggy = new BatchDecoder(pipeline.trainTransform().then((src, rng) -> {
+                throw bug;
+            }), 2);
+            assertSame(bug, assertThrows(IllegalStateException.class, () -> buggy.decode(samples.subList(0, 3))));
         }
     }
 

@@ -191,12 +191,7 @@ class DataPipelineTest {
         TestImages.classFolders(dir.resolve("train"), 12, 4, 4);
         TestImages.classFolders(dir.resolve("val"), 12, 1, 1);
         // Structurally a PNG (chunks up to IEND) but its pixel data is garbage: passes the scan, fails to decode.
-        Path broken = dir.resolve("train/c0/c0_1.png");
-        byte[] bytes = Files.readAllBytes(broken);
-        for (int i = 45; i < bytes.length - 20; i++) {
-            bytes[i] = (byte) (i * 31);
-        }
-        Files.write(broken, bytes);
+        garble(dir.resolve("train/c0/c0_1.png"));
         DataConfig data = TestImages.data(dir, "  train: train\n  val: val\n  image_size: 16\n");
         try (DataPipeline p = DataPipeline.open(data, 1, 16, Normalization.IMAGENET)) {
             assertEquals(8, p.dataset().entries(Split.TRAIN).size());
@@ -210,6 +205,40 @@ class DataPipelineTest {
             assertTrue(p.loadFailures().get(0).path().endsWith("c0_1.png"));
             assertEquals(1, p.report().skipped().size());
         }
+    }
+
+    @Test
+    void aBugInAnAugmentationOpStopsTheRunWhileBadFilesAreStillSkipped() throws IOException {
+        TestImages.classFolders(dir.resolve("train"), 12, 3, 3);
+        TestImages.classFolders(dir.resolve("val"), 12, 1, 1);
+        Files.write(dir.resolve("train/c0/cut.jpg"),
+                TestImages.truncated(TestImages.jpegBytes(TestImages.noise(64, 64, 1)), 0.5));
+        DataConfig data = TestImages.data(dir, "  train: train\n  val: val\n  image_size: 16\n  augment: [hflip]\n");
+        try (DataPipeline p = DataPipeline.open(data, 1, 16, Normalization.IMAGENET)) {
+            garble(dir.resolve("train/c1/c1_2.png")); // passes the scan, fails to decode while loading
+            assertEquals(5, countExamples(p.train(4)));
+            assertEquals(1, p.dataset().skipped().size());
+            assertTrue(p.dataset().skipped().get(0).reason().startsWith("truncated JPEG"));
+            assertEquals(1, p.loadFailures().size());
+
+            IllegalArgumentException bug = new IllegalArgumentException("bug in an op");
+            ImageBatchIterator buggy = p.train(4, p.trainTransform().then((src, rng) -> {
+                throw bug;
+            }));
+            RuntimeException stopped = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                    buggy::next);
+            assertTrue(stopped == bug || stopped.getCause() == bug, "the op's exception is the cause: " + stopped);
+            assertEquals(1, p.loadFailures().size(), "the bug is not reported as a skipped file");
+        }
+    }
+
+    /** Keeps a PNG's chunk structure (so the scan accepts it) but overwrites its pixel data with garbage. */
+    static void garble(Path png) throws IOException {
+        byte[] bytes = Files.readAllBytes(png);
+        for (int i = 45; i < bytes.length - 20; i++) {
+            bytes[i] = (byte) (i * 31);
+        }
+        Files.write(png, bytes);
     }
 
     @Test
