@@ -1,5 +1,9 @@
 package dev.graft.data;
 
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.graft.GraftException;
 import dev.graft.config.ConfigError;
 import dev.graft.config.ConfigException;
@@ -12,11 +16,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.graft.GraftException.USAGE;
+
 /**
- * A CSV file with a header row (RFC 4180: quoted fields, doubled quotes, line breaks inside quotes).
- * The delimiter is the most frequent of comma, semicolon and tab in the header; a UTF-8 BOM is ignored.
+ * A CSV file with a header row (RFC 4180: quoted fields, doubled quotes, line breaks inside quotes), parsed by
+ * jackson-dataformat-csv. The delimiter is the most frequent of comma, semicolon and tab in the header; a UTF-8
+ * BOM is ignored; blank lines are skipped.
  */
 final class CsvManifest {
+    private static final CsvMapper MAPPER = CsvMapper.builder()
+            .enable(CsvParser.Feature.WRAP_AS_ARRAY)
+            .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
+            .build();
+
     private final Path file;
     private final List<String> header;
     private final List<String[]> rows;
@@ -39,10 +51,13 @@ final class CsvManifest {
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
-        char delimiter = delimiter(text);
         List<String[]> records = new ArrayList<>();
         List<Integer> lines = new ArrayList<>();
-        parse(text, delimiter, records, lines);
+        try {
+            parse(text, delimiter(text), records, lines);
+        } catch (IOException e) {
+            throw new GraftException("data.csv.file: " + file + " is not valid CSV: " + e.getMessage(), USAGE, e);
+        }
         if (records.isEmpty()) {
             throw new GraftException("data.csv.file: " + file + " is empty (expected a header row and one row per image)");
         }
@@ -96,54 +111,15 @@ final class CsvManifest {
         return best;
     }
 
-    private static void parse(String text, char delimiter, List<String[]> records, List<Integer> lines) {
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        boolean any = false;
-        int line = 1;
-        int recordLine = 1;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    line += c == '\n' ? 1 : 0;
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-                any = true;
-            } else if (c == delimiter) {
-                fields.add(field.toString());
-                field.setLength(0);
-                any = true;
-            } else if (c == '\n' || c == '\r') {
-                if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-                    i++;
-                }
-                if (any || field.length() > 0) {
-                    fields.add(field.toString());
-                    records.add(fields.toArray(String[]::new));
-                    lines.add(recordLine);
-                }
-                fields.clear();
-                field.setLength(0);
-                any = false;
-                line++;
-                recordLine = line;
-            } else {
-                field.append(c);
+    /** Records and the line each starts on, read by jackson-dataformat-csv (RFC 4180 quoting). */
+    private static void parse(String text, char delimiter, List<String[]> records, List<Integer> lines)
+            throws IOException {
+        CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(delimiter);
+        try (MappingIterator<String[]> rows = MAPPER.readerFor(String[].class).with(schema).readValues(text)) {
+            while (rows.hasNextValue()) {
+                records.add(rows.nextValue());
+                lines.add(rows.getParser().currentTokenLocation().getLineNr());
             }
-        }
-        if (any || field.length() > 0) {
-            fields.add(field.toString());
-            records.add(fields.toArray(String[]::new));
-            lines.add(recordLine);
         }
     }
 }
