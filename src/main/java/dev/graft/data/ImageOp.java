@@ -5,9 +5,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import java.util.Random;
 
 /**
- * One step of an image transform on an 8-bit BGR {@link Mat}. Returns {@code src} itself when it leaves the
- * image as it is, otherwise a new Mat that the caller owns; never closes {@code src}. All randomness comes
- * from {@code rng}, which is seeded per sample, so ops are stateless and safe to share between threads.
+ * One step of a {@link SampleTransform}: an {@link AugmentOp} at the network input size (whose contract it
+ * shares: 8-bit BGR in and out, {@code src} returned when unchanged, all randomness from {@code rng}).
  */
 @FunctionalInterface
 interface ImageOp {

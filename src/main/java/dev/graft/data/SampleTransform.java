@@ -14,8 +14,8 @@ import java.util.Random;
  * mean/std.
  *
  * <p>Evaluation: resize the shorter side to {@code round(size / cropRatio)}, centre-crop {@code size x size}.
- * Training: when the augmentation list has {@code random_resized_crop}, the ops run in their order on the
- * decoded image (that op produces {@code size x size}); otherwise the evaluation geometry runs first and the
+ * Training: when the augmentation list has an op that crops and resizes itself ({@code random_resized_crop}), the
+ * ops run in their order on the decoded image (that op produces {@code size x size}); otherwise the evaluation geometry runs first and the
  * ops after it, so train and eval images share one scale and the ops work on small images. Any image still
  * not {@code size x size} at the end gets the evaluation geometry. Stateless and thread-safe.
  */
@@ -34,10 +34,13 @@ final class SampleTransform {
         double minScale = 1;
         boolean crops = false;
         for (Augmentation a : augment) {
-            list.add(AugmentOps.of(a, size));
-            if (a instanceof Augmentation.RandomResizedCrop r) {
+            if (!(a instanceof AugmentOp op)) {
+                throw new IllegalArgumentException("no implementation for augmentation '" + a.op() + "'");
+            }
+            list.add((src, rng) -> op.apply(src, rng, size));
+            if (op.smallestCropArea() > 0) {
                 crops = true;
-                minScale = Math.min(minScale, r.scale().get(0));
+                minScale = Math.min(minScale, op.smallestCropArea());
             }
         }
         this.ops = List.copyOf(list);

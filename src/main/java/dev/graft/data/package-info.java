@@ -5,7 +5,7 @@
  * split, or CSV manifest), checks every file's structure without decoding pixels ({@link dev.graft.data.ImageProbe}),
  * skips and lists unreadable files, and fixes the class list. {@link dev.graft.data.DataPipeline} turns a scanned
  * dataset into {@link dev.graft.data.ImageBatchIterator}s: parallel OpenCV decode, seeded per-sample augmentation
- * ({@link dev.graft.data.AugmentOps}), resize/centre-crop, normalisation with the caller's mean/std
+ * ({@link dev.graft.data.AugmentOp}), resize/centre-crop, normalisation with the caller's mean/std
  * ({@link dev.graft.data.Normalization}) and asynchronous prefetch. {@link dev.graft.data.ClassBalance} gives loss
  * weights and the balanced sampler; {@link dev.graft.data.DataReport} and {@link dev.graft.data.ContactSheet}
  * describe the data for {@code graft data}.

@@ -1,5 +1,7 @@
 package dev.graft.config;
 
+import dev.graft.data.AugmentOp;
+
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -57,9 +59,9 @@ class ConfigGoldenTest {
         assertEquals(HeadConfig.Activation.GELU, c.head().activation());
         assertEquals(192, c.imageSize());
         assertEquals(8, c.data().augment().size());
-        assertEquals(new Augmentation.VFlip(0.3), c.data().augment().get(2));
-        assertEquals(new Augmentation.ColorJitter(0.2, 0.2, 0.2), c.data().augment().get(4));
-        assertEquals(new Augmentation.GaussianBlur(List.of(0.5, 1.5), 0.5), c.data().augment().get(7));
+        assertEquals(new AugmentOp.VFlip(0.3), c.data().augment().get(2));
+        assertEquals(new AugmentOp.ColorJitter(0.2, 0.2, 0.2), c.data().augment().get(4));
+        assertEquals(new AugmentOp.GaussianBlur(List.of(0.5, 1.5), 0.5), c.data().augment().get(7));
         assertEquals(OptimizerConfig.Type.SGD, c.train().optimizer().type());
         assertEquals(1e-2, c.train().optimizer().lr(), "1e-2 (YAML 1.1 text) is accepted as a number");
         assertTrue(c.train().optimizer().nesterov());

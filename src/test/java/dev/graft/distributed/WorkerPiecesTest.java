@@ -2,6 +2,7 @@ package dev.graft.distributed;
 
 import dev.graft.config.Augmentation;
 import dev.graft.config.YamlFiles;
+import dev.graft.data.AugmentOp;
 import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.metrics.MetricsSummary;
 import org.junit.jupiter.api.Test;
@@ -54,8 +55,8 @@ class WorkerPiecesTest {
 
     @Test
     void augmentationTravelsAsYamlUnchanged() {
-        List<Augmentation> augment = List.of(Augmentation.RandomResizedCrop.defaults(), new Augmentation.HFlip(0.3),
-                new Augmentation.Rotate(12));
+        List<Augmentation> augment = List.of(AugmentOp.RandomResizedCrop.defaults(), new AugmentOp.HFlip(0.3),
+                new AugmentOp.Rotate(12));
         String yaml = YamlFiles.toYaml(Map.of("augment", augment));
         assertEquals(augment, ExecutorBatches.augment(yaml));
     }

@@ -1,6 +1,10 @@
 package dev.graft.data;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.config.Augmentation;
+import dev.graft.config.ConfigErrors;
+import dev.graft.config.RecordBinder;
+import dev.graft.config.YamlFiles;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -16,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Each augmentation op on small images, checked on pixels. */
-class AugmentOpsTest {
+/** Each augmentation op: bound from YAML like a config file, and on small images, checked on pixels. */
+class AugmentOpTest {
     @TempDir
     Path dir;
 
@@ -25,10 +30,39 @@ class AugmentOpsTest {
         return ImageDecoder.readBgr(TestImages.png(dir.resolve(System.nanoTime() + ".png"), img), null, 0);
     }
 
+    /** Binds one {@code data.augment} item the way a config file does; fails on any config error. */
+    private static Augmentation bind(String yaml) {
+        ConfigErrors errors = new ConfigErrors();
+        JsonNode node = YamlFiles.parseMapping("op: " + yaml, "test").get("op");
+        Augmentation bound = Augmentation.fromYaml(node, "data.augment[0]", errors, new RecordBinder());
+        assertTrue(errors.isEmpty(), yaml + ": " + errors.list());
+        return bound;
+    }
+
+    @Test
+    void everyOpBindsFromItsNameShorthandAndMappingAndWritesItselfBack() {
+        assertEquals(List.of("random_resized_crop", "hflip", "vflip", "rotate", "color_jitter", "random_crop",
+                "grayscale", "gaussian_blur"), List.copyOf(Augmentation.OPS.keySet()));
+        for (Map.Entry<String, Class<? extends Augmentation>> e : Augmentation.OPS.entrySet()) {
+            String name = e.getKey();
+            Augmentation defaults = (Augmentation) RecordBinder.defaultsOf(e.getValue().asSubclass(Record.class));
+            assertEquals(name, defaults.op());
+            assertEquals(defaults, bind(name), name + " alone means its defaults");
+            String mapping = YamlFiles.toYaml(defaults.yaml()).replace("---", "").trim();
+            assertEquals(defaults, bind("\n  " + mapping.replace("\n", "\n  ")), "written back and read: " + mapping);
+            String shorthand = Augmentation.spec(e.getValue()).shorthand();
+            if (!shorthand.isEmpty()) {
+                Object value = ((Map<?, ?>) defaults.yaml().get(name)).get(shorthand);
+                assertTrue(value != null, name + ": shorthand " + shorthand + " is not a parameter");
+                assertEquals(defaults, bind("{" + name + ": " + value + "}"), name + " shorthand");
+            }
+        }
+    }
+
     @Test
     void hflipMirrorsColumns() throws IOException {
         try (Mat src = load(TestImages.halves(8, 4, 2, 0xFF0000, 0x0000FF));
-             Mat out = AugmentOps.of(new Augmentation.HFlip(1.0), 8).apply(src, new Random(1))) {
+             Mat out = new AugmentOp.HFlip(1.0).apply(src, new Random(1), 8)) {
             assertArrayEquals(new int[] {0, 0, 255}, ImageDecoderTest.rgb(out, 0, 0));
             assertArrayEquals(new int[] {255, 0, 0}, ImageDecoderTest.rgb(out, 7, 3));
             assertArrayEquals(new int[] {255, 0, 0}, ImageDecoderTest.rgb(out, 6, 1));
@@ -39,15 +73,15 @@ class AugmentOpsTest {
     @Test
     void flipsWithProbabilityZeroLeaveTheImage() throws IOException {
         try (Mat src = load(TestImages.noise(4, 4, 1))) {
-            assertSame(src, AugmentOps.of(new Augmentation.HFlip(0), 4).apply(src, new Random(1)));
-            assertSame(src, AugmentOps.of(new Augmentation.VFlip(0), 4).apply(src, new Random(1)));
+            assertSame(src, new AugmentOp.HFlip(0).apply(src, new Random(1), 4));
+            assertSame(src, new AugmentOp.VFlip(0).apply(src, new Random(1), 4));
         }
     }
 
     @Test
     void vflipMirrorsRows() throws IOException {
         java.awt.image.BufferedImage img = TestImages.noise(3, 5, 2);
-        try (Mat src = load(img); Mat out = AugmentOps.of(new Augmentation.VFlip(1.0), 3).apply(src, new Random(1))) {
+        try (Mat src = load(img); Mat out = new AugmentOp.VFlip(1.0).apply(src, new Random(1), 3)) {
             assertArrayEquals(ImageDecoderTest.rgb(src, 1, 0), ImageDecoderTest.rgb(out, 1, 4));
         }
     }
@@ -55,7 +89,7 @@ class AugmentOpsTest {
     @Test
     void grayscaleKeepsThreeEqualChannels() throws IOException {
         try (Mat src = load(TestImages.noise(5, 5, 3));
-             Mat out = AugmentOps.of(new Augmentation.Grayscale(1.0), 5).apply(src, new Random(1))) {
+             Mat out = new AugmentOp.Grayscale(1.0).apply(src, new Random(1), 5)) {
             assertEquals(3, out.channels());
             int[] px = ImageDecoderTest.rgb(out, 2, 2);
             assertEquals(px[0], px[1]);
@@ -79,12 +113,12 @@ class AugmentOpsTest {
     void randomResizedCropTakesAnAreaOfTheGivenScaleAtRandomPlaces() throws IOException {
         // 64x64 coordinates image, a quarter of the area at aspect 1: a 32x32 window shrunk to 16x16, so the
         // output spans about half the source's x and y range (120 of 252), at an offset that varies by seed.
-        Augmentation.RandomResizedCrop quarter = new Augmentation.RandomResizedCrop(List.of(0.25, 0.25),
+        AugmentOp.RandomResizedCrop quarter = new AugmentOp.RandomResizedCrop(List.of(0.25, 0.25),
                 List.of(1.0, 1.0));
         java.util.Set<Integer> offsets = new java.util.HashSet<>();
         try (Mat src = load(coordinates(64, 64, 4, 4))) {
             for (int seed = 0; seed < 10; seed++) {
-                try (Mat out = AugmentOps.of(quarter, 16).apply(src, new Random(seed))) {
+                try (Mat out = quarter.apply(src, new Random(seed), 16)) {
                     assertEquals(16, out.cols());
                     assertEquals(16, out.rows());
                     int spanX = ImageDecoderTest.rgb(out, 15, 8)[0] - ImageDecoderTest.rgb(out, 0, 8)[0];
@@ -101,10 +135,10 @@ class AugmentOpsTest {
     @Test
     void randomResizedCropFollowsTheAspectRatio() throws IOException {
         // Half the area at aspect 2 of a 64x64 image is the full width and half the height.
-        Augmentation.RandomResizedCrop wideHalf = new Augmentation.RandomResizedCrop(List.of(0.5, 0.5),
+        AugmentOp.RandomResizedCrop wideHalf = new AugmentOp.RandomResizedCrop(List.of(0.5, 0.5),
                 List.of(2.0, 2.0));
         try (Mat src = load(coordinates(64, 64, 4, 4));
-             Mat out = AugmentOps.of(wideHalf, 16).apply(src, new Random(3))) {
+             Mat out = wideHalf.apply(src, new Random(3), 16)) {
             int spanX = ImageDecoderTest.rgb(out, 15, 8)[0] - ImageDecoderTest.rgb(out, 0, 8)[0];
             int spanY = ImageDecoderTest.rgb(out, 8, 15)[1] - ImageDecoderTest.rgb(out, 8, 0)[1];
             assertTrue(spanX > 220, "x span " + spanX);
@@ -116,10 +150,10 @@ class AugmentOpsTest {
     void randomResizedCropFallsBackToACentreCropClampedToTheRatio() throws IOException {
         // 50x30 cannot hold the whole area at aspect 3..4: the fallback keeps the full width and the centred
         // rows 6..22 (50 / 3 = 17 rows), so G (8 per row) runs from about 48 to 176 instead of 0 to 232.
-        Augmentation.RandomResizedCrop wide = new Augmentation.RandomResizedCrop(List.of(1.0, 1.0),
+        AugmentOp.RandomResizedCrop wide = new AugmentOp.RandomResizedCrop(List.of(1.0, 1.0),
                 List.of(3.0, 4.0));
         try (Mat src = load(coordinates(50, 30, 5, 8));
-             Mat out = AugmentOps.of(wide, 16).apply(src, new Random(1))) {
+             Mat out = wide.apply(src, new Random(1), 16)) {
             assertEquals(16, out.cols());
             assertEquals(16, out.rows());
             int top = ImageDecoderTest.rgb(out, 8, 0)[1];
@@ -162,7 +196,7 @@ class AugmentOpsTest {
 
     @Test
     void rotateByNinetyDegreesTurnsCounterClockwise() throws IOException {
-        try (Mat src = spotRightOfCentre(21, 6); Mat out = AugmentOps.rotate(src, 90)) {
+        try (Mat src = spotRightOfCentre(21, 6); Mat out = AugmentOp.Rotate.rotated(src, 90)) {
             assertEquals(21, out.cols());
             assertEquals(21, out.rows());
             assertArrayEquals(new int[] {255, 255, 255}, ImageDecoderTest.rgb(out, 10, 4), "spot now above");
@@ -178,7 +212,7 @@ class AugmentOpsTest {
         Random seeds = new Random(42);
         try (Mat src = spotRightOfCentre(41, 8)) {
             for (int i = 0; i < 20; i++) {
-                try (Mat out = AugmentOps.of(new Augmentation.Rotate(30), 41).apply(src, new Random(seeds.nextLong()))) {
+                try (Mat out = new AugmentOp.Rotate(30).apply(src, new Random(seeds.nextLong()), 41)) {
                     assertEquals(41, out.cols());
                     double[] polar = spotPolar(out);
                     assertTrue(Math.abs(polar[0]) <= 31, "angle " + polar[0]);
@@ -196,10 +230,10 @@ class AugmentOpsTest {
     @Test
     void randomCropKeepsTheSizeAndZeroPaddingLeavesTheImage() throws IOException {
         try (Mat src = load(TestImages.noise(20, 12, 5));
-             Mat cropped = AugmentOps.of(new Augmentation.RandomCrop(4), 20).apply(src, new Random(3))) {
+             Mat cropped = new AugmentOp.RandomCrop(4).apply(src, new Random(3), 20)) {
             assertEquals(20, cropped.cols());
             assertEquals(12, cropped.rows());
-            assertSame(src, AugmentOps.of(new Augmentation.RandomCrop(0), 20).apply(src, new Random(3)));
+            assertSame(src, new AugmentOp.RandomCrop(0).apply(src, new Random(3), 20));
         }
     }
 
@@ -210,7 +244,7 @@ class AugmentOpsTest {
         img.getRaster().setSample(10, 10, 0, 255);
         try (Mat src = load(img)) {
             for (int seed = 0; seed < 10; seed++) {
-                try (Mat out = AugmentOps.of(new Augmentation.RandomCrop(4), 21).apply(src, new Random(seed))) {
+                try (Mat out = new AugmentOp.RandomCrop(4).apply(src, new Random(seed), 21)) {
                     int found = 0;
                     for (int y = 6; y <= 14; y++) {
                         for (int x = 6; x <= 14; x++) {
@@ -225,11 +259,11 @@ class AugmentOpsTest {
 
     @Test
     void colorJitterBrightnessScalesPixels() throws IOException {
-        Augmentation.ColorJitter brightness = new Augmentation.ColorJitter(0.5, 0, 0);
+        AugmentOp.ColorJitter brightness = new AugmentOp.ColorJitter(0.5, 0, 0);
         try (Mat src = load(TestImages.gray(4, 4, 100))) {
             boolean changed = false;
             for (int seed = 0; seed < 10; seed++) {
-                try (Mat out = AugmentOps.of(brightness, 4).apply(src, new Random(seed))) {
+                try (Mat out = brightness.apply(src, new Random(seed), 4)) {
                     int v = ImageDecoderTest.rgb(out, 1, 1)[0];
                     assertTrue(v >= 50 && v <= 150, "factor in [0.5, 1.5]: " + v);
                     changed |= v != 100;
@@ -245,7 +279,7 @@ class AugmentOpsTest {
         try (Mat src = load(TestImages.halves(6, 6, 3, 0xFF0000, 0x00FF00))) {
             int closest = 255;
             for (int seed = 0; seed < 40; seed++) {
-                try (Mat out = AugmentOps.colorJitter(src, new Random(seed), new Augmentation.ColorJitter(0, 0, 1.0))) {
+                try (Mat out = new AugmentOp.ColorJitter(0, 0, 1.0).apply(src, new Random(seed), 6)) {
                     assertEquals(6, out.cols());
                     int[] px = ImageDecoderTest.rgb(out, 1, 1);
                     closest = Math.min(closest, px[0] - px[1]);
@@ -259,7 +293,7 @@ class AugmentOpsTest {
     @Test
     void gaussianBlurSmoothsNoise() throws IOException {
         try (Mat src = load(TestImages.noise(24, 24, 7));
-             Mat out = AugmentOps.of(new Augmentation.GaussianBlur(List.of(2.0, 2.0), 1.0), 24).apply(src, new Random(1))) {
+             Mat out = new AugmentOp.GaussianBlur(List.of(2.0, 2.0), 1.0).apply(src, new Random(1), 24)) {
             assertTrue(variance(out) < variance(src) / 4, variance(out) + " vs " + variance(src));
         }
     }
