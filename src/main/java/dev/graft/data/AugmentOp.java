@@ -11,6 +11,7 @@ import org.bytedeco.opencv.opencv_core.Size;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import static org.bytedeco.opencv.global.opencv_core.BORDER_REFLECT_101;
 import static org.bytedeco.opencv.global.opencv_core.addWeighted;
@@ -49,12 +50,19 @@ public sealed interface AugmentOp extends Augmentation {
         return 0;
     }
 
-    /** The ops in declaration order, registered in {@code META-INF/services} for {@link Augmentation#OPS}. */
+    /**
+     * The op records in declaration order (those under a shared shape such as {@link Flip} in its place),
+     * registered in {@code META-INF/services} for {@link Augmentation#OPS}.
+     */
     final class Catalog implements Augmentation.Catalog {
         @Override
         public List<Class<? extends Augmentation>> ops() {
-            return Arrays.stream(AugmentOp.class.getPermittedSubclasses())
-                    .<Class<? extends Augmentation>>map(c -> c.asSubclass(Augmentation.class)).toList();
+            return records(AugmentOp.class).<Class<? extends Augmentation>>map(c -> c.asSubclass(Augmentation.class))
+                    .toList();
+        }
+
+        private static Stream<Class<?>> records(Class<?> sealed) {
+            return Arrays.stream(sealed.getPermittedSubclasses()).flatMap(c -> c.isRecord() ? Stream.of(c) : records(c));
         }
     }
 
@@ -124,37 +132,45 @@ public sealed interface AugmentOp extends Augmentation {
         }
     }
 
+    /** Mirror about one axis with probability p: the shape {@code hflip} and {@code vflip} share. */
+    sealed interface Flip extends AugmentOp {
+        double p();
+
+        /** OpenCV's flip code: 1 mirrors left-right, 0 top-bottom. */
+        int axis();
+
+        @Override
+        default void validate(String path, ConfigErrors errors) {
+            errors.probability(path + ".p", p());
+        }
+
+        @Override
+        default Mat apply(Mat src, Random rng, int size) {
+            return rng.nextDouble() < p() ? flipped(src, axis()) : src;
+        }
+    }
+
     @Op(name = "hflip", shorthand = "p", doc = "Mirror left-right with probability p")
-    record HFlip(@Doc("Probability") double p) implements AugmentOp {
+    record HFlip(@Doc("Probability") double p) implements Flip {
         public static HFlip defaults() {
             return new HFlip(0.5);
         }
 
         @Override
-        public void validate(String path, ConfigErrors errors) {
-            errors.probability(path + ".p", p);
-        }
-
-        @Override
-        public Mat apply(Mat src, Random rng, int size) {
-            return rng.nextDouble() < p ? flipped(src, 1) : src;
+        public int axis() {
+            return 1;
         }
     }
 
     @Op(name = "vflip", shorthand = "p", doc = "Mirror top-bottom with probability p")
-    record VFlip(@Doc("Probability") double p) implements AugmentOp {
+    record VFlip(@Doc("Probability") double p) implements Flip {
         public static VFlip defaults() {
             return new VFlip(0.5);
         }
 
         @Override
-        public void validate(String path, ConfigErrors errors) {
-            errors.probability(path + ".p", p);
-        }
-
-        @Override
-        public Mat apply(Mat src, Random rng, int size) {
-            return rng.nextDouble() < p ? flipped(src, 0) : src;
+        public int axis() {
+            return 0;
         }
     }
 
@@ -284,9 +300,10 @@ public sealed interface AugmentOp extends Augmentation {
 
         @Override
         public Mat apply(Mat src, Random rng, int size) {
-            if (rng.nextDouble() >= p) {
-                return src;
-            }
+            return rng.nextDouble() < p ? grey(src) : src;
+        }
+
+        private static Mat grey(Mat src) {
             Mat dst = new Mat();
             try (Mat g = new Mat()) {
                 cvtColor(toGray(src, g), dst, COLOR_GRAY2BGR);
@@ -313,13 +330,13 @@ public sealed interface AugmentOp extends Augmentation {
 
         @Override
         public Mat apply(Mat src, Random rng, int size) {
-            if (rng.nextDouble() >= p) {
-                return src;
-            }
+            return rng.nextDouble() < p ? blurred(src, uniform(rng, sigma.get(0), sigma.get(1))) : src;
+        }
+
+        private static Mat blurred(Mat src, double sigma) {
             Mat dst = new Mat();
             try (Size auto = new Size(0, 0)) {
-                org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur(src, dst, auto,
-                        uniform(rng, sigma.get(0), sigma.get(1)));
+                org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur(src, dst, auto, sigma);
             }
             return dst;
         }

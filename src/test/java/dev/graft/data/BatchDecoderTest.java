@@ -53,12 +53,17 @@ class BatchDecoderTest {
         }
     }
 
-    @Test
-    void undecodableFilesAreLeftOut() throws IOException {
+    /** Six 20 px training images in two classes, no augmentation. */
+    private DataPipeline small() throws IOException {
         TestImages.classFolders(dir.resolve("train"), 20, 3, 3);
         TestImages.classFolders(dir.resolve("val"), 20, 1, 1);
         DataConfig data = TestImages.data(dir, "  train: train\n  val: val\n  image_size: 16\n");
-        try (DataPipeline pipeline = DataPipeline.open(data, 5, 16, Normalization.IMAGENET)) {
+        return DataPipeline.open(data, 5, 16, Normalization.IMAGENET);
+    }
+
+    @Test
+    void undecodableFilesAreLeftOut() throws IOException {
+        try (DataPipeline pipeline = small()) {
             List<SampleSpec> samples = SampleSpec.trainEpoch(pipeline, 5, 0);
             Files.write(Path.of(samples.get(1).path()), new byte[] {1, 2, 3}); // broken after the scan
             BatchDecoder decoder = BatchDecoder.train(pipeline);
@@ -69,10 +74,7 @@ class BatchDecoderTest {
 
     @Test
     void aBugInAnAugmentationOpIsNotTakenForABadFile() throws IOException {
-        TestImages.classFolders(dir.resolve("train"), 20, 3, 3);
-        TestImages.classFolders(dir.resolve("val"), 20, 1, 1);
-        DataConfig data = TestImages.data(dir, "  train: train\n  val: val\n  image_size: 16\n");
-        try (DataPipeline pipeline = DataPipeline.open(data, 5, 16, Normalization.IMAGENET)) {
+        try (DataPipeline pipeline = small()) {
             List<SampleSpec> samples = SampleSpec.trainEpoch(pipeline, 5, 0);
             IllegalStateException bug = new IllegalStateException("bug in an op");
             BatchDecoder buggy = new BatchDecoder(pipeline.trainTransform().then((src, rng) -> {

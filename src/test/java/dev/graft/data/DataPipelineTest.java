@@ -153,12 +153,17 @@ class DataPipelineTest {
         }
     }
 
-    @Test
-    void badFilesAreSkippedCountedAndReported() throws IOException {
+    /** 3 + 3 training images of 12 px and a truncated JPEG {@code train/c0/cut.jpg}. */
+    private void foldersWithATruncatedJpeg() throws IOException {
         TestImages.classFolders(dir.resolve("train"), 12, 3, 3);
         TestImages.classFolders(dir.resolve("val"), 12, 1, 1);
         Files.write(dir.resolve("train/c0/cut.jpg"),
                 TestImages.truncated(TestImages.jpegBytes(TestImages.noise(64, 64, 1)), 0.5));
+    }
+
+    @Test
+    void badFilesAreSkippedCountedAndReported() throws IOException {
+        foldersWithATruncatedJpeg();
         Files.writeString(dir.resolve("train/c1/readme.jpg"), "not an image");
         javax.imageio.ImageIO.write(TestImages.noise(8, 8, 2), "gif", dir.resolve("val/c1/x.gif").toFile());
         DataConfig data = TestImages.data(dir, "  train: train\n  val: val\n  image_size: 16\n");
@@ -209,10 +214,7 @@ class DataPipelineTest {
 
     @Test
     void aBugInAnAugmentationOpStopsTheRunWhileBadFilesAreStillSkipped() throws IOException {
-        TestImages.classFolders(dir.resolve("train"), 12, 3, 3);
-        TestImages.classFolders(dir.resolve("val"), 12, 1, 1);
-        Files.write(dir.resolve("train/c0/cut.jpg"),
-                TestImages.truncated(TestImages.jpegBytes(TestImages.noise(64, 64, 1)), 0.5));
+        foldersWithATruncatedJpeg();
         DataConfig data = TestImages.data(dir, "  train: train\n  val: val\n  image_size: 16\n  augment: [hflip]\n");
         try (DataPipeline p = DataPipeline.open(data, 1, 16, Normalization.IMAGENET)) {
             garble(dir.resolve("train/c1/c1_2.png")); // passes the scan, fails to decode while loading
