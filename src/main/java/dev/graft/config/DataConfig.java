@@ -95,6 +95,13 @@ public record DataConfig(
         if (synthetic != Synthetic.NONE) {
             errors.check(root != null, path + ".root", "is required with data.synthetic (where to generate it)");
         }
+        if (split.group() != null && !split.group().isBlank() && csv == null) {
+            try {
+                java.util.regex.Pattern.compile(split.group());
+            } catch (java.util.regex.PatternSyntaxException e) {
+                errors.add(path + ".split.group", "not a valid regular expression: " + e.getDescription());
+            }
+        }
         for (int i = 0; i < classes.size(); i++) {
             errors.check(classes.indexOf(classes.get(i)) == i, path + ".classes[" + i + "]",
                     "class '" + classes.get(i) + "' is listed twice");

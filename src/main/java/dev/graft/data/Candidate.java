@@ -8,6 +8,10 @@ import java.nio.file.Path;
  * @param path  the file
  * @param label its class name
  * @param split its split, or null when the seeded split decides later (root and CSV layouts)
+ * @param group its {@code data.split.group} cell of a CSV manifest, or null
  */
-record Candidate(Path path, String label, Split split) {
+record Candidate(Path path, String label, Split split, String group) {
+    Candidate(Path path, String label, Split split) {
+        this(path, label, split, null);
+    }
 }

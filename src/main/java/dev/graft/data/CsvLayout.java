@@ -28,8 +28,12 @@ final class CsvLayout {
     private CsvLayout() {
     }
 
-    /** Rows to candidates (split decided later); rows without a file go to {@code missing}. */
-    static List<Candidate> read(CsvConfig csv, List<SkippedFile> missing) {
+    /**
+     * Rows to candidates (split decided later); rows without a file go to {@code missing}.
+     *
+     * @param groupColumn the column naming each row's group ({@code data.split.group}), or null
+     */
+    static List<Candidate> read(CsvConfig csv, String groupColumn, List<SkippedFile> missing) {
         Path file = Path.of(csv.file());
         if (!Files.isRegularFile(file)) {
             FolderLayout.requireFolder(file.toAbsolutePath().getParent(), "data.csv.file");
@@ -40,6 +44,7 @@ final class CsvLayout {
         CsvManifest manifest = CsvManifest.read(file);
         int imageColumn = manifest.column(csv.imageColumn(), "data.csv.image_column");
         int labelColumn = manifest.column(csv.labelColumn(), "data.csv.label_column");
+        int group = groupColumn == null ? -1 : manifest.column(groupColumn, "data.split.group");
         Index index = new Index(images, extensions(csv.extension()));
         List<Candidate> candidates = new ArrayList<>();
         Set<Path> seen = new HashSet<>();
@@ -68,7 +73,7 @@ final class CsvLayout {
                 }
                 continue;
             }
-            candidates.add(new Candidate(path, label, null));
+            candidates.add(new Candidate(path, label, null, group < 0 ? null : manifest.value(row, group)));
         }
         if (problems > WARN_LINES) {
             LOG.warn("skipped {} more CSV rows (all listed in data-report.json)", problems - WARN_LINES);

@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -18,11 +19,12 @@ import java.util.Map;
 /**
  * What {@code data-report.json} holds: layout, classes, per split and class the image counts, skipped files
  * and size/mode statistics, every skipped file with its reason, class weights, sampler, transforms, seeds and
- * the dataset fingerprint. {@link #table()} renders the same for a terminal.
+ * the dataset fingerprint; with {@code data.split.group}, the groups per split and how many sit in more than one. {@link #table()} renders the same for a terminal.
  */
 public record DataReport(String layout, Map<String, String> sources, List<String> classes,
                          Map<String, SplitSummary> splits, List<SkippedFile> skipped, Balance balance,
-                         Transform transform, Map<String, Long> seeds, String fingerprint) {
+                         Transform transform, Map<String, Long> seeds, String fingerprint,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Groups groups) {
 
     /** One split: totals, per-class breakdown, and statistics over all its images. */
     public record SplitSummary(int images, int skipped, Map<String, ClassSummary> classes, ImageStats stats) {
@@ -88,7 +90,7 @@ public record DataReport(String layout, Map<String, String> sources, List<String
             seeds.put(concern, Seeds.derive(seed, concern));
         }
         return new DataReport(dataset.layout(), dataset.sources(), classes, splits, skipped, balance, transform,
-                seeds, dataset.fingerprint());
+                seeds, dataset.fingerprint(), dataset.groups());
     }
 
     private static SplitSummary summarise(ImageDataset dataset, Split split, List<SkippedFile> skipped) {

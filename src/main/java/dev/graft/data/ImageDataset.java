@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,9 +33,10 @@ public final class ImageDataset {
     private final List<String> classes;
     private final Map<Split, List<ImageEntry>> entries;
     private final List<SkippedFile> skipped;
+    private final Groups groups;
 
     ImageDataset(String layout, Map<String, String> sources, List<String> classes,
-                 Map<Split, List<ImageEntry>> entries, List<SkippedFile> skipped) {
+                 Map<Split, List<ImageEntry>> entries, List<SkippedFile> skipped, Groups groups) {
         this.layout = layout;
         this.sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
         this.classes = List.copyOf(classes);
@@ -44,6 +46,7 @@ public final class ImageDataset {
         }
         this.entries = Collections.unmodifiableMap(copy);
         this.skipped = List.copyOf(skipped);
+        this.groups = groups;
     }
 
     /**
@@ -94,7 +97,7 @@ public final class ImageDataset {
             layout = "csv";
             sources.put("csv", data.csv().file());
             sources.put("images", data.csv().images());
-            candidates.addAll(CsvLayout.read(data.csv(), skipped));
+            candidates.addAll(CsvLayout.read(data.csv(), data.split().group(), skipped));
         } else {
             throw GraftException.usage("data: no layout set (train + val folders, root, or csv)");
         }
@@ -118,23 +121,44 @@ public final class ImageDataset {
         for (int i = 0; i < readable.size(); i++) {
             entries.add(new ImageEntry(readable.get(i).path(), classes.indexOf(readable.get(i).label()), infos.get(i)));
         }
-        Map<Split, List<ImageEntry>> bySplit = new EnumMap<>(Split.class);
-        if (layout.equals("folders")) {
-            for (Split split : Split.values()) {
-                List<ImageEntry> list = new ArrayList<>();
-                for (int i = 0; i < readable.size(); i++) {
-                    if (readable.get(i).split() == split) {
-                        list.add(entries.get(i));
-                    }
-                }
-                bySplit.put(split, list);
-            }
-        } else {
-            bySplit = StratifiedSplitter.split(entries, classes, data.split().val(), data.split().test(),
-                    Seeds.derive(seed, "split"));
-        }
+        String group = data.split().group();
+        boolean csv = layout.equals("csv");
+        List<String> groupKeys = group == null ? null : Groups.keys(group, csv, readable);
+        Map<Split, List<ImageEntry>> bySplit = assignSplits(layout, data, seed, readable, entries, classes, groupKeys);
         ClassList.requireTrainImages(classes, bySplit.get(Split.TRAIN), sources);
-        return new ImageDataset(layout, sources, classes, bySplit, skipped);
+        Groups groups = null;
+        if (groupKeys != null) {
+            Map<Path, String> groupOf = new HashMap<>();
+            for (int i = 0; i < entries.size(); i++) {
+                groupOf.put(entries.get(i).path(), groupKeys.get(i));
+            }
+            groups = Groups.summarise(group, csv, bySplit, groupOf);
+        }
+        return new ImageDataset(layout, sources, classes, bySplit, skipped, groups);
+    }
+
+    /** The folders' own splits, or a seeded split: by group when {@code groupKeys} is set, else per image. */
+    private static Map<Split, List<ImageEntry>> assignSplits(String layout, DataConfig data, long seed,
+                                                           List<Candidate> readable, List<ImageEntry> entries,
+                                                           List<String> classes, List<String> groupKeys) {
+        long splitSeed = Seeds.derive(seed, "split");
+        if (!layout.equals("folders")) {
+            return groupKeys == null
+                    ? StratifiedSplitter.split(entries, classes, data.split().val(), data.split().test(), splitSeed)
+                    : GroupSplitter.split(entries, groupKeys, classes, data.split().val(), data.split().test(),
+                    splitSeed);
+        }
+        Map<Split, List<ImageEntry>> bySplit = new EnumMap<>(Split.class);
+        for (Split split : Split.values()) {
+            List<ImageEntry> list = new ArrayList<>();
+            for (int i = 0; i < readable.size(); i++) {
+                if (readable.get(i).split() == split) {
+                    list.add(entries.get(i));
+                }
+            }
+            bySplit.put(split, list);
+        }
+        return bySplit;
     }
 
     /** {@code folders}, {@code root} or {@code csv}. */
@@ -167,6 +191,11 @@ public final class ImageDataset {
         int[] counts = new int[classes.size()];
         entries.get(split).forEach(e -> counts[e.label()]++);
         return counts;
+    }
+
+    /** How the images fall into {@code data.split.group} groups per split; null when no group is set. */
+    public Groups groups() {
+        return groups;
     }
 
     /** Files left out by the scan (unreadable, or CSV rows without a file). */

@@ -36,6 +36,9 @@ final class ReportTable {
         if (beforeSplit > 0) {
             lines.add(beforeSplit + " file(s) skipped before the split (root/csv layout)");
         }
+        if (r.groups() != null) {
+            lines.add(r.groups().line());
+        }
         lines.add("");
         lines.add("skipped  " + r.skipped().size() + " file(s)" + (r.skipped().isEmpty() ? "" : ":"));
         r.skipped().stream().limit(SKIPPED_SHOWN).forEach(f -> lines.add("  " + f));
