@@ -19,7 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,9 +39,14 @@ class TrainerTest {
 
     /** The shared tiny experiment on the synthetic shapes, with one warm-up epoch. */
     static ExperimentConfig config(String name, int epochs, String... extra) throws IOException {
-        List<String> overrides = new ArrayList<>(List.of("data.root=" + dir.resolve("shapes"), "train.schedule.warmup_epochs=1"));
-        overrides.addAll(List.of(extra));
-        return TinyExperiments.config(dir, name, epochs, overrides.toArray(String[]::new));
+        // A test's own value for a key replaces the default (two --set of one key are an error).
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("data.root", "data.root=" + dir.resolve("shapes"));
+        overrides.put("train.schedule.warmup_epochs", "train.schedule.warmup_epochs=1");
+        for (String setting : extra) {
+            overrides.put(setting.substring(0, setting.indexOf('=')), setting);
+        }
+        return TinyExperiments.config(dir, name, epochs, overrides.values().toArray(String[]::new));
     }
 
     static TrainResult train(ExperimentConfig config, StopSignal stop, Path resume, RunDirectory run) {
