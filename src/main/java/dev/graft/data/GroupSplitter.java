@@ -46,14 +46,15 @@ final class GroupSplitter {
 
     /**
      * Moves groups into {@code into}: first every group that fits without passing the target, then any that
-     * still brings the count closer to it (a big group when only big ones are left).
+     * still brings the count closer to it, or as close (a big group when only big ones are left; on a tie the
+     * group is taken, so a small class with groups of two still gives validation an image instead of none).
      */
     private static void take(List<List<ImageEntry>> groups, int target, List<ImageEntry> into) {
         int taken = 0;
         for (boolean overshoot : new boolean[] {false, true}) {
             for (int i = 0; i < groups.size() && groups.size() > 1; ) {
                 int after = taken + groups.get(i).size();
-                boolean take = overshoot ? Math.abs(after - target) < Math.abs(taken - target) : after <= target;
+                boolean take = overshoot ? taken < target && after - target <= target - taken : after <= target;
                 if (take) {
                     into.addAll(groups.remove(i));
                     taken = after;
