@@ -67,55 +67,12 @@ public final class ImageDataset {
         Map<String, String> sources = new LinkedHashMap<>();
         List<SkippedFile> skipped = new ArrayList<>();
         List<Candidate> candidates = new ArrayList<>();
-        List<String> folderClasses = null;
-        String layout;
-        if (data.train() != null) {
-            layout = "folders";
-            for (Split split : Split.values()) {
-                String folder = switch (split) {
-                    case TRAIN -> data.train();
-                    case VAL -> data.val();
-                    case TEST -> data.test();
-                };
-                if (folder == null) {
-                    continue;
-                }
-                sources.put(split.id(), folder);
-                Map<String, List<Path>> classFolders = FolderLayout.classFolders(Path.of(folder), "data." + split.id());
-                if (split == Split.TRAIN) {
-                    folderClasses = new ArrayList<>(classFolders.keySet());
-                }
-                classFolders.forEach((label, files) -> files.forEach(f -> candidates.add(new Candidate(f, label, split))));
-            }
-        } else if (data.root() != null) {
-            layout = "root";
-            sources.put("root", data.root());
-            Map<String, List<Path>> classFolders = FolderLayout.classFolders(Path.of(data.root()), "data.root");
-            folderClasses = new ArrayList<>(classFolders.keySet());
-            classFolders.forEach((label, files) -> files.forEach(f -> candidates.add(new Candidate(f, label, null))));
-        } else if (data.csv() != null) {
-            layout = "csv";
-            sources.put("csv", data.csv().file());
-            sources.put("images", data.csv().images());
-            candidates.addAll(CsvLayout.read(data.csv(), data.split().group(), skipped));
-        } else {
-            throw GraftException.usage("data: no layout set (train + val folders, root, or csv)");
-        }
+        Layout found = collectCandidates(data, sources, candidates, skipped);
+        String layout = found.name();
+        List<String> folderClasses = found.folderClasses();
         List<Candidate> readable = new ArrayList<>();
         List<ImageInfo> infos = new ArrayList<>();
-        List<ImageProbe.Result> results = candidates.parallelStream().map(c -> ImageProbe.probe(c.path())).toList();
-        for (int i = 0; i < candidates.size(); i++) {
-            Candidate c = candidates.get(i);
-            ImageProbe.Result r = results.get(i);
-            if (r.readable()) {
-                readable.add(c);
-                infos.add(r.info());
-            } else {
-                LOG.warn("skipping unreadable file {}: {}", c.path(), r.problem());
-                skipped.add(new SkippedFile(c.path().toString(), c.split() == null ? null : c.split().id(), c.label(),
-                        r.problem()));
-            }
-        }
+        probeAll(candidates, readable, infos, skipped);
         List<String> classes = ClassList.resolve(data.classes(), folderClasses, candidates, readable);
         List<ImageEntry> entries = new ArrayList<>();
         for (int i = 0; i < readable.size(); i++) {
@@ -135,6 +92,65 @@ public final class ImageDataset {
             groups = Groups.summarise(group, csv, bySplit, groupOf);
         }
         return new ImageDataset(layout, sources, classes, bySplit, skipped, groups);
+    }
+
+    /** A data layout's name and, for folder layouts, the class folders of its training folder (or root). */
+    private record Layout(String name, List<String> folderClasses) {
+    }
+
+    /** Adds every image the layout names to {@code candidates}. */
+    private static Layout collectCandidates(DataConfig data, Map<String, String> sources, List<Candidate> candidates,
+                                            List<SkippedFile> skipped) {
+        if (data.train() != null) {
+            List<String> folderClasses = null;
+            for (Split split : Split.values()) {
+                String folder = switch (split) {
+                    case TRAIN -> data.train();
+                    case VAL -> data.val();
+                    case TEST -> data.test();
+                };
+                if (folder != null) {
+                    sources.put(split.id(), folder);
+                    Map<String, List<Path>> classFolders =
+                            FolderLayout.classFolders(Path.of(folder), "data." + split.id());
+                    folderClasses = split == Split.TRAIN ? new ArrayList<>(classFolders.keySet()) : folderClasses;
+                    classFolders.forEach((label, files) ->
+                            files.forEach(f -> candidates.add(new Candidate(f, label, split))));
+                }
+            }
+            return new Layout("folders", folderClasses);
+        }
+        if (data.root() != null) {
+            sources.put("root", data.root());
+            Map<String, List<Path>> classFolders = FolderLayout.classFolders(Path.of(data.root()), "data.root");
+            classFolders.forEach((label, files) -> files.forEach(f -> candidates.add(new Candidate(f, label, null))));
+            return new Layout("root", new ArrayList<>(classFolders.keySet()));
+        }
+        if (data.csv() != null) {
+            sources.put("csv", data.csv().file());
+            sources.put("images", data.csv().images());
+            candidates.addAll(CsvLayout.read(data.csv(), data.split().group(), skipped));
+            return new Layout("csv", null);
+        }
+        throw GraftException.usage("data: no layout set (train + val folders, root, or csv)");
+    }
+
+    /** Reads each candidate's header (in parallel); readable ones go to {@code readable}, others are skipped. */
+    private static void probeAll(List<Candidate> candidates, List<Candidate> readable, List<ImageInfo> infos,
+                                 List<SkippedFile> skipped) {
+        List<ImageProbe.Result> results = candidates.parallelStream().map(c -> ImageProbe.probe(c.path())).toList();
+        for (int i = 0; i < candidates.size(); i++) {
+            Candidate c = candidates.get(i);
+            ImageProbe.Result r = results.get(i);
+            if (r.readable()) {
+                readable.add(c);
+                infos.add(r.info());
+            } else {
+                LOG.warn("skipping unreadable file {}: {}", c.path(), r.problem());
+                skipped.add(new SkippedFile(c.path().toString(), c.split() == null ? null : c.split().id(), c.label(),
+                        r.problem()));
+            }
+        }
     }
 
     /** The folders' own splits, or a seeded split: by group when {@code groupKeys} is set, else per image. */
