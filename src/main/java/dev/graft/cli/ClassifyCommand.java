@@ -32,8 +32,8 @@ import java.util.concurrent.Callable;
 
 /** {@code graft classify}: top-k classes of images under a pretrained backbone's own classifier. */
 @Command(name = "classify", mixinStandardHelpOptions = true,
-        description = {"Classify images with a pretrained backbone and its own classifier, preprocessed as"
-                + " torchvision's reference evaluation (resize shorter side, centre crop, ImageNet mean/std;"
+        description = {"Classify images with a pretrained backbone's own classifier.",
+                "Images are preprocessed as torchvision's reference evaluation (resize shorter side, centre crop, ImageNet mean/std;"
                 + " CIFAR models: resize to 32x32)."})
 final class ClassifyCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ClassifyCommand.class);

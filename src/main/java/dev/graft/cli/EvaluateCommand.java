@@ -18,8 +18,8 @@ import java.util.concurrent.Callable;
 
 /** {@code graft evaluate}: a trained model's metrics on a labelled test folder, plus per-image predictions. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Score a trained model on a folder with one sub-folder per class; write per-image "
-                + "predictions as CSV.")
+        description = {"Score a trained model on a labelled image folder.",
+                "The folder has one sub-folder per class; per-image predictions are written as CSV."})
 final class EvaluateCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateCommand.class);
 
