@@ -70,7 +70,9 @@ final class WorkerMetrics extends BaseTrainingListener implements Serializable {
         for (int i = 0; i < probabilities.length; i++) {
             batch.add(probabilities[i], argmax(y[i]));
         }
-        batch.addLoss(model.score() * probabilities.length, probabilities.length);
+        // The update is not applied yet: the penalty is the one DL4J added to this batch's score.
+        double dataLoss = model.score() - ((ComputationGraph) model).calcRegularizationScore(true);
+        batch.addLoss(dataLoss * probabilities.length, probabilities.length);
         sink.accept(batch);
     }
 

@@ -40,8 +40,11 @@ final class InProcessFitter implements EpochFitter {
             int[] labels = Evaluator.labels(ds);
             smoothing.preProcess(ds);
             predictions.expect(epoch.metrics(), labels);
+            // DL4J's score adds the weight-decay/L2 penalty (with the parameters before this step's update):
+            // train_loss is the data loss alone, defined as val_loss is.
+            double penalty = graph.calcRegularizationScore(true);
             graph.fit(ds);
-            loss = graph.score();
+            loss = graph.score() - penalty;
             done++;
             if (!Double.isFinite(loss)) {
                 break;

@@ -100,6 +100,22 @@ class TrainerTest {
         assertTrue(diff < 1e-5, "final parameters equal (max abs diff " + diff + ")");
     }
 
+    /** DL4J's score adds the weight-decay penalty; train_loss must be the cross-entropy alone, as val_loss is. */
+    @Test
+    void trainLossIsTheDataLossWithoutTheWeightDecayPenalty() throws IOException {
+        ExperimentConfig config = config("decay", 1, "train.optimizer.weight_decay=50", "train.schedule.warmup_epochs=0");
+        TrainResult result;
+        try (RunDirectory run = newRun(config)) {
+            result = train(config, new StopSignal(), null, run);
+        }
+        ComputationGraph model = ModelSerializer.restoreComputationGraph(
+                result.runDirectory().resolve("checkpoints/last.zip").toFile(), false);
+        double penalty = model.calcRegularizationScore(true);
+        double trainLoss = result.history().get(0).trainLoss();
+        assertTrue(penalty > 10, "the penalty DL4J's score would add is large here: " + penalty);
+        assertTrue(trainLoss < 3, "3-class cross-entropy, not cross-entropy + penalty: " + trainLoss);
+    }
+
     @Test
     void learnsWellAboveChanceAndWritesEveryArtefact() throws IOException {
         ExperimentConfig config = config("learn", 4, "train.schedule.warmup_epochs=0", "checkpoint.keep_best=2",
