@@ -1,0 +1,73 @@
+package dev.graft.metrics;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import java.util.List;
+
+/**
+ * What post-training evaluation chose on the validation split and inference applies to a model's
+ * probabilities: a calibration temperature and, for binary tasks, the positive class and its decision threshold.
+ * Training writes it as {@value #FILE} in the run folder; an export of the same checkpoint carries it into the
+ * bundle (the temperature folded into the ONNX and DL4J output layer, the threshold in {@code bundle.json}).
+ *
+ * @param checkpointEpoch the epoch of the checkpoint it was chosen for (an export of another one must not use it)
+ * @param temperature     the logits are divided by it; 1 means uncalibrated
+ * @param positiveClass   binary tasks: the class whose probability is compared with the threshold; else null
+ * @param positiveIndex   that class's index in label order; -1 when there is none
+ * @param threshold       binary tasks: positive when its (calibrated) probability is {@code >=} this; else null
+ * @param operatingPoint  how the threshold was chosen, as written in the config ({@code youden},
+ *                        {@code {sensitivity: 0.95}}, ...); null for multi-class tasks
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record DecisionRule(int checkpointEpoch, double temperature, String positiveClass, int positiveIndex,
+                           Double threshold, String operatingPoint) {
+    /** The run-folder file training writes. */
+    public static final String FILE = "decision.json";
+
+    public DecisionRule {
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be a positive number, was " + temperature);
+        }
+        if ((positiveClass == null) != (threshold == null)) {
+            throw new IllegalArgumentException("a positive class and a threshold come together");
+        }
+    }
+
+    /** Whether this rule has a binary decision (a positive class and a threshold). */
+    public boolean binary() {
+        return threshold != null;
+    }
+
+    /** Probabilities of an uncalibrated model after this rule's temperature: softmax(log p / T). */
+    public double[] calibrate(double[] probabilities) {
+        if (temperature == 1.0) {
+            return probabilities.clone();
+        }
+        double[] logits = new double[probabilities.length];
+        for (int c = 0; c < logits.length; c++) {
+            logits[c] = Math.log(Math.max(Double.MIN_NORMAL, probabilities[c]));
+        }
+        return TemperatureScaling.softmax(logits, temperature);
+    }
+
+    /**
+     * Binary tasks: whether calibrated {@code probabilities} call the positive class.
+     *
+     * @throws IllegalStateException for a rule without a threshold
+     */
+    public boolean positive(double[] calibratedProbabilities) {
+        if (!binary()) {
+            throw new IllegalStateException("a multi-class rule has no threshold");
+        }
+        return calibratedProbabilities[positiveIndex] >= threshold;
+    }
+
+    /** The class a binary rule decides for {@code calibratedProbabilities} (the other class when not positive). */
+    public int decidedIndex(double[] calibratedProbabilities, List<String> classes) {
+        if (classes.size() != 2) {
+            throw new IllegalStateException("a decision threshold needs two classes, not " + classes.size());
+        }
+        return positive(calibratedProbabilities) ? positiveIndex : 1 - positiveIndex;
+    }
+}
