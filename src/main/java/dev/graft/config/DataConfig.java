@@ -31,6 +31,8 @@ public record DataConfig(
         SplitConfig split,
         @Doc("Explicit class order (default: sorted names)")
         List<String> classes,
+        @Doc("Binary tasks: the class whose probability is scored and thresholded (default: the second class)")
+        String positiveClass,
         @Doc("Network input size (default: the backbone's, 224 or 32)")
         Integer imageSize,
         @Doc("Eval: resize shorter side to image_size / crop_ratio, then centre-crop (default: 0.875, CIFAR 1)")
@@ -68,13 +70,13 @@ public record DataConfig(
 
     public static DataConfig defaults() {
         return new DataConfig(null, null, null, null, Synthetic.NONE, null, SplitConfig.defaults(), List.of(),
-                null, null, List.of(), ClassWeights.none(), Sampler.SHUFFLE, 0, 4);
+                null, null, null, List.of(), ClassWeights.none(), Sampler.SHUFFLE, 0, 4);
     }
 
     /** The same section with the input size and crop ratio filled in. */
     public DataConfig withInput(int size, double crop) {
-        return new DataConfig(train, val, test, root, synthetic, csv, split, classes, size, crop, augment,
-                classWeights, sampler, workers, prefetch);
+        return new DataConfig(train, val, test, root, synthetic, csv, split, classes, positiveClass, size, crop,
+                augment, classWeights, sampler, workers, prefetch);
     }
 
     /** The layout and values; whether the folders exist is {@link FileChecks}' business. */
@@ -101,6 +103,12 @@ public record DataConfig(
             } catch (java.util.regex.PatternSyntaxException e) {
                 errors.add(path + ".split.group", "not a valid regular expression: " + e.getDescription());
             }
+        }
+        if (positiveClass != null && !classes.isEmpty()) {
+            errors.check(classes.contains(positiveClass), path + ".positive_class",
+                    RecordBinder.unknownValueMessage(positiveClass, classes));
+            errors.check(classes.size() == 2, path + ".positive_class",
+                    "needs a binary task (data.classes has " + classes.size() + " classes)");
         }
         for (int i = 0; i < classes.size(); i++) {
             errors.check(classes.indexOf(classes.get(i)) == i, path + ".classes[" + i + "]",

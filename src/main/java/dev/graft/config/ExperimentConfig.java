@@ -23,6 +23,8 @@ public record ExperimentConfig(
         TrainConfig train,
         @Doc("What to keep")
         CheckpointConfig checkpoint,
+        @Doc("After training: calibration, the binary operating point, the scored test split")
+        EvaluationConfig evaluation,
         @Doc("Inference bundle written after training")
         ExportConfig export)
         implements ConfigSection {
@@ -31,7 +33,8 @@ public record ExperimentConfig(
 
     public static ExperimentConfig defaults() {
         return new ExperimentConfig(null, 42, BackboneConfig.defaults(), HeadConfig.defaults(), DataConfig.defaults(),
-                TrainConfig.defaults(), CheckpointConfig.defaults(), ExportConfig.defaults());
+                TrainConfig.defaults(), CheckpointConfig.defaults(),
+                EvaluationConfig.defaults(), ExportConfig.defaults());
     }
 
     /** The architecture; only call on a validated config. */
@@ -50,11 +53,11 @@ public record ExperimentConfig(
     }
 
     ExperimentConfig withName(String newName) {
-        return new ExperimentConfig(newName, seed, backbone, head, data, train, checkpoint, export);
+        return new ExperimentConfig(newName, seed, backbone, head, data, train, checkpoint, evaluation, export);
     }
 
     ExperimentConfig withData(DataConfig newData) {
-        return new ExperimentConfig(name, seed, backbone, head, newData, train, checkpoint, export);
+        return new ExperimentConfig(name, seed, backbone, head, newData, train, checkpoint, evaluation, export);
     }
 
     /** Checks that need more than one section: stage names against the arch, unfreezing against freezing. */

@@ -141,6 +141,11 @@ public final class DataPipeline implements AutoCloseable {
                 0, batchSize, config.prefetch(), workers);
     }
 
+    /** Whether the dataset has images in {@code split} (a test split is optional). */
+    public boolean has(Split split) {
+        return dataset.has(split);
+    }
+
     /** Files that passed the scan but failed to decode while loading (normally none). */
     public List<SkippedFile> loadFailures() {
         return new ArrayList<>(loadFailures.values());

@@ -50,7 +50,7 @@ public final class Calibration {
         double[] correct = new double[BINS];
         for (int i = 0; i < s.size(); i++) {
             double[] p = s.probabilities()[i];
-            int predicted = argmax(p);
+            int predicted = s.predicted(i);
             int bin = Math.min(BINS - 1, (int) Math.floor(p[predicted] * BINS));
             count[bin]++;
             confidence[bin] += p[predicted];
@@ -62,16 +62,6 @@ public final class Calibration {
     /** Expected calibration error over {@link #BINS} equal-width bins of top-label confidence. */
     public static double ece(ScoredExamples s) {
         return reliability(s).ece();
-    }
-
-    static int argmax(double[] p) {
-        int best = 0;
-        for (int c = 1; c < p.length; c++) {
-            if (p[c] > p[best]) {
-                best = c;
-            }
-        }
-        return best;
     }
 
     /**

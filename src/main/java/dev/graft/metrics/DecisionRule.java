@@ -1,5 +1,8 @@
 package dev.graft.metrics;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
@@ -24,6 +27,23 @@ public record DecisionRule(int checkpointEpoch, double temperature, String posit
                            Double threshold, String operatingPoint) {
     /** The run-folder file training writes. */
     public static final String FILE = "decision.json";
+    // Later versions may add fields; an older reader keeps what it knows.
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** The rule as {@value #FILE} holds it. */
+    public String toJson() {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render a decision rule", e);
+        }
+    }
+
+    /** Reads what {@link #toJson()} wrote. */
+    public static DecisionRule fromJson(String json) throws JsonProcessingException {
+        return JSON.readValue(json, DecisionRule.class);
+    }
 
     public DecisionRule {
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
@@ -44,11 +64,19 @@ public record DecisionRule(int checkpointEpoch, double temperature, String posit
         if (temperature == 1.0) {
             return probabilities.clone();
         }
+        return TemperatureScaling.softmax(logitsOf(probabilities), temperature);
+    }
+
+    /**
+     * Logits equivalent to a softmax output: log p, equal to the model's logits up to a per-row shift, which
+     * softmax ignores (a probability that underflowed to 0 becomes a very negative logit).
+     */
+    public static double[] logitsOf(double[] probabilities) {
         double[] logits = new double[probabilities.length];
         for (int c = 0; c < logits.length; c++) {
             logits[c] = Math.log(Math.max(Double.MIN_NORMAL, probabilities[c]));
         }
-        return TemperatureScaling.softmax(logits, temperature);
+        return logits;
     }
 
     /**

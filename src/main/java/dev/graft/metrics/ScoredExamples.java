@@ -25,6 +25,18 @@ public record ScoredExamples(double[][] probabilities, int[] labels, int classes
         return labels.length;
     }
 
+    /** The most probable class of example {@code i} (the first of equal highest probabilities). */
+    public int predicted(int i) {
+        double[] p = probabilities[i];
+        int best = 0;
+        for (int c = 1; c < p.length; c++) {
+            if (p[c] > p[best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
     /** Column {@code c} of the probabilities. */
     public double[] column(int c) {
         double[] out = new double[labels.length];

@@ -53,6 +53,8 @@ final class EpochLoop {
     private ComputationGraph model;
     private TrainState state;
     private FeatureCache cache;
+    /** The class whose probability binary metrics score (data.positive_class). */
+    private final int positiveClass;
 
     EpochLoop(Setup setup, ComputationGraph model, TrainState state) {
         this.config = setup.config();
@@ -64,12 +66,19 @@ final class EpochLoop {
         this.yaml = YamlFiles.toYaml(config);
         this.earlierSeconds = state.runSeconds();
         boolean resumed = state.completedEpochs() > 0 || state.midEpoch();
+        this.positiveClass = PositiveClass.forMetrics(PositiveClass.index(config.data(), state.classes()));
         this.cache = FeatureCache.plan(config, model, setup.data(), setup.run().resolve("cache"), resumed);
     }
 
     TrainResult run() {
         try {
-            return epochs();
+            TrainResult result = epochs();
+            if (result.finished() && result.bestCheckpoint() != null) {
+                FinalEvaluation.Outcome outcome = FinalEvaluation.run(config, setup.data(), result.bestCheckpoint(),
+                        setup.run().path());
+                files.writeReport(state.history(), best.entries(), outcome);
+            }
+            return result;
         } finally {
             if (cache != null) {
                 cache.close();
@@ -163,17 +172,20 @@ final class EpochLoop {
     /** Validates the trained epoch, records it and writes its files and checkpoints. */
     private EpochEnd finish(int epoch, double lr, MetricsSummary train, double seconds, TailModel tail) {
         DataSetIterator valData = setup.data().eval(Split.VAL, config.train().batchSize());
-        MetricsSummary val = tail != null
-                ? Evaluator.evaluate(tail.graph(), cache.valBatches(valData), state.classes(), null)
-                : Evaluator.evaluate(model, valData, state.classes(), null);
+        Evaluator.Evaluation evaluation = tail != null
+                ? Evaluator.evaluate(tail.graph(), cache.valBatches(valData), state.classes(), positiveClass)
+                : Evaluator.evaluate(model, valData, state.classes(), positiveClass);
+        MetricsSummary val = evaluation.summary();
         EpochRecord record = new EpochRecord(epoch, lr, train.loss(), train.top1(), train.topK(), val.loss(),
                 val.top1(), val.topK(), val.balancedAccuracy(), val.macroF1(), train.count(), seconds,
-                train.count() / Math.max(1e-9, seconds), String.join(" ", setup.plan().frozenIn(model)));
+                train.count() / Math.max(1e-9, seconds), String.join(" ", setup.plan().frozenIn(model)),
+                evaluation.scores());
         model.getConfiguration().setEpochCount(epoch);
         LOG.info(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  top1 %.3f | val loss %.4f  top1 %.3f  "
-                        + "top%d %.3f  bal.acc %.3f | %.0fs, %.1f img/s", epoch, config.train().epochs(),
+                        + "top%d %.3f  bal.acc %.3f  auroc %.3f | %.0fs, %.1f img/s", epoch, config.train().epochs(),
                 record.trainLoss(), record.trainTop1(), record.valLoss(), record.valTop1(), val.k(),
-                record.valTop5(), record.valBalancedAccuracy(), seconds, record.imagesPerSecond()));
+                record.valTop5(), record.valBalancedAccuracy(), record.metric("val_auroc"), seconds,
+                record.imagesPerSecond()));
         state = earlyStoppingUpdate(state.after(record), record);
         files.writeEpoch(record, val, state.history());
         save(epoch, record, val);

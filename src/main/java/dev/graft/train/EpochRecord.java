@@ -1,22 +1,42 @@
 package dev.graft.train;
 
+import dev.graft.metrics.ProbabilityMetrics;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One row of {@code metrics.csv}: an epoch's learning rate, train and validation metrics and speed.
  * The column order is stable; new columns are only ever appended.
+ *
+ * @param valScores the validation split's threshold-free metrics by name ({@link ProbabilityMetrics#NAMES}:
+ *                  auroc, pr_auc, log_loss, brier, ece); empty in checkpoints written before they existed
  */
 public record EpochRecord(int epoch, double lr, double trainLoss, double trainTop1, double trainTop5,
                           double valLoss, double valTop1, double valTop5, double valBalancedAccuracy,
                           double valMacroF1, long trainImages, double seconds, double imagesPerSecond,
-                          String frozen) {
+                          String frozen, Map<String, Double> valScores) {
 
-    public static final List<String> COLUMNS = List.of("epoch", "lr", "train_loss", "train_top1", "train_top5",
-            "val_loss", "val_top1", "val_top5", "val_balanced_accuracy", "val_macro_f1", "train_images",
-            "seconds", "images_per_second", "frozen");
+    /** The columns of the first version, in their order; the threshold-free ones follow. */
+    private static final List<String> FIRST_COLUMNS = List.of("epoch", "lr", "train_loss", "train_top1",
+            "train_top5", "val_loss", "val_top1", "val_top5", "val_balanced_accuracy", "val_macro_f1",
+            "train_images", "seconds", "images_per_second", "frozen");
+    public static final List<String> COLUMNS = columns();
 
-    /** The value of a monitored metric, by its config name ({@code val_top1}, {@code train_loss}, ...). */
+    public EpochRecord {
+        valScores = valScores == null ? Map.of() : new LinkedHashMap<>(valScores);
+    }
+
+    private static List<String> columns() {
+        List<String> all = new ArrayList<>(FIRST_COLUMNS);
+        ProbabilityMetrics.NAMES.forEach(n -> all.add("val_" + n));
+        return List.copyOf(all);
+    }
+
+    /** The value of a monitored metric, by its config name ({@code val_top1}, {@code val_auroc}, ...). */
     public double metric(String name) {
         return switch (name) {
             case "train_loss" -> trainLoss;
@@ -27,15 +47,25 @@ public record EpochRecord(int epoch, double lr, double trainLoss, double trainTo
             case "val_top5" -> valTop5;
             case "val_balanced_accuracy" -> valBalancedAccuracy;
             case "val_macro_f1" -> valMacroF1;
-            default -> throw new IllegalArgumentException("unknown metric " + name);
+            default -> valScore(name);
         };
     }
 
+    private double valScore(String name) {
+        String key = name.startsWith("val_") ? name.substring(4) : name;
+        if (!name.startsWith("val_") || !ProbabilityMetrics.NAMES.contains(key)) {
+            throw new IllegalArgumentException("unknown metric " + name);
+        }
+        return valScores.getOrDefault(key, Double.NaN);
+    }
+
     public String csvRow() {
-        return String.join(",", String.valueOf(epoch), num(lr), num(trainLoss), num(trainTop1), num(trainTop5),
-                num(valLoss), num(valTop1), num(valTop5), num(valBalancedAccuracy), num(valMacroF1),
-                String.valueOf(trainImages), String.format(Locale.ROOT, "%.2f", seconds),
-                String.format(Locale.ROOT, "%.2f", imagesPerSecond), frozen.replace(',', ' '));
+        List<String> cells = new ArrayList<>(List.of(String.valueOf(epoch), num(lr), num(trainLoss),
+                num(trainTop1), num(trainTop5), num(valLoss), num(valTop1), num(valTop5), num(valBalancedAccuracy),
+                num(valMacroF1), String.valueOf(trainImages), String.format(Locale.ROOT, "%.2f", seconds),
+                String.format(Locale.ROOT, "%.2f", imagesPerSecond), frozen.replace(',', ' ')));
+        ProbabilityMetrics.NAMES.forEach(n -> cells.add(num(valScores.getOrDefault(n, Double.NaN))));
+        return String.join(",", cells);
     }
 
     private static String num(double v) {

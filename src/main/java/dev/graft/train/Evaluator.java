@@ -1,13 +1,18 @@
 package dev.graft.train;
 
+import dev.graft.data.SampleRef;
 import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.metrics.MetricsSummary;
+import dev.graft.metrics.ProbabilityMetrics;
+import dev.graft.metrics.ScoredExamples;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs a model in inference mode over a dataset split and scores it. The loss is the plain (unweighted,
@@ -19,32 +24,76 @@ public final class Evaluator {
     private Evaluator() {
     }
 
-    /** Receives every example's prediction (for per-image CSVs); the source is the example's metadata. */
-    @FunctionalInterface
-    public interface PredictionSink {
-        void accept(Serializable source, int label, float[] probabilities);
+    /**
+     * A split scored: the argmax metrics, every example's probabilities (and image path, when the batches carry
+     * it), and the threshold-free metrics of {@link ProbabilityMetrics}.
+     *
+     * @param paths one per example; null entries where the batch had no metadata (cached features)
+     */
+    public record Evaluation(MetricsSummary summary, ScoredExamples scored, List<String> paths,
+                             Map<String, Double> scores) {
     }
 
-    public static MetricsSummary evaluate(ComputationGraph model, DataSetIterator data, List<String> classes,
-                                          PredictionSink sink) {
-        ClassificationMetrics metrics = new ClassificationMetrics(classes);
+    /**
+     * Scores {@code model} on {@code data}.
+     *
+     * @param positiveClass the class whose probability is a binary task's score (AUROC, PR AUC, Brier)
+     */
+    public static Evaluation evaluate(ComputationGraph model, DataSetIterator data, List<String> classes,
+                                      int positiveClass) {
+        List<double[]> rows = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
         data.reset();
         while (data.hasNext()) {
             DataSet batch = data.next();
             float[][] probabilities = model.outputSingle(false, batch.getFeatures()).toFloatMatrix();
-            int[] labels = labels(batch);
-            double loss = 0;
+            int[] batchLabels = labels(batch);
+            List<? extends Serializable> meta = batch.getExampleMetaData();
             for (int i = 0; i < probabilities.length; i++) {
-                metrics.add(probabilities[i], labels[i]);
-                loss -= Math.log(Math.max(EPS, probabilities[i][labels[i]]));
-                if (sink != null) {
-                    List<? extends Serializable> meta = batch.getExampleMetaData();
-                    sink.accept(meta == null ? null : meta.get(i), labels[i], probabilities[i]);
-                }
+                rows.add(toDouble(probabilities[i]));
+                labels.add(batchLabels[i]);
+                paths.add(meta == null ? null : pathOf(meta.get(i)));
             }
-            metrics.addLoss(loss, probabilities.length);
         }
+        ScoredExamples scored = new ScoredExamples(rows.toArray(double[][]::new),
+                labels.stream().mapToInt(Integer::intValue).toArray(), classes.size());
+        return of(scored, paths, classes, positiveClass);
+    }
+
+    /** The evaluation of already computed probabilities (e.g. after calibration). */
+    public static Evaluation of(ScoredExamples scored, List<String> paths, List<String> classes, int positiveClass) {
+        return new Evaluation(summarise(scored, classes), scored, paths,
+                new ProbabilityMetrics(positiveClass).compute(scored));
+    }
+
+    /** The argmax metrics and mean cross-entropy of scored examples. */
+    static MetricsSummary summarise(ScoredExamples scored, List<String> classes) {
+        ClassificationMetrics metrics = new ClassificationMetrics(classes);
+        double loss = 0;
+        for (int i = 0; i < scored.size(); i++) {
+            double[] p = scored.probabilities()[i];
+            float[] asFloat = new float[p.length];
+            for (int c = 0; c < p.length; c++) {
+                asFloat[c] = (float) p[c];
+            }
+            metrics.add(asFloat, scored.labels()[i]);
+            loss -= Math.log(Math.max(EPS, p[scored.labels()[i]]));
+        }
+        metrics.addLoss(loss, scored.size());
         return metrics.summary();
+    }
+
+    private static double[] toDouble(float[] p) {
+        double[] out = new double[p.length];
+        for (int c = 0; c < p.length; c++) {
+            out[c] = p[c];
+        }
+        return out;
+    }
+
+    private static String pathOf(Serializable source) {
+        return source instanceof SampleRef ref ? ref.path() : source == null ? null : source.toString();
     }
 
     /** Class indices from one-hot (or smoothed) label rows. */

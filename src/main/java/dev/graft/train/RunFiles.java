@@ -56,9 +56,15 @@ final class RunFiles {
     }
 
     void writeReport(List<EpochRecord> history, List<TrainState.BestCheckpoint> best) {
+        writeReport(history, best, null);
+    }
+
+    /** The report, with the final model's section once {@code evaluation} (after training) is known. */
+    void writeReport(List<EpochRecord> history, List<TrainState.BestCheckpoint> best,
+                     FinalEvaluation.Outcome evaluation) {
         int bestEpoch = best.isEmpty() ? history.get(history.size() - 1).epoch() : best.get(0).epoch();
         MetricsSummary bestVal = validation.get(bestEpoch);
-        new RunReport(run, config, classes).write(history, bestEpoch, bestVal);
+        new RunReport(run, config, classes).write(history, bestEpoch, bestVal, evaluation);
     }
 
     private Map<String, Object> perClass(MetricsSummary val) {

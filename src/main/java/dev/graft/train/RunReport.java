@@ -38,7 +38,13 @@ public final class RunReport {
         this.classes = classes;
     }
 
-    void write(List<EpochRecord> history, int bestEpoch, MetricsSummary best) {
+    /**
+     * Writes the plots and report.html.
+     *
+     * @param best       validation metrics of the best epoch; null when unknown
+     * @param evaluation the final model's evaluation ({@link FinalEvaluation}); null until training has ended
+     */
+    void write(List<EpochRecord> history, int bestEpoch, MetricsSummary best, FinalEvaluation.Outcome evaluation) {
         byte[] loss = png(curves("Loss", "loss", history, List.of(
                 new Series("train", EpochRecord::trainLoss), new Series("val", EpochRecord::valLoss))));
         byte[] accuracy = png(curves("Accuracy", "accuracy", history, List.of(
@@ -51,7 +57,8 @@ public final class RunReport {
         if (confusion != null) {
             run.writeBytes("plots/confusion-best.png", confusion);
         }
-        run.writeString("report.html", html(history, bestEpoch, best, loss, accuracy, confusion));
+        String finalSection = evaluation == null ? "" : new EvaluationReport(run, evaluation).html();
+        run.writeString("report.html", html(history, bestEpoch, best, loss, accuracy, confusion, finalSection));
     }
 
     private record Series(String name, ToDoubleFunction<EpochRecord> value) {
@@ -97,14 +104,14 @@ public final class RunReport {
     }
 
     private String html(List<EpochRecord> history, int bestEpoch, MetricsSummary best, byte[] loss,
-                        byte[] accuracy, byte[] confusion) {
+                        byte[] accuracy, byte[] confusion, String finalSection) {
         EpochRecord last = history.get(history.size() - 1);
         EpochRecord bestRecord = history.stream().filter(r -> r.epoch() == bestEpoch).findFirst().orElse(last);
         StringBuilder h = new StringBuilder();
         h.append("<!doctype html><html><head><meta charset='utf-8'><title>Graft run ")
                 .append(esc(config.name())).append("</title><style>body{font-family:sans-serif;max-width:1000px;"
                         + "margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
-                        + "padding:3px 8px;text-align:right}th{background:#f3f3f3}pre{background:#f7f7f7;"
+                        + "padding:3px 8px;text-align:right}.wide{overflow-x:auto}.wide table{font-size:12px}.wide td,.wide th{padding:2px 5px}th{background:#f3f3f3}pre{background:#f7f7f7;"
                         + "padding:1em;overflow:auto}img{max-width:100%}</style></head><body>");
         h.append("<h1>").append(esc(config.name())).append("</h1><p>").append(esc(run.path().toString()))
                 .append("</p>");
@@ -119,17 +126,7 @@ public final class RunReport {
                 RunFiles.pct(bestRecord.valBalancedAccuracy()), RunFiles.pct(bestRecord.valMacroF1()),
                 bestRecord.valLoss(), RunFiles.pct(last.valTop1())));
         h.append("<h2>Curves</h2>").append(img(loss)).append(img(accuracy));
-        h.append("<h2>Epochs</h2><table><tr>");
-        EpochRecord.COLUMNS.forEach(c -> h.append("<th>").append(c).append("</th>"));
-        h.append("</tr>");
-        for (EpochRecord r : history) {
-            h.append("<tr>");
-            for (String cell : r.csvRow().split(",", -1)) {
-                h.append("<td>").append(esc(cell)).append("</td>");
-            }
-            h.append("</tr>");
-        }
-        h.append("</table>");
+        h.append("<h2>Epochs</h2>").append(epochsTable(history));
         if (best != null) {
             h.append("<h2>Per class (best epoch, validation)</h2><table><tr><th>class</th><th>precision</th>"
                     + "<th>recall</th><th>F1</th><th>support</th></tr>");
@@ -140,11 +137,34 @@ public final class RunReport {
             }
             h.append("</table><h2>Confusion matrix (rows: true, columns: predicted)</h2>").append(img(confusion));
         }
+        h.append(finalSection);
         h.append("<h2>Data</h2><pre>").append(esc(read("data-report.json"))).append("</pre>");
         h.append("<h2>Config (resolved)</h2><pre>").append(esc(YamlFiles.toYaml(config))).append("</pre>");
         h.append("<h2>Provenance</h2><pre>").append(esc(read(RunDirectory.PROVENANCE))).append("</pre>");
         h.append("</body></html>\n");
         return h.toString();
+    }
+
+    /** The columns a reader compares, rounded so the table fits the page; metrics.csv has every column. */
+    private static String epochsTable(List<EpochRecord> history) {
+        List<String> heads = List.of("epoch", "lr", "train loss", "train top-1", "val loss", "val top-1",
+                "val top-k", "bal. acc.", "macro-F1", "AUROC", "PR AUC", "ECE", "seconds", "img/s", "frozen");
+        StringBuilder t = new StringBuilder("<div class='wide'><table><tr>");
+        heads.forEach(c -> t.append("<th>").append(c).append("</th>"));
+        t.append("</tr>");
+        for (EpochRecord r : history) {
+            t.append("<tr><td>").append(r.epoch()).append("</td><td>").append(String.format(Locale.ROOT, "%.2g",
+                    r.lr())).append("</td>");
+            for (double v : new double[] {r.trainLoss(), r.trainTop1(), r.valLoss(), r.valTop1(), r.valTop5(),
+                    r.valBalancedAccuracy(), r.valMacroF1(), r.metric("val_auroc"), r.metric("val_pr_auc"),
+                    r.metric("val_ece")}) {
+                t.append("<td>").append(Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "")
+                        .append("</td>");
+            }
+            t.append(String.format(Locale.ROOT, "<td>%.1f</td><td>%.1f</td>", r.seconds(), r.imagesPerSecond()))
+                    .append("<td style='text-align:left'>").append(esc(r.frozen())).append("</td></tr>");
+        }
+        return t.append("</table></div>").toString();
     }
 
     private String read(String file) {
@@ -156,12 +176,12 @@ public final class RunReport {
         }
     }
 
-    private static String img(byte[] png) {
+    static String img(byte[] png) {
         return png == null ? "" : "<p><img src='data:image/png;base64," + Base64.getEncoder().encodeToString(png)
                 + "'></p>";
     }
 
-    private static String esc(String s) {
+    static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

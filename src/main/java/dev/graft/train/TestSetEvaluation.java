@@ -7,65 +7,100 @@ import dev.graft.config.ExperimentConfig;
 import dev.graft.config.YamlFiles;
 import dev.graft.data.DataPipeline;
 import dev.graft.data.Normalization;
-import dev.graft.data.SampleRef;
 import dev.graft.data.Split;
-import dev.graft.metrics.MetricsSummary;
+import dev.graft.metrics.DecisionRule;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.IntStream;
 
 /**
- * {@code graft evaluate}: scores a trained model on a folder of labelled images (one sub-folder per class)
- * with the training run's evaluation transform, and writes per-image predictions.
+ * {@code graft evaluate}: scores a trained model on its run's own test split, or on a folder of labelled images
+ * (one sub-folder per class), with the run's evaluation transform and its {@link DecisionRule}
+ * ({@code decision.json}: temperature, binary threshold) when the run folder has one for that checkpoint.
+ * Writes the same {@code test-metrics.json} and predictions CSV as training does.
  */
 public final class TestSetEvaluation {
     private TestSetEvaluation() {
     }
 
-    /** The outcome: metrics and where the per-image predictions went. */
-    public record Outcome(MetricsSummary metrics, List<String> classes, Path predictionsCsv, Path checkpoint) {
+    /**
+     * The outcome, and where its files went.
+     *
+     * @param line the one-line summary training prints too
+     */
+    public record Outcome(Path checkpoint, Path metricsJson, Path predictionsCsv, String line,
+                          dev.graft.metrics.MetricsSummary metrics) {
     }
 
     /**
-     * @param model a run folder (its {@code checkpoints/best.zip}) or a checkpoint zip
-     * @param top   how many class probabilities to write per image
+     * @param model          a run folder (its {@code checkpoints/best.zip}) or a checkpoint zip
+     * @param dataDir        labelled images; null scores the run's own test split
+     * @param predictionsCsv where the per-image CSV goes; null means {@code test-predictions.csv} in the run folder
+     *                       (or next to the checkpoint). The metrics go to {@code test-metrics.json} there when
+     *                       scoring the run's test split, else next to the CSV as {@code <name>-metrics.json}
      */
-    public static Outcome run(Path model, Path dataDir, Path predictionsCsv, int top) {
+    public static Outcome run(Path model, Path dataDir, Path predictionsCsv) {
         Path checkpoint = resolveCheckpoint(model);
         Checkpoints.Loaded loaded = Checkpoints.read(checkpoint);
         ExperimentConfig config = configOf(loaded, checkpoint);
         List<String> classes = loaded.state().classes();
-        DataConfig d = config.data();
-        String folder = dataDir.toAbsolutePath().normalize().toString();
-        DataConfig evalData = new DataConfig(folder, folder, null, null, DataConfig.Synthetic.NONE, null, d.split(),
-                classes, d.imageSize(), d.cropRatio(), List.of(), dev.graft.config.ClassWeights.none(),
-                DataConfig.Sampler.SHUFFLE, d.workers(), d.prefetch());
+        Path runFolder = runFolderOf(checkpoint);
+        int epoch = loaded.state().completedEpochs();
+        DecisionRule rule = (runFolder == null ? java.util.Optional.<DecisionRule>empty()
+                : FinalEvaluation.readRule(runFolder, epoch))
+                .orElseGet(() -> uncalibrated(config, classes, epoch));
+        Split split = dataDir == null ? Split.TEST : Split.VAL;
+        DataConfig data = dataDir == null ? config.data() : folderData(config.data(), dataDir, classes);
         Normalization norm = InputNormalization.of(config.arch());
-        List<String> rows = new ArrayList<>();
-        MetricsSummary summary;
-        try (DataPipeline data = DataPipeline.open(evalData, config.seed(), config.imageSize(), norm)) {
-            int k = Math.min(top, classes.size());
-            summary = Evaluator.evaluate(loaded.model(), data.eval(Split.VAL, config.train().batchSize()), classes,
-                    (source, label, p) -> rows.add(row(source, classes, label, p, k)));
+        ScoredSplit scored;
+        try (DataPipeline pipeline = DataPipeline.open(data, config.seed(), config.imageSize(), norm)) {
+            if (dataDir == null && !pipeline.has(Split.TEST)) {
+                throw GraftException.usage("the run's data has no test split (data.test, or data.split.test for "
+                        + "root/csv layouts); pass --data DIR to score a labelled folder");
+            }
+            requireSameClasses(pipeline.classes(), classes);
+            scored = FinalEvaluation.score(loaded.model(), pipeline, split, classes, rule,
+                    config.train().batchSize());
         }
-        StringBuilder csv = new StringBuilder("path,true,predicted,correct");
-        for (int i = 1; i <= Math.min(top, classes.size()); i++) {
-            csv.append(",top").append(i).append(",p").append(i);
+        scored = scored.as(Split.TEST);
+        Path folder = runFolder != null ? runFolder : checkpoint.toAbsolutePath().getParent();
+        Path csv = predictionsCsv != null ? predictionsCsv : folder.resolve("test-predictions.csv");
+        // Another folder's metrics go next to its CSV: the run's own test-metrics.json is never overwritten by them.
+        Path metricsJson = dataDir == null ? folder.resolve("test-metrics.json")
+                : csv.resolveSibling(csv.getFileName().toString().replaceFirst("\\.csv$", "") + "-metrics.json");
+        SplitResultFiles.write(metricsJson, SplitResultFiles.json(scored, checkpoint));
+        SplitResultFiles.writePredictions(scored, csv);
+        return new Outcome(checkpoint, metricsJson, csv, FinalEvaluation.line(scored),
+                scored.evaluation().summary());
+    }
+
+    /** A rule with no temperature and, for a binary task, the plain 0.5 threshold (no decision.json). */
+    private static DecisionRule uncalibrated(ExperimentConfig config, List<String> classes, int epoch) {
+        int positive = PositiveClass.index(config.data(), classes);
+        return positive == PositiveClass.NONE ? new DecisionRule(epoch, 1.0, null, PositiveClass.NONE, null, null)
+                : new DecisionRule(epoch, 1.0, classes.get(positive), positive, DecisionFitting.FALLBACK_THRESHOLD,
+                "threshold 0.5 (the run has no decision.json)");
+    }
+
+    /** The run's data settings over a folder of class sub-folders, read as one evaluation split. */
+    private static DataConfig folderData(DataConfig d, Path dataDir, List<String> classes) {
+        String folder = dataDir.toAbsolutePath().normalize().toString();
+        return new DataConfig(folder, folder, null, null, DataConfig.Synthetic.NONE, null, d.split(), classes,
+                d.positiveClass(), d.imageSize(), d.cropRatio(), List.of(), dev.graft.config.ClassWeights.none(),
+                DataConfig.Sampler.SHUFFLE, d.workers(), d.prefetch());
+    }
+
+    private static void requireSameClasses(List<String> data, List<String> model) {
+        if (!data.equals(model)) {
+            throw GraftException.usage("the images' classes " + data + " differ from the model's " + model);
         }
-        csv.append('\n');
-        rows.forEach(r -> csv.append(r).append('\n'));
-        try {
-            dev.graft.AtomicFiles.writeString(predictionsCsv, csv.toString());
-        } catch (IOException e) {
-            throw new GraftException("cannot write " + predictionsCsv + ": " + e.getMessage(), e);
-        }
-        return new Outcome(summary, classes, predictionsCsv, checkpoint);
+    }
+
+    /** The run folder of {@code runFolder/checkpoints/x.zip}; null for a checkpoint elsewhere. */
+    private static Path runFolderOf(Path checkpoint) {
+        Path parent = checkpoint.toAbsolutePath().normalize().getParent();
+        return parent.getFileName().toString().equals("checkpoints") ? parent.getParent() : null;
     }
 
     static Path resolveCheckpoint(Path model) {
@@ -94,22 +129,4 @@ public final class TestSetEvaluation {
                 checkpoint.toString(), checkpoint.toAbsolutePath().getParent(), List.of("data.synthetic=none"),
                 "evaluate");
     }
-
-    private static String row(Object source, List<String> classes, int label, float[] p, int k) {
-        String path = source instanceof SampleRef ref ? ref.path() : String.valueOf(source);
-        List<Integer> order = IntStream.range(0, p.length).boxed()
-                .sorted(Comparator.comparingDouble((Integer i) -> -p[i])).toList();
-        StringBuilder r = new StringBuilder(csv(path)).append(',').append(csv(classes.get(label))).append(',')
-                .append(csv(classes.get(order.get(0)))).append(',').append(order.get(0) == label);
-        for (int i = 0; i < k; i++) {
-            r.append(',').append(csv(classes.get(order.get(i)))).append(',')
-                    .append(String.format(Locale.ROOT, "%.6f", p[order.get(i)]));
-        }
-        return r.toString();
-    }
-
-    private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-    }
-
 }

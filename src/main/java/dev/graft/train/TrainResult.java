@@ -34,6 +34,11 @@ public record TrainResult(Status status, String message, List<EpochRecord> histo
         };
     }
 
+    /** Whether training ran to its end (all epochs, or early stopping), rather than being cut short. */
+    public boolean finished() {
+        return status == Status.COMPLETED || status == Status.EARLY_STOPPED;
+    }
+
     public EpochRecord last() {
         return history.isEmpty() ? null : history.get(history.size() - 1);
     }

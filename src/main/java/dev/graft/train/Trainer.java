@@ -52,6 +52,7 @@ public final class Trainer {
         try (DataPipeline data = DataPipeline.open(config.data(), config.seed(), config.imageSize(), norm)) {
             writeDataReport(data);
             List<String> classes = data.classes();
+            PositiveClass.index(config.data(), classes); // a wrong data.positive_class fails now, not after training
             ImageBatchIterator trainData = data.train(config.train().batchSize());
             int batchesPerEpoch = ceilDiv(trainData.epochSize(), config.train().batchSize());
             FreezePlan plan = new FreezePlan(config);

@@ -39,12 +39,17 @@ class ClassifierTest {
         TrainedFixture f = TrainedFixture.get();
         // The training stack's own evaluation (checkpoint + DataPipeline eval transform), written as CSV.
         Path csv = tmp.resolve("eval.csv");
-        TestSetEvaluation.run(f.run, f.images, csv, 3);
+        TestSetEvaluation.run(f.run, f.images, csv);
+        List<String> lines = Files.readAllLines(csv);
+        String[] header = lines.get(0).split(",");
         Map<String, Map<String, Double>> expected = new HashMap<>();
-        for (String row : Files.readAllLines(csv).subList(1, 37)) {
+        for (String row : lines.subList(1, 37)) {
             String[] c = row.split(",");
-            expected.put(c[0], Map.of(c[4], Double.parseDouble(c[5]), c[6], Double.parseDouble(c[7]), c[8],
-                    Double.parseDouble(c[9])));
+            Map<String, Double> byClass = new HashMap<>();
+            for (int i = 3; i < header.length; i++) { // path,label,predicted,p_<class>...
+                byClass.put(header[i].substring(2), Double.parseDouble(c[i]));
+            }
+            expected.put(c[0], byClass);
         }
         assertEquals(36, expected.size());
         List<Path> images = f.allImages();

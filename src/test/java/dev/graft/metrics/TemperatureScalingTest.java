@@ -17,11 +17,14 @@ class TemperatureScalingTest {
         double[][] calibrated = new double[g.labels().length][];
         for (int i = 0; i < calibrated.length; i++) {
             calibrated[i] = TemperatureScaling.softmax(g.logits()[i], t);
-            assertEquals(Calibration.argmax(g.probabilities()[i]), Calibration.argmax(calibrated[i]), "row " + i);
+        }
+        ScoredExamples after = new ScoredExamples(calibrated, g.labels(), 2);
+        for (int i = 0; i < calibrated.length; i++) {
+            assertEquals(g.scored().predicted(i), after.predicted(i), "row " + i);
         }
         double before = Calibration.ece(g.scored());
-        double after = Calibration.ece(new ScoredExamples(calibrated, g.labels(), 2));
-        assertTrue(after < before / 2, "ECE before " + before + ", after " + after);
+        double afterEce = Calibration.ece(after);
+        assertTrue(afterEce < before / 2, "ECE before " + before + ", after " + afterEce);
     }
 
     @Test

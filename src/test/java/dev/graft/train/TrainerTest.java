@@ -149,13 +149,16 @@ class TrainerTest {
 
         // graft evaluate on a labelled folder: same metrics machinery, one CSV row per image.
         Path csvOut = dir.resolve("predictions.csv");
-        TestSetEvaluation.Outcome eval = TestSetEvaluation.run(run, dir.resolve("colours"), csvOut, 2);
+        TestSetEvaluation.Outcome eval = TestSetEvaluation.run(run, dir.resolve("colours"), csvOut);
         assertEquals(48, eval.metrics().count());
         assertTrue(eval.metrics().top1() >= 0.75, "evaluate top-1 " + eval.metrics().top1());
         List<String> rows = Files.readAllLines(csvOut);
-        assertEquals("path,true,predicted,correct,top1,p1,top2,p2", rows.get(0));
+        assertEquals("path,label,predicted," + ColourFolders.COLOURS.stream().map(c -> "p_" + c)
+                .collect(java.util.stream.Collectors.joining(",")), rows.get(0));
         assertEquals(49, rows.size());
-        long correct = rows.stream().skip(1).filter(r -> r.split(",")[3].equals("true")).count();
+        long correct = rows.stream().skip(1).filter(r -> r.split(",")[1].equals(r.split(",")[2])).count();
         assertEquals(Math.round(eval.metrics().top1() * 48), correct, "CSV agrees with the metrics");
+        assertEquals(dir.resolve("predictions-metrics.json"), eval.metricsJson(), "another folder's metrics sit "
+                + "next to its CSV, not over the run's test-metrics.json");
     }
 }
