@@ -1,0 +1,162 @@
+package dev.graft.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.graft.GraftException;
+import dev.graft.config.ExperimentConfig;
+import dev.graft.metrics.BinaryCurve;
+import dev.graft.metrics.DecisionRule;
+import dev.graft.run.RunDirectory;
+import dev.graft.testing.ColourFolders;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A binary run with a test split, temperature calibration and an operating point: what a clinical user reads
+ * after training (decision.json, val/test metrics and predictions, the report) agrees with itself and with the
+ * per-image files.
+ */
+class FinalEvaluationTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path dir;
+    static Path run;
+    static TrainResult result;
+
+    @BeforeAll
+    static void trainBinaryRun() throws IOException {
+        ColourFolders.colourFolders(dir.resolve("colours"), 24, 24, 11);
+        deleteTree(dir.resolve("colours/green")); // blue vs red: a binary task, red is the second class
+        ExperimentConfig config = config("binary", 2, "data.root=" + dir.resolve("colours"),
+                "data.split.val=0.3", "data.split.test=0.3", "train.schedule.warmup_epochs=0",
+                "evaluation.calibration=temperature", "evaluation.operating_point.sensitivity=0.9",
+                "checkpoint.monitor=val_auroc");
+        try (RunDirectory r = newRun(config)) {
+            result = train(config, new StopSignal(), null, r);
+        }
+        run = result.runDirectory();
+    }
+
+    @Test
+    void everyEpochHasThresholdFreeValidationMetrics() throws IOException {
+        List<String> csv = Files.readAllLines(run.resolve("metrics.csv"));
+        List<String> header = Arrays.asList(csv.get(0).split(",", -1));
+        for (String column : List.of("val_auroc", "val_pr_auc", "val_log_loss", "val_brier", "val_ece")) {
+            int c = header.indexOf(column);
+            assertTrue(c >= 0, column + " in " + header);
+            for (String row : csv.subList(1, csv.size())) {
+                double v = Double.parseDouble(row.split(",", -1)[c]);
+                assertTrue(v >= 0 && (column.equals("val_log_loss") || v <= 1), column + " = " + v);
+            }
+        }
+        EpochRecord best = result.history().stream().filter(r -> r.epoch() == result.bestEpoch()).findFirst()
+                .orElseThrow();
+        assertEquals(best.metric("val_auroc"), result.bestValue(), 1e-12, "checkpoint.monitor: val_auroc");
+    }
+
+    @Test
+    void decisionRuleIsFittedOnValidation() throws IOException {
+        DecisionRule rule = DecisionRule.fromJson(Files.readString(run.resolve(DecisionRule.FILE)));
+        assertEquals("red", rule.positiveClass(), "default positive class: the second in label order");
+        assertEquals(1, rule.positiveIndex());
+        assertEquals(result.bestEpoch(), rule.checkpointEpoch());
+        assertEquals("sensitivity >= 0.9", rule.operatingPoint());
+        assertTrue(rule.temperature() > 0 && rule.temperature() != 1.0, "a temperature was fitted");
+        JsonNode val = JSON.readTree(run.resolve("val-metrics.json").toFile());
+        assertTrue(val.get("sensitivity").asDouble() >= 0.9, "the chosen point meets its target on validation");
+        assertEquals(rule.threshold(), val.get("threshold").asDouble(), 0);
+        EpochRecord best = result.history().stream().filter(r -> r.epoch() == result.bestEpoch()).findFirst()
+                .orElseThrow();
+        assertEquals(best.valTop1(), val.get("top1").asDouble(), 1e-9, "temperature scaling keeps top-1");
+        assertTrue(val.get("ece").asDouble() <= val.get("ece_uncalibrated").asDouble() + 1e-9,
+                "the NLL-optimal temperature does not worsen validation ECE here");
+    }
+
+    @Test
+    void testSplitIsScoredAndItsFilesAgree() throws IOException {
+        JsonNode test = JSON.readTree(run.resolve("test-metrics.json").toFile());
+        for (String key : List.of("top1", "balanced_accuracy", "auroc", "pr_auc", "ece", "threshold", "sensitivity",
+                "specificity", "ppv", "npv", "temperature", "per_class", "confusion")) {
+            assertTrue(test.hasNonNull(key), "test-metrics.json has " + key + ": " + test);
+        }
+        List<String> rows = Files.readAllLines(run.resolve("test-predictions.csv"));
+        assertEquals("path,label,predicted,p_blue,p_red,decision", rows.get(0));
+        assertEquals(test.get("count").asInt(), rows.size() - 1);
+        double threshold = test.get("threshold").asDouble();
+        double[] scores = new double[rows.size() - 1];
+        boolean[] positive = new boolean[scores.length];
+        long tp = 0;
+        for (int i = 0; i < scores.length; i++) {
+            String[] c = rows.get(i + 1).split(",");
+            assertTrue(Files.isRegularFile(Path.of(c[0])), "path column: " + c[0]);
+            scores[i] = Double.parseDouble(c[4]);
+            positive[i] = c[1].equals("red");
+            assertEquals(scores[i] >= threshold ? "red" : "blue", c[5], "decision at the threshold");
+            assertEquals(1.0, Double.parseDouble(c[3]) + scores[i], 1e-9, "probabilities sum to 1");
+            tp += positive[i] && c[5].equals("red") ? 1 : 0;
+        }
+        assertEquals(BinaryCurve.of(scores, positive).auroc(), test.get("auroc").asDouble(), 1e-12,
+                "AUROC recomputed from test-predictions.csv");
+        assertEquals(test.get("tp").asLong(), tp);
+        String html = Files.readString(run.resolve("report.html"));
+        assertTrue(html.contains("Final model") && html.contains("<td style='text-align:left'>test</td>"), "report");
+        assertTrue(Files.size(run.resolve("plots/roc.png")) > 0 && Files.size(run.resolve("plots/reliability.png")) > 0);
+    }
+
+    @Test
+    void evaluateWithoutDataRescoresTheRunsOwnTestSplit() throws IOException {
+        JsonNode trained = JSON.readTree(run.resolve("test-metrics.json").toFile());
+        Files.delete(run.resolve("test-metrics.json"));
+        TestSetEvaluation.Outcome again = TestSetEvaluation.run(run, null, null);
+        assertEquals(run.resolve("test-metrics.json"), again.metricsJson());
+        JsonNode rescored = JSON.readTree(again.metricsJson().toFile());
+        for (String key : List.of("count", "top1", "auroc", "ece", "threshold", "sensitivity", "specificity")) {
+            assertEquals(trained.get(key).asDouble(), rescored.get(key).asDouble(), 1e-9, key);
+        }
+    }
+
+    @Test
+    void aPositiveClassThatIsNotInTheDataFailsBeforeTraining() throws IOException {
+        ExperimentConfig config = config("bad-positive", 1, "data.root=" + dir.resolve("colours"),
+                "data.positive_class=green");
+        try (RunDirectory r = newRun(config)) {
+            GraftException e = assertThrows(GraftException.class,
+                    () -> train(config, new StopSignal(), null, r));
+            assertTrue(e.getMessage().contains("'green' is not a class of the data [blue, red]"), e.getMessage());
+            assertTrue(!Files.exists(r.path().resolve("checkpoints")), "nothing was trained");
+        }
+    }
+
+    private static ExperimentConfig config(String name, int epochs, String... overrides) throws IOException {
+        return dev.graft.testing.TinyExperiments.config(dir, name, epochs, overrides);
+    }
+
+    private static RunDirectory newRun(ExperimentConfig config) {
+        return RunDirectory.create(dir.resolve("experiments"), config,
+                dev.graft.run.Provenance.collect("test", config.seed(), "test", java.util.Map.of()),
+                java.time.LocalDateTime.now());
+    }
+
+    private static TrainResult train(ExperimentConfig config, StopSignal stop, Path resume, RunDirectory run) {
+        return new Trainer(config, run, stop, dev.graft.backbone.BackboneLoader.standard()).train(resume);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
