@@ -19,7 +19,7 @@ public record DataConfig(
         String train,
         @Doc("Validation folder (required with train)")
         String val,
-        @Doc("Optional test folder")
+        @Doc("Optional test folder, one sub-folder per class (with train, or with root instead of split.test)")
         String test,
         @Doc("One folder per class, split by data.split")
         String root,
@@ -91,8 +91,15 @@ public record DataConfig(
         if (train != null && val == null) {
             errors.add(path + ".val", "is required with data.train (or use data.root with data.split)");
         }
-        if (train == null && (val != null || test != null)) {
-            errors.add(path + ".train", "is required with data.val / data.test");
+        if (train == null && val != null) {
+            errors.add(path + ".train", "is required with data.val");
+        }
+        if (test != null && train == null && root == null) {
+            errors.add(path + ".test", "goes with data.train or data.root (a CSV layout sets data.split.test)");
+        }
+        if (test != null && root != null && split.test() > 0) {
+            errors.add(path + ".split.test", "must be 0 with a data.test folder (was "
+                    + ConfigErrors.fmt(split.test()) + "): the test split is that folder");
         }
         if (synthetic != Synthetic.NONE) {
             errors.check(root != null, path + ".root", "is required with data.synthetic (where to generate it)");

@@ -124,6 +124,11 @@ public final class ImageDataset {
             sources.put("root", data.root());
             Map<String, List<Path>> classFolders = FolderLayout.classFolders(Path.of(data.root()), "data.root");
             classFolders.forEach((label, files) -> files.forEach(f -> candidates.add(new Candidate(f, label, null))));
+            if (data.test() != null) { // a published test folder beside a root that is split into train and val
+                sources.put(Split.TEST.id(), data.test());
+                FolderLayout.classFolders(Path.of(data.test()), "data.test").forEach((label, files) ->
+                        files.forEach(f -> candidates.add(new Candidate(f, label, Split.TEST))));
+            }
             return new Layout("root", new ArrayList<>(classFolders.keySet()));
         }
         if (data.csv() != null) {
@@ -159,10 +164,7 @@ public final class ImageDataset {
                                                            List<String> classes, List<String> groupKeys) {
         long splitSeed = Seeds.derive(seed, "split");
         if (!layout.equals("folders")) {
-            return groupKeys == null
-                    ? StratifiedSplitter.split(entries, classes, data.split().val(), data.split().test(), splitSeed)
-                    : GroupSplitter.split(entries, groupKeys, classes, data.split().val(), data.split().test(),
-                    splitSeed);
+            return splitPool(data, splitSeed, readable, entries, classes, groupKeys);
         }
         Map<Split, List<ImageEntry>> bySplit = new EnumMap<>(Split.class);
         for (Split split : Split.values()) {
@@ -173,6 +175,37 @@ public final class ImageDataset {
                 }
             }
             bySplit.put(split, list);
+        }
+        return bySplit;
+    }
+
+    /**
+     * The seeded split of the images that came without one (a root or CSV), by group when {@code groupKeys} is
+     * set; images of a separate {@code data.test} folder stay the test split.
+     */
+    private static Map<Split, List<ImageEntry>> splitPool(DataConfig data, long splitSeed, List<Candidate> readable,
+                                                          List<ImageEntry> entries, List<String> classes,
+                                                          List<String> groupKeys) {
+        List<ImageEntry> pool = new ArrayList<>();
+        List<String> poolKeys = groupKeys == null ? null : new ArrayList<>();
+        List<ImageEntry> fixedTest = new ArrayList<>();
+        for (int i = 0; i < readable.size(); i++) {
+            if (readable.get(i).split() == Split.TEST) {
+                fixedTest.add(entries.get(i));
+            } else {
+                pool.add(entries.get(i));
+                if (poolKeys != null) {
+                    poolKeys.add(groupKeys.get(i));
+                }
+            }
+        }
+        Map<Split, List<ImageEntry>> bySplit = poolKeys == null
+                ? StratifiedSplitter.split(pool, classes, data.split().val(), data.split().test(), splitSeed)
+                : GroupSplitter.split(pool, poolKeys, classes, data.split().val(), data.split().test(), splitSeed);
+        if (!fixedTest.isEmpty()) {
+            Map<Split, List<ImageEntry>> withTest = new EnumMap<>(bySplit);
+            withTest.put(Split.TEST, fixedTest);
+            return withTest;
         }
         return bySplit;
     }

@@ -103,7 +103,8 @@ class ApplicationConfigsTest {
         Map<String, List<String>> overrides = Map.of(
                 "skin-lesion", List.of("data.csv.file=" + data.resolve("ham10000/HAM10000_metadata.csv"),
                         "data.csv.images=" + data.resolve("ham10000")),
-                "chest-xray", List.of("data.root=" + data.resolve("chest-xray/chest_xray/train")),
+                "chest-xray", List.of("data.root=" + data.resolve("chest-xray/chest_xray/train"),
+                        "data.test=" + data.resolve("chest-xray/chest_xray/test")),
                 "plant-disease", List.of("data.root=" + data.resolve("plant-disease/PlantVillage-Dataset/raw/color")),
                 "dog-breeds", List.of("data.root=" + data.resolve("dog-breeds/Images")),
                 "emotions", List.of("data.train=" + data.resolve("emotions/fer2013/train"),

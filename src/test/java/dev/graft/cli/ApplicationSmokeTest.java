@@ -38,7 +38,7 @@ class ApplicationSmokeTest {
 
     @Test
     void skinLesionTrainsFromTheHam10000CsvLayout() throws IOException {
-        ApplicationFixtures.ham10000(dir, 4);
+        ApplicationFixtures.ham10000(dir, 7); // enough per class for a val and a test share of each diagnosis
         Path data = dir.resolve("datasets/ham10000");
         Path run = train("skin-lesion", 1, "data.csv.file=" + data.resolve("HAM10000_metadata.csv"),
                 "data.csv.images=" + data);
@@ -46,15 +46,21 @@ class ApplicationSmokeTest {
         JsonNode best = JSON.readTree(run.resolve("best-metrics.json").toFile());
         assertEquals("val_balanced_accuracy", best.path("monitor").asText());
         JsonNode report = JSON.readTree(run.resolve("data-report.json").toFile());
-        assertEquals(28, trainPlusVal(report), "every CSV row found once, duplicate folder ignored: " + report);
+        assertEquals(49, trainPlusValPlusTest(report), "every CSV row found once, duplicate folder ignored: " + report);
         assertEquals("auto", report.path("balance").path("class_weights").asText());
     }
 
     @Test
     void chestXrayTrainsOnGreyImagesExportsAndEvaluateReportsPneumoniaRecall() throws IOException {
         Path test = ApplicationFixtures.chestXray(dir, 10);
-        Path run = train("chest-xray", 1, true, "data.root=" + dir.resolve("datasets/chest-xray/chest_xray/train"));
+        Path run = train("chest-xray", 1, true, "data.root=" + dir.resolve("datasets/chest-xray/chest_xray/train"),
+                "data.test=" + test);
         assertClasses(run, ApplicationFixtures.CHEST_CLASSES);
+        JsonNode scored = JSON.readTree(run.resolve("test-metrics.json").toFile());
+        assertEquals("PNEUMONIA", scored.path("positive_class").asText());
+        assertEquals("sensitivity >= 0.95", scored.path("operating_point").asText());
+        assertEquals(4, scored.path("count").asInt(), "the published test folder (2 + 2 images) is scored");
+        assertTrue(scored.has("sensitivity") && scored.has("specificity") && scored.has("auroc"), scored.toString());
         JsonNode perClass = JSON.readTree(run.resolve("best-metrics.json").toFile()).path("validation")
                 .path("per_class");
         assertEquals("PNEUMONIA", perClass.get(1).path("name").asText());
@@ -126,7 +132,7 @@ class ApplicationSmokeTest {
         Path run = train("skin-lesion", 1, "data.csv.file=" + sample.resolve("HAM10000_metadata_sample.csv"),
                 "data.csv.images=" + sample.resolve("all"));
         assertClasses(run, ApplicationFixtures.HAM_CLASSES);
-        assertEquals(70, trainPlusVal(JSON.readTree(run.resolve("data-report.json").toFile())));
+        assertEquals(70, trainPlusValPlusTest(JSON.readTree(run.resolve("data-report.json").toFile())));
     }
 
     @Test
@@ -210,7 +216,7 @@ class ApplicationSmokeTest {
     }
 
     /** Images over all splits in a data-report.json. */
-    private static int trainPlusVal(JsonNode dataReport) {
+    private static int trainPlusValPlusTest(JsonNode dataReport) {
         int total = 0;
         for (JsonNode split : dataReport.path("splits")) {
             total += split.path("images").asInt();

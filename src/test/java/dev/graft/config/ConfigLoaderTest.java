@@ -199,6 +199,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void evaluationSettingsAreValidatedWithTheirPath() throws IOException {
+        Path file = write("""
+                data: {root: imgs, test: imgs, split: {test: 0.2}, classes: [a, b], positive_class: c}
+                evaluation: {operating_point: {sensitivity: 1.5}, calibration: platt}
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.schemaOnly().load(file));
+        assertEquals(List.of(
+                "data.split.test: must be 0 with a data.test folder (was 0.2): the test split is that folder",
+                "data.positive_class: unknown 'c' (did you mean 'a'? one of a, b)",
+                "evaluation.operating_point.sensitivity: must be a number in [0, 1] (was 1.5)",
+                "evaluation.calibration: unknown 'platt' (one of none, temperature)"),
+                e.errors().stream().map(ConfigError::toString).toList());
+        ExperimentConfig ok = ConfigLoader.schemaOnly().load(write("""
+                data: {root: imgs, test: imgs, positive_class: b}
+                evaluation: {operating_point: {specificity: 0.9}, calibration: temperature}
+                """));
+        assertEquals(new OperatingPointChoice(OperatingPointChoice.Kind.SPECIFICITY, 0.9),
+                ok.evaluation().operatingPoint());
+        assertEquals("b", ok.data().positiveClass());
+        assertEquals(OperatingPointChoice.youden(), ExperimentConfig.defaults().evaluation().operatingPoint());
+    }
+
+    @Test
     void suggestionsOnlyForCloseWords() {
         assertEquals("optimizer", Suggestions.closest("optimiser", List.of("epochs", "optimizer")).orElseThrow());
         assertTrue(Suggestions.closest("zzz", List.of("epochs", "optimizer")).isEmpty());
