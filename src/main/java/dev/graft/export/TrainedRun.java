@@ -140,7 +140,7 @@ final class TrainedRun {
         }
         DecisionRule rule;
         try {
-            rule = Bundle.JSON.readValue(file.toFile(), DecisionRule.class);
+            rule = DecisionRule.fromJson(Files.readString(file));
         } catch (JsonProcessingException e) {
             throw GraftException.usage(file + " is not valid: " + Bundle.describe(e) + "; delete it to export "
                     + "without calibration and decision threshold");

@@ -132,7 +132,7 @@ public final class BinaryFixture {
             }
             Files.deleteIfExists(copy.resolve(DecisionRule.FILE));
             if (rule != null) {
-                Bundle.JSON.writeValue(copy.resolve(DecisionRule.FILE).toFile(), rule);
+                Files.writeString(copy.resolve(DecisionRule.FILE), rule.toJson());
             }
             return copy;
         } catch (IOException e) {

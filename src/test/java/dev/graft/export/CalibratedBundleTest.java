@@ -75,6 +75,20 @@ class CalibratedBundleTest {
     }
 
     @Test
+    void theRuleTrainingWroteIsTheOneExported() throws IOException {
+        BinaryFixture f = BinaryFixture.get();
+        Path written = f.run.resolve(DecisionRule.FILE);
+        assertTrue(Files.isRegularFile(written), "training of a binary task writes " + DecisionRule.FILE);
+        DecisionRule rule = DecisionRule.fromJson(Files.readString(written));
+        assertEquals(f.epoch, rule.checkpointEpoch(), "written for the best checkpoint, numbered as export reads it");
+        BundleExporter.Result result = BinaryFixture.export(f.run, tmp.resolve("bundle"));
+        assertEquals(rule.temperature(), result.temperature());
+        assertEquals(new BundleManifest.Threshold(rule.positiveClass(), rule.threshold(), rule.operatingPoint()),
+                result.decision());
+        assertEquals("red", rule.positiveClass(), "the second class in label order by default");
+    }
+
+    @Test
     void aRuleWithoutThresholdCalibratesButDecidesNothing() throws IOException {
         BinaryFixture f = BinaryFixture.get();
         BundleExporter.Result result = BinaryFixture.export(f.runWith(new DecisionRule(f.epoch, 0.5, null, -1, null,
