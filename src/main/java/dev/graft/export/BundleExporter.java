@@ -89,21 +89,13 @@ public final class BundleExporter {
         checkReplaceable(out);
         LOG.info("exporting {} (epoch {}) to {}", run.checkpoint, run.epoch, out);
         Preprocessing pre = run.preprocessing();
-        List<String> formats = request.formats().stream().sorted().map(ExportConfig.Format::toString).toList();
         DecisionRule rule = run.decisionRule();
-        double temperature = rule == null ? 1.0 : rule.temperature();
         if (rule != null) { // run.model is this export's own copy of the checkpoint; both model files come from it
-            OutputTemperature.fold(run.model, temperature);
+            OutputTemperature.fold(run.model, rule.temperature());
+            LOG.info("applying {}: temperature {}{}", DecisionRule.FILE, rule.temperature(), rule.binary()
+                    ? ", " + rule.positiveClass() + " when p >= " + rule.threshold() : "");
         }
-        BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT_VERSION, graftVersion,
-                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), run.name(), run.arch.id(),
-                run.runDir == null ? null : run.runDir.toString(), run.checkpoint.toAbsolutePath().toString(),
-                run.epoch, formats, run.labels.size(), temperature, rule == null || !rule.binary() ? null
-                : new BundleManifest.Threshold(rule.positiveClass(), rule.threshold(), rule.operatingPoint()));
-        if (rule != null) {
-            LOG.info("applying {}: temperature {}{}", DecisionRule.FILE, temperature, manifest.decision() == null
-                    ? "" : ", " + manifest.decision().positiveClass() + " when p >= " + rule.threshold());
-        }
+        BundleManifest manifest = manifest(run, request.formats(), rule);
         Path tmp;
         double difference = Double.NaN;
         try {
@@ -140,6 +132,15 @@ public final class BundleExporter {
         Path zip = request.zip() ? zip(out, files) : null;
         return new Result(out, zip, files, run.checkpoint, run.epoch, difference, manifest.temperature(),
                 manifest.decision());
+    }
+
+    private BundleManifest manifest(TrainedRun run, Set<ExportConfig.Format> formats, DecisionRule rule) {
+        return new BundleManifest(BundleManifest.FORMAT_VERSION, graftVersion,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), run.name(), run.arch.id(),
+                run.runDir == null ? null : run.runDir.toString(), run.checkpoint.toAbsolutePath().toString(),
+                run.epoch, formats.stream().sorted().map(ExportConfig.Format::toString).toList(), run.labels.size(),
+                rule == null ? 1.0 : rule.temperature(), rule == null || !rule.binary() ? null
+                : new BundleManifest.Threshold(rule.positiveClass(), rule.threshold(), rule.operatingPoint()));
     }
 
     /**
