@@ -87,6 +87,13 @@ final class ExportCommand implements Callable<Integer> {
             w.printf("zip        %s%n", r.zip());
         }
         w.printf("from       %s (epoch %d)%n", r.checkpoint(), r.epoch());
+        if (r.temperature() != 1.0) {
+            w.printf(Locale.ROOT, "calibrated temperature %.4f, folded into the model%n", r.temperature());
+        }
+        if (r.decision() != null) {
+            w.printf(Locale.ROOT, "decision   %s when p >= %.6f (%s)%n", r.decision().positiveClass(),
+                    r.decision().threshold(), r.decision().operatingPoint());
+        }
         if (!Double.isNaN(r.onnxMaxDifference())) {
             w.printf(Locale.ROOT, "onnx check max |p_onnx - p_dl4j| = %.2e on a random batch%n",
                     r.onnxMaxDifference());

@@ -2,6 +2,7 @@ package dev.graft.cli;
 
 import dev.graft.AtomicFiles;
 import dev.graft.GraftException;
+import dev.graft.export.BundleManifest;
 import dev.graft.export.Classifier;
 import dev.graft.export.InvalidImageException;
 import dev.graft.export.LabelScore;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -28,7 +30,8 @@ import java.util.stream.Stream;
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Classify images with an exported bundle (see 'graft export').",
                 "Images are preprocessed exactly as in training's evaluation; folders are searched recursively "
-                        + "for image files."})
+                        + "for image files. A bundle with a decision threshold (binary tasks) also prints the "
+                        + "decided class; --csv then has the columns decision and p_<positive class>."})
 final class PredictCommand implements Callable<Integer> {
     private static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp", "pbm",
             "pgm", "ppm", "pnm", "jp2", "gif");
@@ -60,6 +63,10 @@ final class PredictCommand implements Callable<Integer> {
         int failed = 0;
         try (Classifier classifier = bundle.load()) {
             int k = Math.min(top, classifier.labels().size());
+            Optional<BundleManifest.Threshold> rule = classifier.decisionThreshold();
+            rule.ifPresent(d -> out.printf(Locale.ROOT, "decision: %s when its probability >= %.6f (%s)%n",
+                    d.positiveClass(), d.threshold(), d.operatingPoint()));
+            int emptyCells = 2 + 2 * k + (rule.isPresent() ? 2 : 0);
             for (int from = 0; from < images.size(); from += Classifier.MAX_BATCH) {
                 List<Path> batch = images.subList(from, Math.min(images.size(), from + Classifier.MAX_BATCH));
                 List<Object> predictions = predict(classifier, batch);
@@ -67,23 +74,16 @@ final class PredictCommand implements Callable<Integer> {
                     String path = batch.get(i).toString();
                     if (!(predictions.get(i) instanceof Prediction p)) {
                         failed++;
-                        rows.add(csv(path) + ",".repeat(3 + 2 * k) + csv((String) predictions.get(i)));
+                        rows.add(csv(path) + ",".repeat(1 + emptyCells) + csv((String) predictions.get(i)));
                         out.printf("%s%n  error: %s%n", path, predictions.get(i));
                         continue;
                     }
-                    StringBuilder row = new StringBuilder(csv(path)).append(',').append(csv(p.label()))
-                            .append(String.format(Locale.ROOT, ",%.6f", p.probability()));
                     out.println(path);
-                    for (LabelScore s : p.top(k)) {
-                        out.printf(Locale.ROOT, "  %-24s %6.2f%%%n", s.label(), 100 * s.probability());
-                        row.append(',').append(csv(s.label())).append(String.format(Locale.ROOT, ",%.6f",
-                                s.probability()));
-                    }
-                    rows.add(row.append(',').toString());
+                    rows.add(report(out, path, p, k));
                 }
             }
             if (csv != null) {
-                writeCsv(k, rows);
+                writeCsv(k, rule, rows);
                 out.printf("predictions: %s%n", csv);
             }
         }
@@ -92,6 +92,25 @@ final class PredictCommand implements Callable<Integer> {
             throw new GraftException(failed + " of " + images.size() + " images could not be read (see above)");
         }
         return 0;
+    }
+
+    /**
+     * Prints one image's top {@code k} classes (and decision) and returns its CSV row: path, predicted,
+     * probability, [decision, p_positive,] top1, p1, ..., and an empty error cell.
+     */
+    private static String report(PrintWriter out, String path, Prediction p, int k) {
+        StringBuilder row = new StringBuilder(csv(path)).append(',').append(csv(p.label()))
+                .append(String.format(Locale.ROOT, ",%.6f", p.probability()));
+        p.decision().ifPresent(d -> row.append(',').append(csv(d.label()))
+                .append(String.format(Locale.ROOT, ",%.6f", d.positiveProbability())));
+        for (LabelScore s : p.top(k)) {
+            out.printf(Locale.ROOT, "  %-24s %6.2f%%%n", s.label(), 100 * s.probability());
+            row.append(',').append(csv(s.label())).append(String.format(Locale.ROOT, ",%.6f", s.probability()));
+        }
+        p.decision().ifPresent(d -> out.printf(Locale.ROOT, "  decision: %s (p(%s) %.2f%% %s threshold %.2f%%)%n",
+                d.label(), d.positiveClass(), 100 * d.positiveProbability(), d.positive() ? ">=" : "<",
+                100 * d.threshold()));
+        return row.append(',').toString();
     }
 
     /** For each image of a batch its {@link Prediction}, or the message saying why it cannot be read. */
@@ -111,8 +130,9 @@ final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    private void writeCsv(int k, List<String> rows) {
+    private void writeCsv(int k, Optional<BundleManifest.Threshold> rule, List<String> rows) {
         StringBuilder text = new StringBuilder("path,predicted,probability");
+        rule.ifPresent(d -> text.append(",decision,").append(csv("p_" + d.positiveClass())));
         for (int i = 1; i <= k; i++) {
             text.append(",top").append(i).append(",p").append(i);
         }

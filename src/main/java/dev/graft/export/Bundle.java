@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.graft.GraftException;
+import dev.graft.metrics.DecisionRule;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,6 +51,7 @@ public final class Bundle {
     private final List<String> labels;
     private final Preprocessing preprocessing;
     private final BundleManifest manifest;
+    private final DecisionRule decisionRule;
 
     private Bundle(Path source, String prefix) {
         this.source = source;
@@ -70,6 +72,23 @@ public final class Bundle {
         if (!has(DL4J_MODEL) && !has(ONNX_MODEL)) {
             throw GraftException.usage(source + " holds neither " + DL4J_MODEL + " nor " + ONNX_MODEL);
         }
+        this.decisionRule = manifest == null || manifest.decision() == null ? null : decisionRule(manifest);
+    }
+
+    /** The manifest's decision as the rule inference applies; a usage error when it does not fit the labels. */
+    private DecisionRule decisionRule(BundleManifest m) {
+        BundleManifest.Threshold d = m.decision();
+        if (labels.size() != 2) {
+            throw GraftException.usage(source + ": " + MANIFEST + " has a decision threshold, which needs 2 classes, "
+                    + "but " + LABELS + " lists " + labels.size());
+        }
+        int positive = labels.indexOf(d.positiveClass());
+        if (positive < 0) {
+            throw GraftException.usage(source + ": " + MANIFEST + "'s decision names the positive class '"
+                    + d.positiveClass() + "', which is not in " + LABELS + " " + labels);
+        }
+        return new DecisionRule(m.epoch(), m.temperature(), d.positiveClass(), positive, d.threshold(),
+                d.operatingPoint());
     }
 
     /** One of the bundle's JSON files as {@code type}; a usage error naming the file when it is not valid. */
@@ -163,6 +182,11 @@ public final class Bundle {
     /** The manifest, or null for a bundle without one. */
     public BundleManifest manifest() {
         return manifest;
+    }
+
+    /** The binary decision rule of {@code bundle.json}, or null when the bundle has none. */
+    DecisionRule decisionRule() {
+        return decisionRule;
     }
 
     /** Whether the bundle has {@code file} (one of the constants above). */

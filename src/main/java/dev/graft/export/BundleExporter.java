@@ -4,6 +4,8 @@ import dev.graft.AtomicFiles;
 import dev.graft.GraftException;
 import dev.graft.config.ConfigLoader;
 import dev.graft.config.ExportConfig;
+import dev.graft.metrics.DecisionRule;
+import dev.graft.model.OutputTemperature;
 import dev.graft.run.RunDirectory;
 import org.deeplearning4j.util.ModelSerializer;
 import org.slf4j.Logger;
@@ -17,7 +19,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -30,6 +34,10 @@ import java.util.zip.ZipOutputStream;
  * whole, so a failed export never leaves a half bundle or mixes files of two exports; every file inside is
  * written atomically too. When ONNX is written, the exporter runs it in ONNX Runtime next to DL4J on a random
  * batch and reports the largest probability difference.
+ *
+ * <p>When the run folder's {@value DecisionRule#FILE} was chosen for the exported checkpoint, its temperature is
+ * folded into the output layer of both model files (their probabilities are the calibrated ones) and recorded, with
+ * a binary task's decision threshold, in {@code bundle.json} and the ONNX model's metadata.
  */
 public final class BundleExporter {
     private static final Logger LOG = LoggerFactory.getLogger(BundleExporter.class);
@@ -62,9 +70,11 @@ public final class BundleExporter {
      * What was written.
      *
      * @param onnxMaxDifference largest |p_onnx - p_dl4j| on the verification batch; NaN when not measured
+     * @param temperature       the calibration temperature folded into the models (1: uncalibrated)
+     * @param decision          the binary decision threshold written to {@code bundle.json}, or null
      */
     public record Result(Path folder, Path zip, List<String> files, Path checkpoint, int epoch,
-                         double onnxMaxDifference) {
+                         double onnxMaxDifference, double temperature, BundleManifest.Threshold decision) {
     }
 
     /** Exports as {@code request} says. */
@@ -79,11 +89,13 @@ public final class BundleExporter {
         checkReplaceable(out);
         LOG.info("exporting {} (epoch {}) to {}", run.checkpoint, run.epoch, out);
         Preprocessing pre = run.preprocessing();
-        List<String> formats = request.formats().stream().sorted().map(ExportConfig.Format::toString).toList();
-        BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT_VERSION, graftVersion,
-                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), run.name(), run.arch.id(),
-                run.runDir == null ? null : run.runDir.toString(), run.checkpoint.toAbsolutePath().toString(),
-                run.epoch, formats, run.labels.size());
+        DecisionRule rule = run.decisionRule();
+        if (rule != null) { // run.model is this export's own copy of the checkpoint; both model files come from it
+            OutputTemperature.fold(run.model, rule.temperature());
+            LOG.info("applying {}: temperature {}{}", DecisionRule.FILE, rule.temperature(), rule.binary()
+                    ? ", " + rule.positiveClass() + " when p >= " + rule.threshold() : "");
+        }
+        BundleManifest manifest = manifest(run, request.formats(), rule);
         Path tmp;
         double difference = Double.NaN;
         try {
@@ -98,7 +110,8 @@ public final class BundleExporter {
                         p -> ModelSerializer.writeModel(run.model, p.toFile(), false));
             }
             if (request.formats().contains(ExportConfig.Format.ONNX)) {
-                OnnxExporter.write(run.model, pre.imageSize(), graftVersion, tmp.resolve(Bundle.ONNX_MODEL));
+                OnnxExporter.write(run.model, pre.imageSize(), graftVersion, onnxMetadata(manifest),
+                        tmp.resolve(Bundle.ONNX_MODEL));
                 difference = OnnxCheck.maxDifference(run.model, tmp.resolve(Bundle.ONNX_MODEL), pre.imageSize());
             }
             AtomicFiles.writeString(tmp.resolve(Bundle.LABELS), Bundle.JSON.writeValueAsString(run.labels) + "\n");
@@ -117,7 +130,35 @@ public final class BundleExporter {
         }
         List<String> files = listFiles(out);
         Path zip = request.zip() ? zip(out, files) : null;
-        return new Result(out, zip, files, run.checkpoint, run.epoch, difference);
+        return new Result(out, zip, files, run.checkpoint, run.epoch, difference, manifest.temperature(),
+                manifest.decision());
+    }
+
+    private BundleManifest manifest(TrainedRun run, Set<ExportConfig.Format> formats, DecisionRule rule) {
+        return new BundleManifest(BundleManifest.FORMAT_VERSION, graftVersion,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), run.name(), run.arch.id(),
+                run.runDir == null ? null : run.runDir.toString(), run.checkpoint.toAbsolutePath().toString(),
+                run.epoch, formats.stream().sorted().map(ExportConfig.Format::toString).toList(), run.labels.size(),
+                rule == null ? 1.0 : rule.temperature(), rule == null || !rule.binary() ? null
+                : new BundleManifest.Threshold(rule.positiveClass(), rule.threshold(), rule.operatingPoint()));
+    }
+
+    /**
+     * The calibration and decision as ONNX {@code metadata_props}, for those who ship {@code model.onnx} alone;
+     * {@code bundle.json} holds the same values.
+     */
+    static Map<String, String> onnxMetadata(BundleManifest manifest) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put(OnnxExporter.TEMPERATURE, Double.toString(manifest.temperature()));
+        BundleManifest.Threshold decision = manifest.decision();
+        if (decision != null) {
+            metadata.put(OnnxExporter.POSITIVE_CLASS, decision.positiveClass());
+            metadata.put(OnnxExporter.THRESHOLD, Double.toString(decision.threshold()));
+            if (decision.operatingPoint() != null) {
+                metadata.put(OnnxExporter.OPERATING_POINT, decision.operatingPoint());
+            }
+        }
+        return metadata;
     }
 
     /**

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -23,8 +24,11 @@ import java.util.function.Function;
  * try (Classifier classifier = Classifier.load(Path.of("experiments/skin/20250101-120000/export"))) {
  *     Prediction p = classifier.predict(Path.of("lesion.jpg"));
  *     System.out.println(p.label() + " " + p.probability() + " " + p.top(3));
+ *     p.decision().ifPresent(d -> System.out.println(d.label() + " at threshold " + d.threshold()));
  * }
  * }</pre>
+ * Probabilities are the calibrated ones when the bundle has a temperature (it is folded into the model); a binary
+ * bundle with a decision threshold adds a {@link Decision} to each {@link Prediction}.
  * Images go through training's own evaluation transform ({@link Preprocessing}, applied by the data package's
  * {@link EvalPreprocessor}): the same decoder, resize, centre crop and mean/std. Thread-safe: one instance
  * serves any number of threads (the DL4J engine runs one batch at a time; ONNX Runtime runs them concurrently).
@@ -150,6 +154,19 @@ public final class Classifier implements AutoCloseable {
         return bundle.manifest();
     }
 
+    /**
+     * The calibration temperature folded into the bundle's model (1 when uncalibrated): the probabilities
+     * returned are already softmax(logits / temperature).
+     */
+    public double temperature() {
+        return bundle.manifest() == null ? 1.0 : bundle.manifest().temperature();
+    }
+
+    /** The bundle's binary decision rule (positive class and threshold), empty when it has none. */
+    public Optional<BundleManifest.Threshold> decisionThreshold() {
+        return Optional.ofNullable(bundle.manifest() == null ? null : bundle.manifest().decision());
+    }
+
     /** Largest image (width x height from its header) accepted as a file or encoded bytes. */
     public long maxPixels() {
         return maxPixels;
@@ -223,7 +240,7 @@ public final class Classifier implements AutoCloseable {
                 System.arraycopy(prepare(prepare, images.get(from + i)), 0, batch, i * length, length);
             }
             for (float[] p : runner.probabilities(batch, n)) {
-                out.add(new Prediction(labels(), p));
+                out.add(new Prediction(labels(), p, bundle.decisionRule()));
             }
         }
         return out;

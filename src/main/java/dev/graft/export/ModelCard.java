@@ -16,9 +16,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The bundle's {@code model-card.md}: what the model is (backbone, weights, frozen stages, head), what it was
- * trained on, how well it did on validation data, and where it came from (the run's {@code config.yaml},
- * {@code best-metrics.json}, {@code metrics.csv} and {@code provenance.json}).
+ * The bundle's {@code model-card.md}: what the model is (backbone, weights, frozen stages, head), its calibration
+ * temperature and decision threshold, what it was trained on, how well it did on validation data, and where it
+ * came from (the run's {@code config.yaml}, {@code best-metrics.json}, {@code metrics.csv} and
+ * {@code provenance.json}).
  */
 final class ModelCard {
     private final StringBuilder md = new StringBuilder();
@@ -68,6 +69,7 @@ final class ModelCard {
         line(run.labels.size() + " classes, in output order: " + String.join(", ", run.labels.stream()
                 .map(l -> "`" + l + "`").toList()) + ".");
         line("");
+        calibration(manifest, run.labels);
         data(c.data());
         training(c);
         metrics(run);
@@ -77,6 +79,30 @@ final class ModelCard {
                 + "data. Check the model on images from the setting where it will be used before relying on it, "
                 + "and send it images prepared like its training images (see `preprocessing.json`).");
         return md.toString();
+    }
+
+    /** The temperature folded into the model and a binary task's decision threshold (from {@code bundle.json}). */
+    private void calibration(BundleManifest manifest, List<String> labels) {
+        line("## Calibration and decision");
+        line("| | |");
+        line("|---|---|");
+        row("temperature", manifest.temperature() == 1.0
+                ? "1 (uncalibrated: the probabilities are the model's softmax)"
+                : String.format(Locale.ROOT, "%.4f (fitted on validation and folded into the output layer: the "
+                + "probabilities of both model files are softmax(logits / %.4f))", manifest.temperature(),
+                manifest.temperature()));
+        BundleManifest.Threshold d = manifest.decision();
+        if (d == null) {
+            row("decision", "the most probable class (no decision threshold)");
+        } else {
+            String negative = labels.get(1 - labels.indexOf(d.positiveClass()));
+            row("positive class", "`" + d.positiveClass() + "`");
+            row("threshold", String.format(Locale.ROOT, "%.6f: `%s` when its probability is >= the threshold, "
+                    + "otherwise `%s`", d.threshold(), d.positiveClass(), negative));
+            row("operating point", (d.operatingPoint() == null ? "—" : "`" + d.operatingPoint() + "`")
+                    + ", chosen on validation");
+        }
+        line("");
     }
 
     private void data(DataConfig d) {

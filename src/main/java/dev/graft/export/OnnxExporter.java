@@ -42,8 +42,16 @@ public final class OnnxExporter {
     public static final String INPUT = "pixel_values";
     /** Name of the softmax output. */
     public static final String PROBABILITIES = "probabilities";
-    /** Name of the pre-softmax output. */
+    /** Name of the pre-softmax output (divided by the calibration temperature when there is one). */
     public static final String LOGITS = "logits";
+    /** {@code metadata_props} key: the calibration temperature folded into the output layer. */
+    public static final String TEMPERATURE = "graft.temperature";
+    /** {@code metadata_props} key of a binary decision: the positive class. */
+    public static final String POSITIVE_CLASS = "graft.positive_class";
+    /** {@code metadata_props} key of a binary decision: positive when its probability is {@code >=} this. */
+    public static final String THRESHOLD = "graft.threshold";
+    /** {@code metadata_props} key of a binary decision: how the threshold was chosen. */
+    public static final String OPERATING_POINT = "graft.operating_point";
 
     private OnnxExporter() {
     }
@@ -55,6 +63,15 @@ public final class OnnxExporter {
      * @throws GraftException naming the first vertex that has no ONNX equivalent here
      */
     public static Onnx.ModelProto convert(ComputationGraph model, int imageSize, String producerVersion) {
+        return convert(model, imageSize, producerVersion, Map.of());
+    }
+
+    /**
+     * Converts {@code model} as {@link #convert(ComputationGraph, int, String)} does, with {@code metadata} as the
+     * model's {@code metadata_props}.
+     */
+    public static Onnx.ModelProto convert(ComputationGraph model, int imageSize, String producerVersion,
+                                          Map<String, String> metadata) {
         ComputationGraphConfiguration conf = model.getConfiguration();
         if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1) {
             throw new GraftException("cannot export to ONNX: the graph has " + conf.getNetworkInputs().size()
@@ -87,12 +104,18 @@ public final class OnnxExporter {
         onnx.output(PROBABILITIES, null, null);
         onnx.output(LOGITS, null, null);
         return onnx.model(producerVersion, "Graft image classifier: " + INPUT + " [N, 3, " + imageSize + ", "
-                + imageSize + "] normalised RGB -> " + PROBABILITIES + " / " + LOGITS);
+                + imageSize + "] normalised RGB -> " + PROBABILITIES + " / " + LOGITS, metadata);
     }
 
     /** Converts and writes {@code model} to {@code file} atomically. */
     public static void write(ComputationGraph model, int imageSize, String producerVersion, Path file) {
-        Onnx.ModelProto proto = convert(model, imageSize, producerVersion);
+        write(model, imageSize, producerVersion, Map.of(), file);
+    }
+
+    /** Converts and writes {@code model} with {@code metadata} as its {@code metadata_props}, atomically. */
+    public static void write(ComputationGraph model, int imageSize, String producerVersion,
+                             Map<String, String> metadata, Path file) {
+        Onnx.ModelProto proto = convert(model, imageSize, producerVersion, metadata);
         try {
             AtomicFiles.write(file, proto::writeTo);
         } catch (IOException e) {

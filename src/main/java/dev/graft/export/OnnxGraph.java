@@ -6,6 +6,7 @@ import org.nd4j.shade.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -113,16 +114,18 @@ final class OnnxGraph {
         }
     }
 
-    /** The finished model: IR version 7, default-domain opset {@link #OPSET}. */
-    Onnx.ModelProto model(String producerVersion, String docString) {
-        return Onnx.ModelProto.newBuilder()
+    /** The finished model: IR version 7, default-domain opset {@link #OPSET}, {@code metadata} as metadata_props. */
+    Onnx.ModelProto model(String producerVersion, String docString, Map<String, String> metadata) {
+        Onnx.ModelProto.Builder model = Onnx.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .setProducerName("graft")
                 .setProducerVersion(producerVersion)
                 .setDocString(docString)
                 .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-                .setGraph(graph)
-                .build();
+                .setGraph(graph);
+        metadata.forEach((key, value) -> model.addMetadataProps(Onnx.StringStringEntryProto.newBuilder()
+                .setKey(key).setValue(value)));
+        return model.build();
     }
 
     static Onnx.AttributeProto ints(String name, long... values) {

@@ -1,17 +1,25 @@
 package dev.graft.export;
 
+import dev.graft.metrics.DecisionRule;
+
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
-/** A classifier's answer for one image: a probability per class, best first on request. Immutable. */
+/**
+ * A classifier's answer for one image: a probability per class (calibrated when the bundle has a temperature),
+ * best first on request, and for a bundle with a decision threshold the {@link Decision}. Immutable.
+ */
 public final class Prediction {
     private final List<String> labels;
     private final float[] probabilities;
     private final List<LabelScore> ranked;
+    private final Decision decision;
 
-    Prediction(List<String> labels, float[] probabilities) {
+    /** @param rule the bundle's binary decision rule, or null when it has none */
+    Prediction(List<String> labels, float[] probabilities, DecisionRule rule) {
         if (labels.size() != probabilities.length) {
             throw new IllegalArgumentException(probabilities.length + " probabilities for " + labels.size()
                     + " labels");
@@ -22,6 +30,7 @@ public final class Prediction {
         this.ranked = IntStream.range(0, probabilities.length).boxed()
                 .sorted(Comparator.comparingDouble((Integer i) -> -probabilities[i]).thenComparingInt(i -> i))
                 .map(i -> new LabelScore(i, labels.get(i), probabilities[i])).toList();
+        this.decision = rule == null ? null : Decision.of(rule, labels, this.probabilities);
     }
 
     /** The most probable class. */
@@ -52,6 +61,14 @@ public final class Prediction {
         return probabilities.clone();
     }
 
+    /**
+     * For a bundle with a decision threshold (binary tasks), the class it decides; the most probable class
+     * ({@link #label()}) is the argmax and ignores the threshold.
+     */
+    public Optional<Decision> decision() {
+        return Optional.ofNullable(decision);
+    }
+
     /** The class names, in output order. */
     public List<String> labels() {
         return labels;
@@ -59,6 +76,7 @@ public final class Prediction {
 
     @Override
     public String toString() {
-        return top(Math.min(3, ranked.size())).toString() + " of " + Arrays.toString(probabilities);
+        return top(Math.min(3, ranked.size())).toString() + " of " + Arrays.toString(probabilities)
+                + (decision == null ? "" : ", " + decision);
     }
 }

@@ -1,5 +1,6 @@
 package dev.graft.export;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.graft.GraftException;
@@ -11,6 +12,7 @@ import dev.graft.config.ExperimentConfig;
 import dev.graft.config.ExportConfig;
 import dev.graft.config.YamlFiles;
 import dev.graft.data.Normalization;
+import dev.graft.metrics.DecisionRule;
 import dev.graft.run.CheckpointFile;
 import dev.graft.run.RunDirectory;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -122,6 +124,45 @@ final class TrainedRun {
 
     Preprocessing preprocessing() {
         return Preprocessing.of(imageSize(), cropRatio(), normalization());
+    }
+
+    /**
+     * The run's {@value DecisionRule#FILE} when it was chosen for this checkpoint's epoch; null when the run
+     * has none, and null with a warning when it belongs to another checkpoint (say {@code --checkpoint last}
+     * while validation calibrated the best one): its temperature and threshold would not fit these weights.
+     *
+     * @throws GraftException (usage) when the file is there but not a valid decision rule
+     */
+    DecisionRule decisionRule() {
+        Path file = runDir == null ? null : runDir.resolve(DecisionRule.FILE);
+        if (file == null || !Files.isRegularFile(file)) {
+            return null;
+        }
+        DecisionRule rule;
+        try {
+            rule = DecisionRule.fromJson(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            throw GraftException.usage(file + " is not valid: " + Bundle.describe(e) + "; delete it to export "
+                    + "without calibration and decision threshold");
+        } catch (IOException e) {
+            throw new GraftException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (rule == null) {
+            throw GraftException.usage(file + " holds null instead of a decision rule; delete it to export "
+                    + "without calibration and decision threshold");
+        }
+        if (rule.binary() && (labels.size() != 2 || rule.positiveIndex() < 0 || rule.positiveIndex() > 1
+                || !labels.get(rule.positiveIndex()).equals(rule.positiveClass()))) {
+            throw GraftException.usage(file + " names positive class '" + rule.positiveClass() + "' at index "
+                    + rule.positiveIndex() + ", which does not match the checkpoint's classes " + labels);
+        }
+        if (rule.checkpointEpoch() != epoch) {
+            LOG.warn("{} was chosen for the checkpoint of epoch {}, but {} is from epoch {}: exporting "
+                    + "uncalibrated (temperature 1) and without a decision threshold", file, rule.checkpointEpoch(),
+                    checkpoint.getFileName(), epoch);
+            return null;
+        }
+        return rule;
     }
 
     /** A JSON file of the run folder, or a missing node. */

@@ -188,6 +188,8 @@ public final class InferenceServer implements AutoCloseable {
             info.put("graft_version", manifest.graftVersion());
             info.put("formats", manifest.formats());
         }
+        info.put("temperature", classifier.temperature());
+        info.put("decision", classifier.decisionThreshold().orElse(null));
         info.put("engine", classifier.engine().toString());
         info.put("labels", classifier.labels());
         info.put("preprocessing", classifier.preprocessing());

@@ -27,7 +27,10 @@ import java.util.concurrent.Executor;
 
 /**
  * {@code POST /v1/predict}: the body is one encoded image, or {@code multipart/form-data} with one or more file
- * parts; {@code ?top=k} sets how many classes come back per image. The body is received on the I/O thread
+ * parts; {@code ?top=k} sets how many classes come back per image. Each image's answer has the most probable
+ * {@code label}, its {@code probability}, the {@code top} classes and, when the bundle has a decision threshold,
+ * the {@code decision} ({@code label}, {@code positive}, {@code positive_class}, {@code positive_probability},
+ * {@code threshold}); probabilities are the bundle's calibrated ones. The body is received on the I/O thread
  * ({@link Upload}); only a complete request takes a worker. Bad input is answered with 400 (not an image,
  * corrupt, empty, bad {@code top}), 413 (body too large, or an image over the classifier's pixel limit, refused
  * from its header before decoding) or 408 (body too slow), never 500; an
@@ -137,6 +140,7 @@ final class PredictHandler {
             r.put("label", p.label());
             r.put("probability", p.probability());
             r.put("top", p.top(top));
+            p.decision().ifPresent(d -> r.put("decision", d));
             results.add(r);
         }
         Map<String, Object> body = new LinkedHashMap<>();
