@@ -220,8 +220,10 @@ final class EvaluationReport {
     }
 
     private static XYChart square(String title, String x, String y) {
-        XYChart chart = new XYChartBuilder().width(480).height(440).title(title).xAxisTitle(x).yAxisTitle(y).build();
-        chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
+        XYChart chart = new XYChartBuilder().width(480).height(460).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0)
+                .setXAxisDecimalPattern("0.0").setYAxisDecimalPattern("0.0")
+                .setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
         return chart;
     }
 
