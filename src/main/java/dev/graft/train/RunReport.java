@@ -120,9 +120,10 @@ public final class RunReport {
                 .append(esc(String.valueOf(config.backbone().freeze().yaml()))).append("</code>, ")
                 .append(classes.size()).append(" classes, ").append(history.size()).append(" of ")
                 .append(config.train().epochs()).append(" epochs, ").append(config.imageSize()).append(" px.</p>");
-        h.append(String.format(Locale.ROOT, "<p><b>Best epoch %d</b> by %s: val top-1 %s, balanced accuracy %s, "
-                        + "macro-F1 %s, val loss %.4f. Last epoch: val top-1 %s.</p>", bestEpoch,
-                esc(config.checkpoint().monitor()), RunFiles.pct(bestRecord.valTop1()),
+        h.append(String.format(Locale.ROOT, "<p><b>Best epoch %d</b> by %s (%.4f): val top-1 %s, balanced accuracy "
+                        + "%s, macro-F1 %s, val loss %.4f. Last epoch: val top-1 %s.</p>", bestEpoch,
+                esc(config.checkpoint().monitor()), bestRecord.metric(config.checkpoint().monitor()),
+                RunFiles.pct(bestRecord.valTop1()),
                 RunFiles.pct(bestRecord.valBalancedAccuracy()), RunFiles.pct(bestRecord.valMacroF1()),
                 bestRecord.valLoss(), RunFiles.pct(last.valTop1())));
         h.append("<h2>Curves</h2>").append(img(loss)).append(img(accuracy));
