@@ -28,7 +28,22 @@ public final class Monitor {
 
     static void check(String metric, String path, ConfigErrors errors) {
         if (!NAMES.contains(metric)) {
-            errors.add(path, RecordBinder.unknownValueMessage(metric, NAMES));
+            String accuracy = accuracyName(metric);
+            errors.add(path, accuracy == null ? RecordBinder.unknownValueMessage(metric, NAMES)
+                    : "unknown '" + metric + "' (accuracy is '" + accuracy + "'; one of " + String.join(", ", NAMES)
+                    + ")");
         }
+    }
+
+    /**
+     * Keras and Lightning call top-1 accuracy {@code val_acc} / {@code val_accuracy}; edit distance alone would
+     * suggest {@code val_ece} for it, so such names point at {@code val_top1} / {@code train_top1}.
+     */
+    private static String accuracyName(String metric) {
+        String m = metric.toLowerCase(java.util.Locale.ROOT);
+        if (!(m.endsWith("_acc") || m.endsWith("_accuracy")) || m.contains("balanced")) {
+            return null;
+        }
+        return m.startsWith("train") ? "train_top1" : "val_top1";
     }
 }

@@ -87,7 +87,7 @@ class SweepLoaderTest {
                   head.hidden: {choise: [[], [64]]}
                 """);
         for (String expected : List.of(
-                "objective.metric: unknown 'val_acc' (one of val_loss, val_top1,",
+                "objective.metric: unknown 'val_acc' (accuracy is 'val_top1'; one of val_loss, val_top1,",
                 "trials: must be >= 1 (was 0)",
                 "parallel: must be >= 1 (was 0)",
                 "space.train.optimzer.lr: unknown config key 'optimzer' in train (did you mean 'train.optimizer'? "
