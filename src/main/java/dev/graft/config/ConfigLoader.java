@@ -78,7 +78,9 @@ public final class ConfigLoader {
             TreeEdits.resolvePaths(single, workingDirectory, TreeEdits.PATH_KEYS);
             merge(tree, single);
         }
-        ExperimentConfig defaults = ExperimentConfig.defaults().withName(defaultName);
+        // A multi-label or regression head monitors its own metric unless told (the binder reports a bad name).
+        HeadConfig.Problem problem = HeadConfig.Problem.parseOrDefault(tree.path("head").path("problem").asText());
+        ExperimentConfig defaults = ExperimentConfig.defaults(problem).withName(defaultName);
         ExperimentConfig config = new RecordBinder().bindRecord(tree, ExperimentConfig.class, defaults, "", errors);
         FileChecks.check(config, fileChecks, errors);
         errors.throwIfAny(source);

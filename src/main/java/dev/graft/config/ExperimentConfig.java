@@ -32,8 +32,13 @@ public record ExperimentConfig(
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     public static ExperimentConfig defaults() {
+        return defaults(HeadConfig.Problem.SINGLE_LABEL);
+    }
+
+    /** The defaults of a {@code problem} head (they differ in what checkpoints monitor). */
+    public static ExperimentConfig defaults(HeadConfig.Problem problem) {
         return new ExperimentConfig(null, 42, BackboneConfig.defaults(), HeadConfig.defaults(), DataConfig.defaults(),
-                TrainConfig.defaults(), CheckpointConfig.defaults(),
+                TrainConfig.defaults(), CheckpointConfig.defaults(problem),
                 EvaluationConfig.defaults(), ExportConfig.defaults());
     }
 
@@ -75,5 +80,6 @@ public record ExperimentConfig(
             errors.check(data.imageSize() >= 32, "data.image_size",
                     "must be >= 32 for " + arch.id() + " (was " + data.imageSize() + ")");
         }
+        new ProblemChecks(this).check(errors);
     }
 }

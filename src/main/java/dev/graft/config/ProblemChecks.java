@@ -1,0 +1,62 @@
+package dev.graft.config;
+
+import dev.graft.config.HeadConfig.Problem;
+
+/**
+ * The checks {@code head.problem} needs across sections: a multi-label or regression head reads its targets from a
+ * CSV manifest, monitors its own metrics, and refuses the single-label-only features (class weights, the balanced
+ * sampler, label smoothing, calibration) and the paths that do not support it yet (workers, export).
+ */
+final class ProblemChecks {
+    private final ExperimentConfig config;
+    private final Problem problem;
+
+    ProblemChecks(ExperimentConfig config) {
+        this.config = config;
+        this.problem = config.head().problem();
+    }
+
+    void check(ConfigErrors errors) {
+        monitors(errors);
+        CsvConfig csv = config.data().csv();
+        if (problem == Problem.SINGLE_LABEL) {
+            if (csv != null) {
+                errors.check(!csv.perLabelColumns(), "data.csv.label_columns",
+                        "goes with head.problem: multi_label (one 1/0 column per label)");
+            }
+            return;
+        }
+        errors.check(csv != null, "head.problem", problem + " reads its targets from a CSV manifest: set data.csv "
+                + "(folders of classes give one class per image)");
+        if (csv != null && problem == Problem.REGRESSION) {
+            errors.check(!csv.perLabelColumns(), "data.csv.label_columns",
+                    "goes with head.problem: multi_label; a regression target is the number in data.csv.label_column");
+        }
+        DataConfig data = config.data();
+        if (problem == Problem.REGRESSION) {
+            errors.check(data.classes().isEmpty(), "data.classes", "has no meaning for a regression head");
+        }
+        errors.check(data.positiveClass() == null, "data.positive_class", "is for a binary single-label head");
+        errors.check(data.classWeights().mode() == ClassWeights.Mode.NONE, "data.class_weights",
+                "is for a single-label head (must be none with head.problem: " + problem + ")");
+        errors.check(data.sampler() == DataConfig.Sampler.SHUFFLE, "data.sampler",
+                "balanced oversamples classes of a single-label head; use shuffle with head.problem: " + problem);
+        errors.check(config.train().labelSmoothing() == 0, "train.label_smoothing",
+                "is for a single-label head (must be 0 with head.problem: " + problem + ")");
+        errors.check(config.evaluation().calibration() == EvaluationConfig.Calibration.NONE,
+                "evaluation.calibration", "temperature scaling is for a softmax head; use none with head.problem: "
+                        + problem);
+        String notYet = " does not support head.problem: " + problem + " yet";
+        errors.check(config.train().devices() == 1, "train.devices", "data-parallel training" + notYet
+                + "; use 1");
+        errors.check(config.train().distributed().engine() == DistributedConfig.Engine.NONE,
+                "train.distributed.engine", "Spark training" + notYet + "; use none");
+        errors.check(config.export().formats().isEmpty(), "export.formats", "graft export" + notYet
+                + "; use [] (the checkpoints in the run folder hold the model)");
+    }
+
+    private void monitors(ConfigErrors errors) {
+        Monitor.checkFor(problem, config.checkpoint().monitor(), "checkpoint.monitor", errors);
+        Monitor.checkFor(problem, config.train().earlyStopping().monitor(), "train.early_stopping.monitor", errors);
+    }
+}
