@@ -32,8 +32,10 @@ final class CsvLayout {
      * Rows to candidates (split decided later); rows without a file go to {@code missing}.
      *
      * @param groupColumn the column naming each row's group ({@code data.split.group}), or null
+     * @param targets     fills in {@code targets.names()} with the output names of a multi-label or regression
+     *                    head and gives each candidate its target; null for a single-label head
      */
-    static List<Candidate> read(CsvConfig csv, String groupColumn, List<SkippedFile> missing) {
+    static List<Candidate> read(CsvConfig csv, String groupColumn, List<SkippedFile> missing, Targets targets) {
         Path file = Path.of(csv.file());
         if (!Files.isRegularFile(file)) {
             FolderLayout.requireFolder(file.toAbsolutePath().getParent(), "data.csv.file");
@@ -43,7 +45,15 @@ final class CsvLayout {
         FolderLayout.requireFolder(images, "data.csv.images");
         CsvManifest manifest = CsvManifest.read(file);
         int imageColumn = manifest.column(csv.imageColumn(), "data.csv.image_column");
-        int labelColumn = manifest.column(csv.labelColumn(), "data.csv.label_column");
+        TargetReader reader = targets == null ? null
+                : TargetReader.of(targets.problem(), csv, targets.configuredClasses(), manifest,
+                file.getFileName().toString());
+        if (reader != null) {
+            targets.names().addAll(reader.names());
+        }
+        // A multi-label row may have an empty label cell (no finding) or no label cell at all (label_columns).
+        int labelColumn = reader == null ? manifest.column(csv.labelColumn(), "data.csv.label_column")
+                : reader.requiredColumn();
         int group = groupColumn == null ? -1 : manifest.column(groupColumn, "data.split.group");
         Index index = new Index(images, extensions(csv.extension()));
         List<Candidate> candidates = new ArrayList<>();
@@ -51,7 +61,7 @@ final class CsvLayout {
         int problems = 0;
         for (int row = 0; row < manifest.rowCount(); row++) {
             String id = manifest.value(row, imageColumn);
-            String label = manifest.value(row, labelColumn);
+            String label = labelColumn < 0 ? "-" : manifest.value(row, labelColumn);
             String where = file.getFileName() + " line " + manifest.line(row);
             String problem = null;
             Path path = null;
@@ -73,12 +83,21 @@ final class CsvLayout {
                 }
                 continue;
             }
-            candidates.add(new Candidate(path, label, null, group < 0 ? null : manifest.value(row, group)));
+            float[] target = reader == null ? null : reader.read(manifest, row, manifest.line(row));
+            candidates.add(new Candidate(path, reader == null ? label : "-", null,
+                    group < 0 ? null : manifest.value(row, group), target));
         }
         if (problems > WARN_LINES) {
             LOG.warn("skipped {} more CSV rows (all listed in data-report.json)", problems - WARN_LINES);
         }
         return candidates;
+    }
+
+    /**
+     * What a multi-label or regression head asks of the CSV: its problem and {@code data.classes}; {@code names}
+     * receives the outputs' names.
+     */
+    record Targets(dev.graft.config.HeadConfig.Problem problem, List<String> configuredClasses, List<String> names) {
     }
 
     private static List<String> extensions(String configured) {

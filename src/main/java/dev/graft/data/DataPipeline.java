@@ -3,6 +3,7 @@ package dev.graft.data;
 import dev.graft.GraftException;
 import dev.graft.config.ClassWeights;
 import dev.graft.config.DataConfig;
+import dev.graft.config.HeadConfig;
 import dev.graft.config.Seeds;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
@@ -51,7 +52,14 @@ public final class DataPipeline implements AutoCloseable {
 
     /** Scans {@code data} (see {@link ImageDataset#scan}) and builds the pipeline. */
     public static DataPipeline open(DataConfig data, long seed, int imageSize, Normalization normalization) {
-        return new DataPipeline(ImageDataset.scan(data, seed), data, seed, imageSize, normalization);
+        return open(data, HeadConfig.Problem.SINGLE_LABEL, seed, imageSize, normalization);
+    }
+
+    /** Scans {@code data} for a {@code problem} head (see {@link ImageDataset#scan(DataConfig, HeadConfig.Problem,
+     * long)}) and builds the pipeline. */
+    public static DataPipeline open(DataConfig data, HeadConfig.Problem problem, long seed, int imageSize,
+                                    Normalization normalization) {
+        return new DataPipeline(ImageDataset.scan(data, problem, seed), data, seed, imageSize, normalization);
     }
 
     /**
@@ -104,6 +112,17 @@ public final class DataPipeline implements AutoCloseable {
     /** Loss weights per class in label order, or null when {@code data.class_weights} is {@code none}. */
     public float[] classWeights() {
         return ClassBalance.weights(config.classWeights(), dataset.counts(Split.TRAIN), dataset.classes());
+    }
+
+    /**
+     * A regression head's target standardisation, from the training split's targets; {@link
+     * TargetScaling#IDENTITY} for other heads.
+     */
+    public TargetScaling targetScaling() {
+        if (dataset.problem() != HeadConfig.Problem.REGRESSION) {
+            return TargetScaling.IDENTITY;
+        }
+        return TargetScaling.of(dataset.entries(Split.TRAIN).stream().map(e -> e.target()[0]).toList());
     }
 
     /** The training epochs' sample order ({@code data.sampler}); indices into the train split. */

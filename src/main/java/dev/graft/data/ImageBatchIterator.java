@@ -45,6 +45,8 @@ public final class ImageBatchIterator implements DataSetIterator, AutoCloseable 
     private final int batchSize;
     private final int lookahead;
     private final transient ExecutorService workers;
+    /** A regression target's standardisation (identity for other heads). */
+    private final TargetScaling scaling;
     private final transient ArrayDeque<Future<float[]>> queue = new ArrayDeque<>();
     private transient DataSetPreProcessor preProcessor;
     private int epoch;
@@ -67,6 +69,7 @@ public final class ImageBatchIterator implements DataSetIterator, AutoCloseable 
         this.batchSize = batchSize;
         this.lookahead = Math.max(1, prefetchBatches) * batchSize;
         this.workers = workers;
+        this.scaling = pipeline.targetScaling();
     }
 
     /** The epoch the next batch belongs to (0-based). */
@@ -134,14 +137,44 @@ public final class ImageBatchIterator implements DataSetIterator, AutoCloseable 
         int chw = 3 * size * size;
         int classes = totalOutcomes();
         float[] x = new float[n * chw];
-        float[] y = new float[n * classes];
         for (int i = 0; i < n; i++) {
             System.arraycopy(features.get(i), 0, x, i * chw, chw);
+        }
+        if (pipeline.dataset().problem() != dev.graft.config.HeadConfig.Problem.SINGLE_LABEL) {
+            return assembleTargets(x, n, size, refs);
+        }
+        float[] y = new float[n * classes];
+        for (int i = 0; i < n; i++) {
             y[i * classes + entries.get(refs.get(i).index()).label()] = 1f;
         }
         INDArray xs = Nd4j.create(x, new long[] {n, 3, size, size}, 'c');
         INDArray ys = Nd4j.create(y, new long[] {n, classes}, 'c');
         DataSet batch = new DataSet(xs, ys);
+        batch.setExampleMetaData(refs);
+        return batch;
+    }
+
+    /**
+     * A multi-label or regression batch: the targets (regression standardised), and where a label is unknown
+     * (NaN) a 0 in the per-output labels mask, so that label adds nothing to the loss or its gradient.
+     */
+    private DataSet assembleTargets(float[] x, int n, int size, List<SampleRef> refs) {
+        int outputs = totalOutcomes();
+        float[] y = new float[n * outputs];
+        float[] mask = new float[n * outputs];
+        boolean masked = false;
+        for (int i = 0; i < n; i++) {
+            float[] target = entries.get(refs.get(i).index()).target();
+            for (int j = 0; j < outputs; j++) {
+                boolean known = !Float.isNaN(target[j]);
+                y[i * outputs + j] = known ? (float) scaling.standardise(target[j]) : 0f;
+                mask[i * outputs + j] = known ? 1f : 0f;
+                masked |= !known;
+            }
+        }
+        INDArray xs = Nd4j.create(x, new long[] {n, 3, size, size}, 'c');
+        INDArray ys = Nd4j.create(y, new long[] {n, outputs}, 'c');
+        DataSet batch = new DataSet(xs, ys, null, masked ? Nd4j.create(mask, new long[] {n, outputs}, 'c') : null);
         batch.setExampleMetaData(refs);
         return batch;
     }

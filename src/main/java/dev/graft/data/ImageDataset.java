@@ -2,6 +2,7 @@ package dev.graft.data;
 
 import dev.graft.GraftException;
 import dev.graft.config.DataConfig;
+import dev.graft.config.HeadConfig.Problem;
 import dev.graft.config.Seeds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -34,9 +36,17 @@ public final class ImageDataset {
     private final Map<Split, List<ImageEntry>> entries;
     private final List<SkippedFile> skipped;
     private final Groups groups;
+    private final Problem problem;
 
     ImageDataset(String layout, Map<String, String> sources, List<String> classes,
                  Map<Split, List<ImageEntry>> entries, List<SkippedFile> skipped, Groups groups) {
+        this(layout, sources, classes, entries, skipped, groups, Problem.SINGLE_LABEL);
+    }
+
+    private ImageDataset(String layout, Map<String, String> sources, List<String> classes,
+                         Map<Split, List<ImageEntry>> entries, List<SkippedFile> skipped, Groups groups,
+                         Problem problem) {
+        this.problem = problem;
         this.layout = layout;
         this.sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
         this.classes = List.copyOf(classes);
@@ -59,6 +69,14 @@ public final class ImageDataset {
      *                                          that does not match the classes
      */
     public static ImageDataset scan(DataConfig data, long seed) {
+        return scan(data, Problem.SINGLE_LABEL, seed);
+    }
+
+    /**
+     * Scans for a {@code problem} head: a multi-label or regression head reads each image's target from the CSV
+     * manifest ({@link TargetReader}); its "classes" are the outputs' names (the labels, or the target column).
+     */
+    public static ImageDataset scan(DataConfig data, Problem problem, long seed) {
         if (data.synthetic() == DataConfig.Synthetic.SHAPES && !Files.exists(Path.of(data.root()))) {
             LOG.info("generating Graft's synthetic shapes dataset into {} (first use)", data.root());
             SyntheticShapes.generate(Path.of(data.root()), SyntheticShapes.PER_CLASS, SyntheticShapes.SIZE,
@@ -67,22 +85,31 @@ public final class ImageDataset {
         Map<String, String> sources = new LinkedHashMap<>();
         List<SkippedFile> skipped = new ArrayList<>();
         List<Candidate> candidates = new ArrayList<>();
-        Layout found = collectCandidates(data, sources, candidates, skipped);
+        CsvLayout.Targets targets = problem == Problem.SINGLE_LABEL ? null
+                : new CsvLayout.Targets(problem, data.classes(), new ArrayList<>());
+        Layout found = collectCandidates(data, sources, candidates, skipped, targets);
         String layout = found.name();
         List<String> folderClasses = found.folderClasses();
         List<Candidate> readable = new ArrayList<>();
         List<ImageInfo> infos = new ArrayList<>();
         probeAll(candidates, readable, infos, skipped);
-        List<String> classes = ClassList.resolve(data.classes(), folderClasses, candidates, readable);
+        List<String> classes = targets != null ? targets.names()
+                : ClassList.resolve(data.classes(), folderClasses, candidates, readable);
         List<ImageEntry> entries = new ArrayList<>();
         for (int i = 0; i < readable.size(); i++) {
-            entries.add(new ImageEntry(readable.get(i).path(), classes.indexOf(readable.get(i).label()), infos.get(i)));
+            Candidate c = readable.get(i);
+            entries.add(c.target() != null ? new ImageEntry(c.path(), 0, infos.get(i), c.target())
+                    : new ImageEntry(c.path(), classes.indexOf(c.label()), infos.get(i)));
         }
         String group = data.split().group();
         boolean csv = layout.equals("csv");
         List<String> groupKeys = group == null ? null : Groups.keys(group, csv, readable);
         Map<Split, List<ImageEntry>> bySplit = assignSplits(layout, data, seed, readable, entries, classes, groupKeys);
-        ClassList.requireTrainImages(classes, bySplit.get(Split.TRAIN), sources);
+        if (targets == null) {
+            ClassList.requireTrainImages(classes, bySplit.get(Split.TRAIN), sources);
+        } else if (bySplit.get(Split.TRAIN).isEmpty()) {
+            throw new GraftException("no readable training image in " + sources);
+        }
         Groups groups = null;
         if (groupKeys != null) {
             Map<Path, String> groupOf = new HashMap<>();
@@ -91,7 +118,7 @@ public final class ImageDataset {
             }
             groups = Groups.summarise(group, csv, bySplit, groupOf);
         }
-        return new ImageDataset(layout, sources, classes, bySplit, skipped, groups);
+        return new ImageDataset(layout, sources, classes, bySplit, skipped, groups, problem);
     }
 
     /** A data layout's name and, for folder layouts, the class folders of its training folder (or root). */
@@ -100,7 +127,7 @@ public final class ImageDataset {
 
     /** Adds every image the layout names to {@code candidates}. */
     private static Layout collectCandidates(DataConfig data, Map<String, String> sources, List<Candidate> candidates,
-                                            List<SkippedFile> skipped) {
+                                            List<SkippedFile> skipped, CsvLayout.Targets targets) {
         if (data.train() != null) {
             List<String> folderClasses = null;
             for (Split split : Split.values()) {
@@ -134,7 +161,7 @@ public final class ImageDataset {
         if (data.csv() != null) {
             sources.put("csv", data.csv().file());
             sources.put("images", data.csv().images());
-            candidates.addAll(CsvLayout.read(data.csv(), data.split().group(), skipped));
+            candidates.addAll(CsvLayout.read(data.csv(), data.split().group(), skipped, targets));
             return new Layout("csv", null);
         }
         throw GraftException.usage("data: no layout set (train + val folders, root, or csv)");
@@ -235,10 +262,23 @@ public final class ImageDataset {
         return !entries.get(split).isEmpty();
     }
 
-    /** Images per class in a split. */
+    /** What the head predicts; a multi-label or regression dataset's images carry {@link ImageEntry#target()}. */
+    public Problem problem() {
+        return problem;
+    }
+
+    /** Images per class in a split (multi-label: images where the label is present; regression: all images). */
     public int[] counts(Split split) {
         int[] counts = new int[classes.size()];
-        entries.get(split).forEach(e -> counts[e.label()]++);
+        for (ImageEntry e : entries.get(split)) {
+            if (problem == Problem.MULTI_LABEL) {
+                for (int c = 0; c < counts.length; c++) {
+                    counts[c] += e.target()[c] == 1f ? 1 : 0;
+                }
+            } else {
+                counts[e.label()]++;
+            }
+        }
         return counts;
     }
 
@@ -263,7 +303,7 @@ public final class ImageDataset {
             for (Split split : Split.values()) {
                 for (ImageEntry e : entries.get(split)) {
                     String line = "\n" + split.id() + "\t" + e.label() + "\t" + e.path().getFileName() + "\t"
-                            + e.info().bytes();
+                            + e.info().bytes() + (e.target() == null ? "" : "\t" + Arrays.toString(e.target()));
                     digest.update(line.getBytes(StandardCharsets.UTF_8));
                 }
             }

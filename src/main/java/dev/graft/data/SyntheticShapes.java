@@ -54,6 +54,116 @@ public final class SyntheticShapes {
         }
     }
 
+    /** The image column of the multi-label and regression manifests. */
+    public static final String IMAGE_COLUMN = "image";
+    /** The multi-label manifest's label column: the shapes present, joined by {@code |} (empty: none). */
+    public static final String LABELS_COLUMN = "shapes";
+    /** The regression manifest's target column: the shape's side in pixels. */
+    public static final String SIZE_COLUMN = "size";
+    /** The manifest both generators write into their root, beside the {@code images} folder. */
+    public static final String MANIFEST = "labels.csv";
+    /** Each shape's fixed hue in the multi-label and regression sets (red circle, green square, blue triangle). */
+    private static final float[] HUES = {0.0f, 0.33f, 0.66f};
+
+    /**
+     * A multi-label set: {@code count} images, each with every shape present or not at random (so 0 to 3 shapes),
+     * each shape in its own quarter of the image with its own hue; {@code root/images/NNNN.png} and
+     * {@code root/labels.csv} ({@value #IMAGE_COLUMN},{@value #LABELS_COLUMN}, e.g. {@code circle|triangle}).
+     */
+    public static void generateMultiLabel(Path root, int count, int size, long seed) {
+        Random random = new Random(seed);
+        writeManifestSet(root, LABELS_COLUMN, count, i -> {
+            BufferedImage image = background(size, random);
+            Graphics2D g = image.createGraphics();
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            List<Integer> quarters = new java.util.ArrayList<>(List.of(0, 1, 2, 3));
+            java.util.Collections.shuffle(quarters, random);
+            StringBuilder labels = new StringBuilder();
+            int half = size / 2;
+            for (int c = 0; c < CLASSES.size(); c++) {
+                if (random.nextBoolean()) {
+                    int q = quarters.get(c);
+                    int s = half / 2 + random.nextInt(half / 3);
+                    int x = (q % 2) * half + random.nextInt(half - s + 1);
+                    int y = (q / 2) * half + random.nextInt(half - s + 1);
+                    g.setColor(Color.getHSBColor(HUES[c], 0.8f, 0.9f));
+                    fill(g, c, x, y, s);
+                    labels.append(labels.length() == 0 ? "" : "|").append(CLASSES.get(c));
+                }
+            }
+            g.dispose();
+            return new Sample(image, labels.toString());
+        });
+    }
+
+    /**
+     * A regression set: {@code count} images of one shape (any of the three, in its hue) whose side is drawn
+     * uniformly from a fifth to four fifths of the image; {@code root/images/NNNN.png} and {@code root/labels.csv}
+     * ({@value #IMAGE_COLUMN},{@value #SIZE_COLUMN}) with the side in pixels as the target.
+     */
+    public static void generateSizes(Path root, int count, int size, long seed) {
+        Random random = new Random(seed);
+        writeManifestSet(root, SIZE_COLUMN, count, i -> {
+            BufferedImage image = background(size, random);
+            Graphics2D g = image.createGraphics();
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            int shape = random.nextInt(CLASSES.size());
+            int s = size / 5 + random.nextInt(size * 3 / 5 + 1);
+            int x = random.nextInt(size - s + 1);
+            int y = random.nextInt(size - s + 1);
+            g.setColor(Color.getHSBColor(HUES[shape], 0.8f, 0.9f));
+            fill(g, shape, x, y, s);
+            g.dispose();
+            return new Sample(image, String.valueOf(s));
+        });
+    }
+
+    private record Sample(BufferedImage image, String target) {
+    }
+
+    /** Writes {@code count} samples and the manifest into a temporary sibling, then renames it to {@code root}. */
+    private static void writeManifestSet(Path root, String targetColumn, int count,
+                                         java.util.function.IntFunction<Sample> sample) {
+        Path tmp = root.toAbsolutePath().resolveSibling(root.getFileName() + ".generating");
+        try {
+            deleteRecursively(tmp);
+            Path images = Files.createDirectories(tmp.resolve("images"));
+            StringBuilder csv = new StringBuilder(IMAGE_COLUMN + "," + targetColumn + "\n");
+            for (int i = 0; i < count; i++) {
+                Sample s = sample.apply(i);
+                String name = String.format("%04d.png", i);
+                ImageIO.write(s.image(), "png", images.resolve(name).toFile());
+                csv.append(name).append(',').append(s.target()).append('\n');
+            }
+            Files.writeString(tmp.resolve(MANIFEST), csv.toString());
+            Files.createDirectories(root.toAbsolutePath().getParent());
+            Files.move(tmp, root);
+        } catch (IOException e) {
+            throw new GraftException("cannot generate the synthetic dataset in " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A grey, slightly noisy background (shapes are what carries the signal). */
+    private static BufferedImage background(int size, Random random) {
+        BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        int base = 90 + random.nextInt(60);
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                int v = Math.max(0, Math.min(255, base + (int) (random.nextGaussian() * 8)));
+                image.setRGB(x, y, new Color(v, v, v).getRGB());
+            }
+        }
+        return image;
+    }
+
+    private static void fill(Graphics2D g, int shape, int x, int y, int s) {
+        switch (shape) {
+            case 0 -> g.fillOval(x, y, s, s);
+            case 1 -> g.fillRect(x, y, s, s);
+            default -> g.fillPolygon(new Polygon(new int[] {x, x + s, x + s / 2}, new int[] {y + s, y + s, y}, 3));
+        }
+    }
+
     static BufferedImage draw(int shape, int size, Random random) {
         BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         int base = 60 + random.nextInt(140);
