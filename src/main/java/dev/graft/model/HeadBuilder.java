@@ -10,7 +10,10 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /**
  * Adds the head to a graph builder: optional hidden dense layers (each optionally followed by batch
@@ -46,13 +49,33 @@ final class HeadBuilder {
             }
             width = units;
         }
-        LossMCXENT loss = spec.classWeights() == null ? new LossMCXENT()
-                : new LossMCXENT(Nd4j.create(spec.classWeights()));
-        OutputLayer.Builder out = new OutputLayer.Builder(loss).nIn(width).nOut(spec.numClasses())
-                .weightInit(WeightInit.XAVIER).activation(Activation.SOFTMAX);
+        OutputLayer.Builder out = new OutputLayer.Builder(loss(spec)).nIn(width).nOut(spec.numClasses())
+                .weightInit(WeightInit.XAVIER).activation(outputActivation(config.problem()));
         dropout(out, config.dropout());
         graph.addLayer(OUTPUT, out.build(), previous);
         return OUTPUT;
+    }
+
+    /**
+     * Softmax + cross-entropy (optionally class-weighted); a sigmoid per label + binary cross-entropy; or identity
+     * + mean squared error. DL4J's losses apply a per-output labels mask, which is how an unknown label is ignored.
+     */
+    private static ILossFunction loss(HeadSpec spec) {
+        return switch (spec.config().problem()) {
+            case SINGLE_LABEL -> spec.classWeights() == null ? new LossMCXENT()
+                    : new LossMCXENT(Nd4j.create(spec.classWeights()));
+            case MULTI_LABEL -> new LossBinaryXENT();
+            case REGRESSION -> new LossMSE();
+        };
+    }
+
+    /** The output layer's activation for {@code problem}. */
+    static Activation outputActivation(HeadConfig.Problem problem) {
+        return switch (problem) {
+            case SINGLE_LABEL -> Activation.SOFTMAX;
+            case MULTI_LABEL -> Activation.SIGMOID;
+            case REGRESSION -> Activation.IDENTITY;
+        };
     }
 
     /** Config dropout is the probability to DROP; DL4J's Dropout takes the probability to RETAIN. */
