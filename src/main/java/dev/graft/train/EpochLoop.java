@@ -1,6 +1,8 @@
 package dev.graft.train;
 
 import dev.graft.config.ExperimentConfig;
+import dev.graft.config.HeadConfig;
+import dev.graft.data.TargetScaling;
 import dev.graft.config.Monitor;
 import dev.graft.config.YamlFiles;
 import dev.graft.data.DataPipeline;
@@ -73,7 +75,10 @@ final class EpochLoop {
     TrainResult run() {
         try {
             TrainResult result = epochs();
-            if (result.finished() && result.bestCheckpoint() != null) {
+            if (result.finished() && result.bestCheckpoint() != null && !singleLabel()) {
+                TargetFinalEvaluation.run(config, setup.data(), result.bestCheckpoint(), setup.run().path());
+                files.writeReport(state.history(), best.entries());
+            } else if (result.finished() && result.bestCheckpoint() != null) {
                 FinalEvaluation.Outcome outcome = FinalEvaluation.run(config, setup.data(), result.bestCheckpoint(),
                         setup.run().path());
                 files.writeReport(state.history(), best.entries(), outcome);
@@ -169,8 +174,15 @@ final class EpochLoop {
                 + state.position() + "; resume with: graft train --resume " + setup.run().path());
     }
 
+    private boolean singleLabel() {
+        return config.head().problem() == HeadConfig.Problem.SINGLE_LABEL;
+    }
+
     /** Validates the trained epoch, records it and writes its files and checkpoints. */
     private EpochEnd finish(int epoch, double lr, MetricsSummary train, double seconds, TailModel tail) {
+        if (!singleLabel()) {
+            return finishTargets(epoch, lr, train, seconds, tail);
+        }
         DataSetIterator valData = setup.data().eval(Split.VAL, config.train().batchSize());
         Evaluator.Evaluation evaluation = tail != null
                 ? Evaluator.evaluate(tail.graph(), cache.valBatches(valData), state.classes(), positiveClass)
@@ -189,6 +201,33 @@ final class EpochLoop {
         state = earlyStoppingUpdate(state.after(record), record);
         files.writeEpoch(record, val, state.history());
         save(epoch, record, val);
+        return new EpochEnd.Trained(record);
+    }
+
+    /**
+     * A multi-label or regression epoch: validated by {@link TargetEvaluator}; the record has the train and val
+     * loss and the head's own metrics, no top-k, balanced accuracy or F1.
+     */
+    private EpochEnd finishTargets(int epoch, double lr, MetricsSummary train, double seconds, TailModel tail) {
+        DataSetIterator valData = setup.data().eval(Split.VAL, config.train().batchSize());
+        TargetScaling scaling = state.targetScaling() == null ? TargetScaling.IDENTITY : state.targetScaling();
+        TargetEvaluator.Evaluation val = TargetEvaluator.evaluate(tail != null ? tail.graph() : model,
+                tail != null ? cache.valBatches(valData) : valData, config.head().problem(), scaling);
+        double none = Double.NaN;
+        EpochRecord record = new EpochRecord(epoch, lr, train.loss(), none, none, val.loss(), none, none, none,
+                none, train.count(), seconds, train.count() / Math.max(1e-9, seconds),
+                String.join(" ", setup.plan().frozenIn(model)), val.scores());
+        model.getConfiguration().setEpochCount(epoch);
+        StringBuilder scores = new StringBuilder();
+        val.scores().forEach((k, v) -> scores.append(String.format(Locale.ROOT, "  %s %.4f", k, v)));
+        LOG.info(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f | val loss %.4f%s | %.0fs, %.1f img/s", epoch,
+                config.train().epochs(), record.trainLoss(), record.valLoss(), scores, seconds,
+                record.imagesPerSecond()));
+        state = earlyStoppingUpdate(state.after(record), record);
+        files.writeEpoch(state.history(), TargetFinalEvaluation.details(val, state.classes()));
+        best.offer(epoch, record.metric(config.checkpoint().monitor()), this::checkpoint);
+        checkpoint(files.last());
+        files.writeReport(state.history(), best.entries());
         return new EpochEnd.Trained(record);
     }
 

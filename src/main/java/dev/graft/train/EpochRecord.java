@@ -1,6 +1,9 @@
 package dev.graft.train;
 
+import dev.graft.config.HeadConfig;
+import dev.graft.metrics.MultiLabelMetrics;
 import dev.graft.metrics.ProbabilityMetrics;
+import dev.graft.metrics.RegressionMetrics;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +16,9 @@ import java.util.Map;
  * The column order is stable; new columns are only ever appended.
  *
  * @param valScores the validation split's threshold-free metrics by name ({@link ProbabilityMetrics#NAMES}:
- *                  auroc, pr_auc, log_loss, brier, ece); empty in checkpoints written before they existed
+ *                  auroc, pr_auc, log_loss, brier, ece; a multi-label or regression head's own set, see
+ *                  {@link #scoreNames}); empty in checkpoints written before they existed. A multi-label or
+ *                  regression head has no top-k, balanced accuracy or F1: those are NaN (empty cells).
  */
 public record EpochRecord(int epoch, double lr, double trainLoss, double trainTop1, double trainTop5,
                           double valLoss, double valTop1, double valTop5, double valBalancedAccuracy,
@@ -31,9 +36,23 @@ public record EpochRecord(int epoch, double lr, double trainLoss, double trainTo
     }
 
     private static List<String> columns() {
+        return columns(HeadConfig.Problem.SINGLE_LABEL);
+    }
+
+    /** The columns of {@code metrics.csv} for a {@code problem} head: the first ones, then its own metrics. */
+    public static List<String> columns(HeadConfig.Problem problem) {
         List<String> all = new ArrayList<>(FIRST_COLUMNS);
-        ProbabilityMetrics.NAMES.forEach(n -> all.add("val_" + n));
+        scoreNames(problem).forEach(n -> all.add("val_" + n));
         return List.copyOf(all);
+    }
+
+    /** The names of a {@code problem} head's validation metric set (the keys of {@link #valScores}). */
+    public static List<String> scoreNames(HeadConfig.Problem problem) {
+        return switch (problem) {
+            case SINGLE_LABEL -> ProbabilityMetrics.NAMES;
+            case MULTI_LABEL -> MultiLabelMetrics.NAMES;
+            case REGRESSION -> RegressionMetrics.NAMES;
+        };
     }
 
     /** The value of a monitored metric, by its config name ({@code val_top1}, {@code val_auroc}, ...). */
@@ -53,6 +72,9 @@ public record EpochRecord(int epoch, double lr, double trainLoss, double trainTo
 
     private double valScore(String name) {
         String key = name.startsWith("val_") ? name.substring(4) : name;
+        if (name.startsWith("val_") && valScores.containsKey(key)) {
+            return valScores.get(key);
+        }
         if (!name.startsWith("val_") || !ProbabilityMetrics.NAMES.contains(key)) {
             throw new IllegalArgumentException("unknown metric " + name);
         }
@@ -60,11 +82,16 @@ public record EpochRecord(int epoch, double lr, double trainLoss, double trainTo
     }
 
     public String csvRow() {
+        return csvRow(HeadConfig.Problem.SINGLE_LABEL);
+    }
+
+    /** This record as a row under {@link #columns(HeadConfig.Problem)}. */
+    public String csvRow(HeadConfig.Problem problem) {
         List<String> cells = new ArrayList<>(List.of(String.valueOf(epoch), num(lr), num(trainLoss),
                 num(trainTop1), num(trainTop5), num(valLoss), num(valTop1), num(valTop5), num(valBalancedAccuracy),
                 num(valMacroF1), String.valueOf(trainImages), String.format(Locale.ROOT, "%.2f", seconds),
                 String.format(Locale.ROOT, "%.2f", imagesPerSecond), frozen.replace(',', ' ')));
-        ProbabilityMetrics.NAMES.forEach(n -> cells.add(num(valScores.getOrDefault(n, Double.NaN))));
+        scoreNames(problem).forEach(n -> cells.add(num(valScores.getOrDefault(n, Double.NaN))));
         return String.join(",", cells);
     }
 

@@ -86,6 +86,8 @@ final class FeatureCache implements AutoCloseable {
         String off = null;
         if (t.cacheFeatures() == TrainConfig.CacheMode.FALSE) {
             off = "train.cache_features: false";
+        } else if (config.head().problem() != dev.graft.config.HeadConfig.Problem.SINGLE_LABEL) {
+            off = "a replayed batch carries class indices, not a " + config.head().problem() + " head's targets";
         } else if (resumed) {
             off = "a resumed run does not have the earlier epochs' records";
         } else if (t.cacheFeatures() == TrainConfig.CacheMode.AUTO && !config.data().augment().isEmpty()
@@ -236,7 +238,7 @@ final class FeatureCache implements AutoCloseable {
                     store.put(view, ((SampleRef) meta.get(i)).index(), flat.getRow(i).toFloatVector());
                 }
             }
-            DataSet out = new DataSet(features, batch.getLabels());
+            DataSet out = new DataSet(features, batch.getLabels(), null, batch.getLabelsMaskArray());
             out.setExampleMetaData(meta);
             return out;
         }

@@ -34,16 +34,26 @@ final class RunFiles {
 
     void writeEpoch(EpochRecord record, MetricsSummary val, List<EpochRecord> history) {
         validation.put(record.epoch(), val);
-        StringBuilder csv = new StringBuilder(String.join(",", EpochRecord.COLUMNS)).append('\n');
-        history.forEach(r -> csv.append(r.csvRow()).append('\n'));
+        writeMetrics(history, perClass(val));
+        run.writeString("confusion-" + record.epoch() + ".csv", confusionCsv(val));
+    }
+
+    /** A multi-label or regression epoch: metrics.csv and metrics.json ({@code lastValidation}: its details). */
+    void writeEpoch(List<EpochRecord> history, Map<String, Object> lastValidation) {
+        writeMetrics(history, lastValidation);
+    }
+
+    private void writeMetrics(List<EpochRecord> history, Map<String, Object> lastValidation) {
+        var problem = config.head().problem();
+        StringBuilder csv = new StringBuilder(String.join(",", EpochRecord.columns(problem))).append('\n');
+        history.forEach(r -> csv.append(r.csvRow(problem)).append('\n'));
         run.writeString("metrics.csv", csv.toString());
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("monitor", config.checkpoint().monitor());
-        json.put("classes", classes);
+        json.put(problem == dev.graft.config.HeadConfig.Problem.SINGLE_LABEL ? "classes" : "outputs", classes);
         json.put("epochs", history);
-        json.put("last_validation", perClass(val));
+        json.put("last_validation", lastValidation);
         run.writeJson("metrics.json", json);
-        run.writeString("confusion-" + record.epoch() + ".csv", confusionCsv(val));
     }
 
     void writeBestConfusion(MetricsSummary val, int epoch) {

@@ -47,10 +47,12 @@ public final class RunReport {
     void write(List<EpochRecord> history, int bestEpoch, MetricsSummary best, FinalEvaluation.Outcome evaluation) {
         byte[] loss = png(curves("Loss", "loss", history, List.of(
                 new Series("train", EpochRecord::trainLoss), new Series("val", EpochRecord::valLoss))));
-        byte[] accuracy = png(curves("Accuracy", "accuracy", history, List.of(
+        byte[] accuracy = png(singleLabel() ? curves("Accuracy", "accuracy", history, List.of(
                 new Series("train top-1", EpochRecord::trainTop1), new Series("val top-1", EpochRecord::valTop1),
                 new Series("val top-" + Math.min(5, classes.size()), EpochRecord::valTop5),
-                new Series("val balanced acc.", EpochRecord::valBalancedAccuracy))));
+                new Series("val balanced acc.", EpochRecord::valBalancedAccuracy)))
+                : curves("Validation", "value", history, EpochRecord.scoreNames(config.head().problem()).stream()
+                        .map(n -> new Series("val " + n, r -> r.metric("val_" + n))).toList()));
         byte[] confusion = best == null ? null : png(confusion(best));
         run.writeBytes("plots/loss.png", loss);
         run.writeBytes("plots/accuracy.png", accuracy);
@@ -59,6 +61,28 @@ public final class RunReport {
         }
         String finalSection = evaluation == null ? "" : new EvaluationReport(run, evaluation).html();
         run.writeString("report.html", html(history, bestEpoch, best, loss, accuracy, confusion, finalSection));
+    }
+
+    private boolean singleLabel() {
+        return config.head().problem() == dev.graft.config.HeadConfig.Problem.SINGLE_LABEL;
+    }
+
+    /** The best-epoch sentence: a multi-label or regression head names its own metrics. */
+    private String bestSentence(int bestEpoch, EpochRecord bestRecord, EpochRecord last) {
+        if (!singleLabel()) {
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "<p><b>Best epoch %d</b> by %s (%.4f, %s "
+                    + "head):", bestEpoch, esc(config.checkpoint().monitor()),
+                    bestRecord.metric(config.checkpoint().monitor()), config.head().problem()));
+            EpochRecord.scoreNames(config.head().problem()).forEach(n -> b.append(String.format(Locale.ROOT,
+                    " val %s %.4f,", n, bestRecord.metric("val_" + n))));
+            return b.append(String.format(Locale.ROOT, " val loss %.4f.</p>", bestRecord.valLoss())).toString();
+        }
+        return String.format(Locale.ROOT, "<p><b>Best epoch %d</b> by %s (%.4f): val top-1 %s, balanced accuracy "
+                        + "%s, macro-F1 %s, val loss %.4f. Last epoch: val top-1 %s.</p>", bestEpoch,
+                esc(config.checkpoint().monitor()), bestRecord.metric(config.checkpoint().monitor()),
+                RunFiles.pct(bestRecord.valTop1()),
+                RunFiles.pct(bestRecord.valBalancedAccuracy()), RunFiles.pct(bestRecord.valMacroF1()),
+                bestRecord.valLoss(), RunFiles.pct(last.valTop1()));
     }
 
     private record Series(String name, ToDoubleFunction<EpochRecord> value) {
@@ -120,12 +144,7 @@ public final class RunReport {
                 .append(esc(String.valueOf(config.backbone().freeze().yaml()))).append("</code>, ")
                 .append(classes.size()).append(" classes, ").append(history.size()).append(" of ")
                 .append(config.train().epochs()).append(" epochs, ").append(config.imageSize()).append(" px.</p>");
-        h.append(String.format(Locale.ROOT, "<p><b>Best epoch %d</b> by %s (%.4f): val top-1 %s, balanced accuracy "
-                        + "%s, macro-F1 %s, val loss %.4f. Last epoch: val top-1 %s.</p>", bestEpoch,
-                esc(config.checkpoint().monitor()), bestRecord.metric(config.checkpoint().monitor()),
-                RunFiles.pct(bestRecord.valTop1()),
-                RunFiles.pct(bestRecord.valBalancedAccuracy()), RunFiles.pct(bestRecord.valMacroF1()),
-                bestRecord.valLoss(), RunFiles.pct(last.valTop1())));
+        h.append(bestSentence(bestEpoch, bestRecord, last));
         h.append("<h2>Curves</h2>").append(img(loss)).append(img(accuracy));
         h.append("<h2>Epochs</h2>").append(epochsTable(history));
         if (best != null) {

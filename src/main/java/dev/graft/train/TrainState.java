@@ -1,5 +1,6 @@
 package dev.graft.train;
 
+import dev.graft.data.TargetScaling;
 import dev.graft.metrics.ClassificationMetrics;
 
 import java.util.ArrayList;
@@ -20,31 +21,47 @@ import java.util.List;
  * @param badEpochs       epochs since the early-stopping monitor last improved
  * @param runSeconds      wall-clock seconds the run has spent up to this checkpoint, over all its attempts (a
  *                        resumed run, or sweep trial, counts the time before it was stopped or killed)
+ * @param targetScaling   a regression head's target standardisation, which its outputs are mapped back
+ *                        through; null for other heads
  */
 public record TrainState(List<String> classes, int completedEpochs, int batchesDone,
                          ClassificationMetrics.State partialTrain, double partialSeconds,
                          List<EpochRecord> history, List<BestCheckpoint> best, double earlyStoppingBest,
-                         int badEpochs, double runSeconds) {
+                         int badEpochs, double runSeconds, TargetScaling targetScaling) {
 
     /** One kept best checkpoint. */
     public record BestCheckpoint(String file, int epoch, double value) {
     }
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     public TrainState {
         classes = List.copyOf(classes);
         history = List.copyOf(history);
         best = List.copyOf(best);
     }
 
+    /** The state of a classification head (no target scaling). */
+    public TrainState(List<String> classes, int completedEpochs, int batchesDone,
+                      ClassificationMetrics.State partialTrain, double partialSeconds, List<EpochRecord> history,
+                      List<BestCheckpoint> best, double earlyStoppingBest, int badEpochs, double runSeconds) {
+        this(classes, completedEpochs, batchesDone, partialTrain, partialSeconds, history, best, earlyStoppingBest,
+                badEpochs, runSeconds, null);
+    }
+
     /** A run before its first batch. */
     static TrainState start(List<String> classes) {
-        return new TrainState(classes, 0, 0, null, 0, List.of(), List.of(), Double.NaN, 0, 0);
+        return start(classes, null);
+    }
+
+    /** A run before its first batch, with a regression head's target scaling (null for other heads). */
+    static TrainState start(List<String> classes, TargetScaling scaling) {
+        return new TrainState(classes, 0, 0, null, 0, List.of(), List.of(), Double.NaN, 0, 0, scaling);
     }
 
     /** Stopped in epoch {@code epoch} after {@code batches} of its batches (0: before its first). */
     TrainState stoppedIn(int epoch, int batches, ClassificationMetrics.State partial, double seconds) {
         return new TrainState(classes, epoch - 1, batches, batches > 0 ? partial : null, batches > 0 ? seconds : 0,
-                history, best, earlyStoppingBest, badEpochs, runSeconds);
+                history, best, earlyStoppingBest, badEpochs, runSeconds, targetScaling);
     }
 
     /** At the end of the epoch {@code record} describes. */
@@ -52,22 +69,22 @@ public record TrainState(List<String> classes, int completedEpochs, int batchesD
         List<EpochRecord> longer = new ArrayList<>(history);
         longer.add(record);
         return new TrainState(classes, record.epoch(), 0, null, 0, longer, best, earlyStoppingBest, badEpochs,
-                runSeconds);
+                runSeconds, targetScaling);
     }
 
     TrainState withBest(List<BestCheckpoint> kept) {
         return new TrainState(classes, completedEpochs, batchesDone, partialTrain, partialSeconds, history, kept,
-                earlyStoppingBest, badEpochs, runSeconds);
+                earlyStoppingBest, badEpochs, runSeconds, targetScaling);
     }
 
     TrainState withEarlyStopping(double bestValue, int epochsWithoutImprovement) {
         return new TrainState(classes, completedEpochs, batchesDone, partialTrain, partialSeconds, history, best,
-                bestValue, epochsWithoutImprovement, runSeconds);
+                bestValue, epochsWithoutImprovement, runSeconds, targetScaling);
     }
 
     TrainState withRunSeconds(double seconds) {
         return new TrainState(classes, completedEpochs, batchesDone, partialTrain, partialSeconds, history, best,
-                earlyStoppingBest, badEpochs, seconds);
+                earlyStoppingBest, badEpochs, seconds, targetScaling);
     }
 
     /** True when the run stopped inside an epoch (after some of its batches). */

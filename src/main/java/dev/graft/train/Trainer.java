@@ -3,6 +3,8 @@ package dev.graft.train;
 import dev.graft.GraftException;
 import dev.graft.backbone.BackboneLoader;
 import dev.graft.config.ExperimentConfig;
+import dev.graft.config.HeadConfig;
+import dev.graft.data.TargetScaling;
 import dev.graft.data.DataPipeline;
 import dev.graft.data.ImageBatchIterator;
 import dev.graft.data.Normalization;
@@ -49,7 +51,8 @@ public final class Trainer {
     public TrainResult train(Path resumeFrom) {
         long startNanos = System.nanoTime();
         Normalization norm = InputNormalization.of(config.arch());
-        try (DataPipeline data = DataPipeline.open(config.data(), config.seed(), config.imageSize(), norm)) {
+        try (DataPipeline data = DataPipeline.open(config.data(), config.head().problem(), config.seed(),
+                config.imageSize(), norm)) {
             writeDataReport(data);
             List<String> classes = data.classes();
             PositiveClass.index(config.data(), classes); // a wrong data.positive_class fails now, not after training
@@ -60,7 +63,7 @@ public final class Trainer {
             Checkpoints.Loaded start = resumeFrom == null
                     ? new Checkpoints.Loaded(ModelRecipe.assemble(config, backbones, plan, training,
                             new HeadSpec(config.head(), classes.size(), data.classWeights())),
-                            TrainState.start(classes), null)
+                            TrainState.start(classes, scaling(data)), null)
                     : resumed(resumeFrom, classes);
             LOG.info("{} | {} classes | {} train images, {} batches/epoch | frozen: {}", config.arch().id(),
                     classes.size(), trainData.epochSize(), batchesPerEpoch,
@@ -82,6 +85,17 @@ public final class Trainer {
         }
         LOG.info("resuming {} {}", run.path(), loaded.state().position());
         return loaded;
+    }
+
+    /** A regression head's target standardisation (kept in every checkpoint); null for other heads. */
+    private TargetScaling scaling(DataPipeline data) {
+        if (config.head().problem() != HeadConfig.Problem.REGRESSION) {
+            return null;
+        }
+        TargetScaling scaling = data.targetScaling();
+        LOG.info("regression target {}: standardised with the training split's mean {} and std {}",
+                data.classes().get(0), scaling.mean(), scaling.std());
+        return scaling;
     }
 
     private void writeDataReport(DataPipeline data) {
