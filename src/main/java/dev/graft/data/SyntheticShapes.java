@@ -143,13 +143,12 @@ public final class SyntheticShapes {
         }
     }
 
-    /** A grey, slightly noisy background (shapes are what carries the signal). */
+    /** A mid-grey, slightly noisy background (the shapes are what carries the signal). */
     private static BufferedImage background(int size, Random random) {
         BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-        int base = 90 + random.nextInt(60);
         for (int y = 0; y < size; y++) {
             for (int x = 0; x < size; x++) {
-                int v = Math.max(0, Math.min(255, base + (int) (random.nextGaussian() * 8)));
+                int v = Math.max(0, Math.min(255, 120 + (int) (random.nextGaussian() * 4)));
                 image.setRGB(x, y, new Color(v, v, v).getRGB());
             }
         }

@@ -49,6 +49,7 @@ final class TrainedRun {
         this.checkpoint = checkpoint;
         CheckpointFile.Entries entries = CheckpointFile.readEntries(checkpoint);
         this.config = bind(entries.configYaml(), checkpoint);
+        requireSingleLabel(config, checkpoint);
         this.labels = entries.labels();
         this.epoch = entries.completedEpochs();
         this.arch = config.arch();
@@ -83,6 +84,19 @@ final class TrainedRun {
                     + "; pass a run folder of 'graft train' or a checkpoint .zip");
         }
         return new TrainedRun(runOrCheckpoint.toAbsolutePath().normalize(), chosen);
+    }
+
+    /**
+     * Bundles (and so predict, serve and Classifier) hold single-label models only so far: a multi-label or
+     * regression model would come out with softmax semantics, wrong without a word.
+     */
+    private static void requireSingleLabel(ExperimentConfig config, Path checkpoint) {
+        if (config.head().problem() != dev.graft.config.HeadConfig.Problem.SINGLE_LABEL) {
+            throw GraftException.usage(checkpoint + " has a head.problem: " + config.head().problem() + " model; "
+                    + "graft export (and so predict, serve and Classifier) supports single-label models only so far "
+                    + "(issue 17). Its run folder holds what training scored: val-metrics.json, val-predictions.csv "
+                    + "and, with a test split, test-metrics.json and test-predictions.csv");
+        }
     }
 
     /**

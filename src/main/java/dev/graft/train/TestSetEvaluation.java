@@ -44,6 +44,12 @@ public final class TestSetEvaluation {
         Path checkpoint = resolveCheckpoint(model);
         Checkpoints.Loaded loaded = Checkpoints.read(checkpoint);
         ExperimentConfig config = configOf(loaded, checkpoint);
+        if (config.head().problem() != dev.graft.config.HeadConfig.Problem.SINGLE_LABEL) {
+            throw GraftException.usage("graft evaluate scores single-label models only so far; " + checkpoint
+                    + " has a head.problem: " + config.head().problem() + " model (issue 17). Training scored its "
+                    + "best checkpoint on val and on the test split: see val-metrics.json and test-metrics.json "
+                    + "(with the predictions CSVs) in its run folder");
+        }
         List<String> classes = loaded.state().classes();
         Path runFolder = runFolderOf(checkpoint);
         int epoch = loaded.state().completedEpochs();

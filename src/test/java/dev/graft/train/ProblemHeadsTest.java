@@ -38,13 +38,21 @@ class ProblemHeadsTest {
 
     @BeforeAll
     static void makeData() {
-        SyntheticShapes.generateMultiLabel(dir.resolve("multi"), 160, 24, 11);
-        SyntheticShapes.generateSizes(dir.resolve("sizes"), 160, 24, 12);
+        SyntheticShapes.generateMultiLabel(dir.resolve("multi"), 96, 16, 11);
+        SyntheticShapes.generateSizes(dir.resolve("sizes"), 96, 16, 12);
+        SyntheticShapes.generateMultiLabel(dir.resolve("multi-small"), 32, 16, 13);
+        SyntheticShapes.generateSizes(dir.resolve("sizes-small"), 32, 16, 14);
     }
 
     static ExperimentConfig config(String problem, String name, int epochs, String... overrides) throws IOException {
+        return config(problem, "", name, epochs, overrides);
+    }
+
+    /** The experiment on the {@code multi}/{@code sizes} set with {@code suffix} (e.g. "-small"). */
+    static ExperimentConfig config(String problem, String suffix, String name, int epochs, String... overrides)
+            throws IOException {
         boolean multi = problem.equals("multi_label");
-        Path root = dir.resolve(multi ? "multi" : "sizes");
+        Path root = dir.resolve((multi ? "multi" : "sizes") + suffix);
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, """
                 name: %s
@@ -54,12 +62,12 @@ class ProblemHeadsTest {
                 data:
                   csv: {file: %s, images: %s, label_column: %s}
                   split: {val: 0.25}
-                  image_size: 24
+                  image_size: 16
                   workers: 2
                 train:
                   epochs: %d
-                  batch_size: 16
-                  optimizer: {type: adamw, lr: 3.0e-3}
+                  batch_size: 8
+                  optimizer: {type: adamw, lr: 5.0e-3}
                   schedule: {type: cosine}
                 """.formatted(name, problem, root.resolve(SyntheticShapes.MANIFEST), root.resolve("images"),
                 multi ? SyntheticShapes.LABELS_COLUMN : SyntheticShapes.SIZE_COLUMN, epochs));
@@ -75,9 +83,48 @@ class ProblemHeadsTest {
                 Provenance.collect("test", config.seed(), "test", Map.of()), LocalDateTime.now());
     }
 
+    /** Stopped inside epoch 1 and resumed: the same records and parameters as one uninterrupted run. */
+    @ParameterizedTest
+    @ValueSource(strings = {"multi_label", "regression"})
+    void resumedRunEqualsUninterruptedRun(String problem) throws IOException {
+        ExperimentConfig config = config(problem, "-small", "resume-" + problem, 2);
+        TrainResult whole;
+        try (RunDirectory run = newRun(config)) {
+            whole = train(config, new StopSignal(), null, run);
+        }
+        Path runPath;
+        try (RunDirectory run = newRun(config)) {
+            runPath = run.path();
+            TrainResult first = train(config, StopSignal.afterBatches(2), null, run); // mid-epoch 1 (3 batches)
+            assertEquals(TrainResult.Status.INTERRUPTED, first.status());
+        }
+        TrainResult resumed;
+        try (RunDirectory run = RunDirectory.open(runPath)) {
+            resumed = train(config, new StopSignal(), runPath.resolve("checkpoints/last.zip"), run);
+        }
+        assertEquals(TrainResult.Status.COMPLETED, resumed.status());
+        assertEquals(2, resumed.history().size());
+        String metric = problem.equals("multi_label") ? "val_mauroc" : "val_mae";
+        for (int i = 0; i < 2; i++) {
+            EpochRecord a = whole.history().get(i);
+            EpochRecord b = resumed.history().get(i);
+            assertEquals(a.trainLoss(), b.trainLoss(), 1e-5, "train loss, epoch " + a.epoch());
+            assertEquals(a.valLoss(), b.valLoss(), 1e-5, "val loss, epoch " + a.epoch());
+            assertEquals(a.metric(metric), b.metric(metric), 1e-5, metric + ", epoch " + a.epoch());
+        }
+        ComputationGraph wholeModel = ModelSerializer.restoreComputationGraph(
+                whole.runDirectory().resolve("checkpoints/last.zip").toFile(), false);
+        ComputationGraph resumedModel = ModelSerializer.restoreComputationGraph(
+                runPath.resolve("checkpoints/last.zip").toFile(), false);
+        double diff = wholeModel.params().sub(resumedModel.params()).amaxNumber().doubleValue();
+        assertTrue(diff < 1e-5, "final parameters equal (max abs diff " + diff + ")");
+        assertEquals(Checkpoints.read(whole.bestCheckpoint()).state().targetScaling(),
+                Checkpoints.read(resumed.bestCheckpoint()).state().targetScaling());
+    }
+
     @Test
     void multiLabelHeadLearnsWhichShapesAnImageHolds() throws IOException {
-        ExperimentConfig config = config("multi_label", "multi", 6);
+        ExperimentConfig config = config("multi_label", "multi", 4);
         TrainResult result;
         try (RunDirectory run = newRun(config)) {
             result = train(config, new StopSignal(), null, run);
@@ -101,7 +148,7 @@ class ProblemHeadsTest {
 
     @Test
     void regressionHeadLearnsTheShapeSizeInPixels() throws IOException {
-        ExperimentConfig config = config("regression", "sizes", 8);
+        ExperimentConfig config = config("regression", "sizes", 10);
         TrainResult result;
         try (RunDirectory run = newRun(config)) {
             result = train(config, new StopSignal(), null, run);

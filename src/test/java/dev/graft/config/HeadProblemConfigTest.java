@@ -1,0 +1,88 @@
+package dev.graft.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code head.problem} (issue 17): its defaults, and the checks across sections that come with it. */
+class HeadProblemConfigTest {
+    @TempDir
+    Path dir;
+
+    private ExperimentConfig load(String yaml, String... overrides) throws IOException {
+        Files.createDirectories(dir.resolve("imgs/a"));
+        Files.writeString(dir.resolve("m.csv"), "image,label\n");
+        Path file = dir.resolve("exp.yaml");
+        Files.writeString(file, yaml);
+        return ConfigLoader.schemaOnly().load(file, List.of(overrides));
+    }
+
+    private List<String> errors(String yaml, String... overrides) {
+        ConfigException e = assertThrows(ConfigException.class, () -> load(yaml, overrides));
+        return e.errors().stream().map(ConfigError::toString).toList();
+    }
+
+    private static final String CSV = "data: {csv: {file: m.csv, images: imgs}}\n";
+
+    @Test
+    void singleLabelIsTheDefaultAndKeepsItsMonitor() throws IOException {
+        ExperimentConfig c = load("data: {root: imgs}\n");
+        assertEquals(HeadConfig.Problem.SINGLE_LABEL, c.head().problem());
+        assertEquals("val_top1", c.checkpoint().monitor());
+    }
+
+    @Test
+    void eachProblemMonitorsItsOwnHeadlineMetricUnlessTold() throws IOException {
+        assertEquals("val_mauroc", load("head: {problem: multi_label}\n" + CSV).checkpoint().monitor());
+        assertEquals("val_mae", load("head: {problem: regression}\n" + CSV).checkpoint().monitor());
+        assertEquals("val_map", load("head: {problem: multi_label}\n" + CSV, "checkpoint.monitor=val_map")
+                .checkpoint().monitor());
+    }
+
+    @Test
+    void anUnknownProblemNamesTheThree() {
+        assertEquals(List.of("head.problem: unknown value 'multilabel' (did you mean 'multi_label'?); expected one of "
+                + "single_label, multi_label, regression"), errors("head: {problem: multilabel}\n" + CSV));
+    }
+
+    @Test
+    void monitorsMustBelongToTheProblem() {
+        assertEquals(List.of("checkpoint.monitor: 'val_top1' is not a metric of a regression head; use one of "
+                        + "val_loss, train_loss, val_mae, val_rmse, val_r2"),
+                errors("head: {problem: regression}\n" + CSV, "checkpoint.monitor=val_top1"));
+        assertEquals(List.of("train.early_stopping.monitor: 'val_mae' is not a metric of a single_label head; use "
+                        + "one of " + String.join(", ", Monitor.SINGLE_LABEL)),
+                errors("data: {root: imgs}\n", "train.early_stopping.monitor=val_mae"));
+    }
+
+    @Test
+    void multiLabelAndRegressionNeedACsvAndRefuseWhatTheyDoNotSupport() {
+        List<String> e = errors("head: {problem: multi_label}\ndata: {root: imgs}\n");
+        assertEquals(1, e.size(), e.toString());
+        assertTrue(e.get(0).startsWith("head.problem: multi_label reads its targets from a CSV manifest"), e.get(0));
+
+        List<String> all = errors("head: {problem: regression}\n" + CSV, "data.class_weights=auto",
+                "train.label_smoothing=0.1", "export.formats=[onnx]", "train.devices=2",
+                "data.csv.label_columns=[a]", "data.classes=[a, b]");
+        for (String key : List.of("data.class_weights", "train.label_smoothing", "export.formats", "train.devices",
+                "data.csv.label_columns", "data.classes")) {
+            assertTrue(all.stream().anyMatch(m -> m.startsWith(key + ":")), key + " in " + all);
+        }
+        assertTrue(all.stream().anyMatch(m -> m.startsWith("export.formats: graft export does not support "
+                + "head.problem: regression yet")), all.toString());
+    }
+
+    @Test
+    void labelColumnsGoWithMultiLabelOnly() {
+        assertEquals(List.of("data.csv.label_columns: goes with head.problem: multi_label (one 1/0 column per label)"),
+                errors(CSV, "data.csv.label_columns=[a, b]"));
+    }
+}
