@@ -49,8 +49,8 @@ final class DataCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         // Normalisation only affects tensors, which this command does not print; the backbone's own
         // mean/std is used by training. ImageNet's is reported here.
-        try (DataPipeline data = DataPipeline.open(experiment.data(), experiment.seed(), experiment.imageSize(),
-                Normalization.IMAGENET)) {
+        try (DataPipeline data = DataPipeline.open(experiment.data(), experiment.head().problem(), experiment.seed(),
+                experiment.imageSize(), Normalization.IMAGENET)) {
             DataReport report = data.report();
             report.table().forEach(stdout::println);
             Path json = out.resolve("data-report.json");

@@ -49,8 +49,8 @@ class HeadProblemConfigTest {
 
     @Test
     void anUnknownProblemNamesTheThree() {
-        assertEquals(List.of("head.problem: unknown value 'multilabel' (did you mean 'multi_label'?); expected one of "
-                + "single_label, multi_label, regression"), errors("head: {problem: multilabel}\n" + CSV));
+        assertEquals(List.of("head.problem: unknown 'multilabel' (did you mean 'multi_label'? one of "
+                + "single_label, multi_label, regression)"), errors("head: {problem: multilabel}\n" + CSV));
     }
 
     @Test

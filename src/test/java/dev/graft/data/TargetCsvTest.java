@@ -38,11 +38,19 @@ class TargetCsvTest {
     }
 
     private ImageDataset scan(Problem problem, String csvKeys) throws IOException {
-        return ImageDataset.scan(data(csvKeys), problem, 1);
+        return ImageDataset.scan(data(problem, csvKeys), problem, 1);
     }
 
-    private DataConfig data(String csvKeys) throws IOException {
-        return TestImages.data(dir, "  csv: {file: m.csv, images: img" + csvKeys + "}\n  split: {val: 0.25}\n");
+    private DataConfig data(Problem problem, String csvKeys) throws IOException {
+        return dataSection(problem, "  csv: {file: m.csv, images: img" + csvKeys + "}\n  split: {val: 0.25}\n");
+    }
+
+    /** The data section of an experiment with a {@code problem} head (its checks included). */
+    private DataConfig dataSection(Problem problem, String dataYaml) throws IOException {
+        Path file = dir.resolve("experiment.yaml");
+        Files.writeString(file, "name: t\nseed: 7\nbackbone: {arch: resnet20_cifar, weights: none}\nhead: {problem: "
+                + problem + "}\ndata:\n" + dataYaml);
+        return new dev.graft.config.ConfigLoader().load(file).data();
     }
 
     /** Each image's target by file name, over all splits. */
@@ -69,13 +77,13 @@ class TargetCsvTest {
     @Test
     void configuredLabelsFixTheOrderAndAnUnknownLabelIsAClearError() throws IOException {
         manifest("image,findings", "b;a", "c");
-        ImageDataset ds = ImageDataset.scan(TestImages.data(dir, "  csv: {file: m.csv, images: img, label_column:"
+        ImageDataset ds = ImageDataset.scan(dataSection(Problem.MULTI_LABEL, "  csv: {file: m.csv, images: img, label_column:"
                 + " findings, label_separator: ';'}\n  classes: [b, a, c]\n  split: {val: 0.5}\n"),
                 Problem.MULTI_LABEL, 1);
         assertEquals(List.of("b", "a", "c"), ds.classes());
         assertArrayEquals(new float[] {1, 1, 0}, targets(ds).get("i0.png"));
 
-        DataConfig unknown = TestImages.data(dir, "  csv: {file: m.csv, images: img, label_column: findings,"
+        DataConfig unknown = dataSection(Problem.MULTI_LABEL, "  csv: {file: m.csv, images: img, label_column: findings,"
                 + " label_separator: ';'}\n  classes: [a, b]\n");
         GraftException e = assertThrows(GraftException.class,
                 () -> ImageDataset.scan(unknown, Problem.MULTI_LABEL, 1));
@@ -100,7 +108,7 @@ class TargetCsvTest {
     @Test
     void anIgnoredLabelIsMaskedOutOfTheBatch() throws IOException {
         manifest("image,A,B", "1,-1", "0,1", "1,0", "0,0");
-        DataConfig data = data(", label_columns: [A, B]");
+        DataConfig data = data(Problem.MULTI_LABEL, ", label_columns: [A, B]");
         try (DataPipeline p = DataPipeline.open(data, Problem.MULTI_LABEL, 1, 8, Normalization.IMAGENET)) {
             int masked = 0;
             for (ImageBatchIterator it : List.of(p.train(4), p.eval(Split.VAL, 4))) {
@@ -134,7 +142,7 @@ class TargetCsvTest {
     @Test
     void regressionTargetIsStandardisedWithTheTrainSplitAndRestored() throws IOException {
         manifest("image,months", "10", "20", "30", "40", "50", "60", "70", "80");
-        DataConfig data = data(", label_column: months");
+        DataConfig data = data(Problem.REGRESSION, ", label_column: months");
         try (DataPipeline p = DataPipeline.open(data, Problem.REGRESSION, 1, 8, Normalization.IMAGENET)) {
             assertEquals(List.of("months"), p.classes());
             List<ImageEntry> train = p.dataset().entries(Split.TRAIN);

@@ -39,7 +39,7 @@ class ProblemHeadsTest {
     @BeforeAll
     static void makeData() {
         SyntheticShapes.generateMultiLabel(dir.resolve("multi"), 96, 16, 11);
-        SyntheticShapes.generateSizes(dir.resolve("sizes"), 96, 16, 12);
+        SyntheticShapes.generateSizes(dir.resolve("sizes"), 160, 16, 12);
         SyntheticShapes.generateMultiLabel(dir.resolve("multi-small"), 32, 16, 13);
         SyntheticShapes.generateSizes(dir.resolve("sizes-small"), 32, 16, 14);
     }
