@@ -2,10 +2,13 @@ package dev.graft.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.graft.GraftException;
 import dev.graft.backbone.BackboneLoader;
 import dev.graft.config.ConfigLoader;
 import dev.graft.config.ExperimentConfig;
+import dev.graft.config.ExportConfig;
 import dev.graft.data.SyntheticShapes;
+import dev.graft.export.BundleExporter;
 import dev.graft.run.Provenance;
 import dev.graft.run.RunDirectory;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -22,8 +25,11 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -144,6 +150,19 @@ class ProblemHeadsTest {
         assertEquals("path,y_circle,y_square,y_triangle,p_circle,p_square,p_triangle", rows.get(0));
         assertEquals(val.path("count").asInt() + 1, rows.size());
         assertTrue(Files.size(run.resolve("report.html")) > 0);
+
+        // Paths that are single-label only so far refuse the model with a usage error, not softmax answers.
+        GraftException export = assertThrows(GraftException.class, () -> new BundleExporter("test").export(
+                new BundleExporter.Request(run, ExportConfig.Which.BEST, Set.of(ExportConfig.Format.DL4J),
+                        dir.resolve("bundle"), false)));
+        assertEquals(GraftException.USAGE, export.exitCode());
+        assertTrue(export.getMessage().contains("has a head.problem: multi_label model; graft export"),
+                export.getMessage());
+        assertFalse(Files.exists(dir.resolve("bundle")), "nothing written");
+        GraftException evaluate = assertThrows(GraftException.class, () -> TestSetEvaluation.run(run, null, null));
+        assertEquals(GraftException.USAGE, evaluate.exitCode());
+        assertTrue(evaluate.getMessage().startsWith("graft evaluate scores single-label models only so far"),
+                evaluate.getMessage());
     }
 
     @Test
