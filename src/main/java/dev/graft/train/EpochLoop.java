@@ -2,12 +2,12 @@ package dev.graft.train;
 
 import dev.graft.config.ExperimentConfig;
 import dev.graft.config.HeadConfig;
-import dev.graft.data.TargetScaling;
 import dev.graft.config.Monitor;
 import dev.graft.config.YamlFiles;
 import dev.graft.data.DataPipeline;
 import dev.graft.data.ImageBatchIterator;
 import dev.graft.data.Split;
+import dev.graft.data.TargetScaling;
 import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.metrics.MetricsSummary;
 import dev.graft.model.ModelAssembler;
