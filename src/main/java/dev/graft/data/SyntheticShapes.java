@@ -77,7 +77,8 @@ public final class SyntheticShapes {
                     int inside = 0;
                     for (int i = 0; i < 4; i++) {
                         for (int j = 0; j < 4; j++) {
-                            inside += shape.contains((x + (j + 0.5) / 4) * scale, (y + (i + 0.5) / 4) * scale) ? 1 : 0;
+                            boolean in = shape.contains((x + (j + 0.5) / 4) * scale, (y + (i + 0.5) / 4) * scale);
+                            inside += in ? 1 : 0;
                         }
                     }
                     mask[y][x] = inside / 16f;

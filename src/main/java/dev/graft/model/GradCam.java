@@ -23,6 +23,7 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.NoOp;
 
 import java.util.ArrayDeque;
@@ -57,26 +58,22 @@ public final class GradCam {
     private static final String LINEAR = ".gradcam-linear";
 
     private final ComputationGraph tail;
-    private final String input;
     private final CNN2DFormat layout;
 
-    private GradCam(ComputationGraph tail, String input, CNN2DFormat layout) {
+    private GradCam(ComputationGraph tail, CNN2DFormat layout) {
         this.tail = tail;
-        this.input = input;
         this.layout = layout;
     }
 
-    /** One image's Grad-CAM. */
+    /**
+     * One image's Grad-CAM.
+     *
+     * @param classIndex the explained class
+     * @param logit      its pre-activation score {@code z_c}
+     * @param weights    {@code alpha_k}, one per channel
+     * @param map        {@code ReLU(sum_k alpha_k A_k)}, {@code H x W}, unnormalised
+     */
     public record Result(int classIndex, float logit, float[] weights, float[][] map) {
-        /** @return the map's height (rows) */
-        public int height() {
-            return map.length;
-        }
-
-        /** @return the map's width (columns) */
-        public int width() {
-            return map[0].length;
-        }
     }
 
     /**
@@ -89,16 +86,18 @@ public final class GradCam {
     public static GradCam of(ComputationGraph model, String vertex, CNN2DFormat layout, int imageSize) {
         ComputationGraphConfiguration conf = model.getConfiguration();
         if (conf.getNetworkOutputs().size() != 1) {
-            throw new IllegalArgumentException("Grad-CAM needs one output, the graph has " + conf.getNetworkOutputs());
+            throw new IllegalArgumentException("Grad-CAM needs one output, the graph has "
+                    + conf.getNetworkOutputs());
         }
         if (!conf.getVertices().containsKey(vertex) || conf.getNetworkInputs().contains(vertex)) {
             throw new IllegalArgumentException("the graph has no vertex '" + vertex + "' to explain");
         }
-        Map<String, INDArray> activations = model.feedForward(Nd4j.zeros(DataType.FLOAT, 1, 3, imageSize, imageSize),
-                false);
+        Map<String, INDArray> activations = model.feedForward(Nd4j.zeros(DataType.FLOAT, 1, 3, imageSize,
+                imageSize), false);
         INDArray a = activations.get(vertex);
         if (a.rank() != 4) {
-            throw new IllegalArgumentException("'" + vertex + "' is not a convolutional activation: " + a.shapeInfoToString());
+            throw new IllegalArgumentException("'" + vertex + "' is not a convolutional activation: "
+                    + a.shapeInfoToString());
         }
         int channels = (int) a.size(layout == CNN2DFormat.NHWC ? 3 : 1);
         return new Builder(model, vertex, layout, activations).build(channels);
@@ -110,9 +109,13 @@ public final class GradCam {
      */
     public synchronized Result explain(INDArray activation, int classIndex) {
         if (activation.rank() != 4 || activation.size(0) != 1) {
-            throw new IllegalArgumentException("need one image's 4-D activation, got " + activation.shapeInfoToString());
+            throw new IllegalArgumentException("need one image's 4-D activation, got "
+                    + activation.shapeInfoToString());
         }
-        Map<String, INDArray> out = tail.feedForward(new INDArray[] {activation.castTo(DataType.FLOAT)}, true, false);
+        // A training-mode pass keeps what backprop needs; nothing in the tail behaves differently in training
+        // (BatchNorm and dropout are gone). The probe's output, not the caller's array, feeds in-place layers.
+        Map<String, INDArray> out = tail.feedForward(new INDArray[] {activation.castTo(DataType.FLOAT)}, true,
+                false);
         INDArray scores = out.get(tail.getConfiguration().getNetworkOutputs().get(0));
         if (classIndex < 0 || classIndex >= scores.size(1)) {
             throw new IllegalArgumentException("class " + classIndex + " of " + scores.size(1));
@@ -151,8 +154,8 @@ public final class GradCam {
     }
 
     private float[][][] channelsFirst(INDArray activation) {
-        INDArray chw = layout == CNN2DFormat.NHWC ? activation.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0))
-                .permute(2, 0, 1) : activation.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0));
+        INDArray image = activation.get(NDArrayIndex.point(0));
+        INDArray chw = layout == CNN2DFormat.NHWC ? image.permute(2, 0, 1) : image;
         INDArray c = chw.castTo(DataType.FLOAT).dup('c');
         int k = (int) c.size(0);
         int h = (int) c.size(1);
@@ -165,11 +168,6 @@ public final class GradCam {
             }
         }
         return out;
-    }
-
-    /** The explained vertex, which is the tail graph's input. */
-    public String vertex() {
-        return input;
     }
 
     /** Builds the tail graph and fills its parameters. */
@@ -222,7 +220,7 @@ public final class GradCam {
             ComputationGraph tail = new ComputationGraph(tailConf);
             tail.init();
             fillParameters(tail);
-            return new GradCam(tail, vertex, layout);
+            return new GradCam(tail, layout);
         }
 
         private static Layer convolutionWithActivation(GraphVertex v) {

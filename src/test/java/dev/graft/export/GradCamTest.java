@@ -61,18 +61,18 @@ class GradCamTest {
 
     @Test
     void foldedAndTrainedGraphsGiveTheSameMapChannelsFirst() {
-        checkFoldedMap(TinyClassifiers.cifar(), CNN2DFormat.NCHW, List.of("stage3", "stage1", "stem"));
+        checkFoldedMap(TinyClassifiers.cifar(), CNN2DFormat.NCHW, List.of("stage3", "stem"));
     }
 
     @Test
     void foldedAndTrainedGraphsGiveTheSameMapChannelsLast() {
         ResNetSpec spec = TinyClassifiers.imagenet();
         assertEquals(CNN2DFormat.NHWC, ResNetBuilder.layoutOf(spec));
-        checkFoldedMap(spec, CNN2DFormat.NHWC, List.of("stage4", "stage2"));
+        checkFoldedMap(spec, CNN2DFormat.NHWC, List.of("stage3", "stage2"));
     }
 
     private static void checkFoldedMap(ResNetSpec spec, CNN2DFormat layout, List<String> stageNames) {
-        int size = spec.stem() == ResNetSpec.Stem.CIFAR ? SIZE : 64;
+        int size = spec.stem() == ResNetSpec.Stem.CIFAR ? SIZE : 32;
         ComputationGraph model = TinyClassifiers.build(spec, size, HEAD, CLASSES, List.of(), 9);
         ComputationGraph folded = InferenceGraph.fold(model);
         INDArray image = TinyClassifiers.images(1, size, 6);
