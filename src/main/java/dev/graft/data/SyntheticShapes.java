@@ -165,6 +165,55 @@ public final class SyntheticShapes {
     }
 
     static BufferedImage draw(int shape, int size, Random random) {
+        return drawMasked(shape, size, random).image();
+    }
+
+    /**
+     * One generated image with the shape's outline.
+     *
+     * @param label 0 circle, 1 square, 2 triangle ({@link #CLASSES} order)
+     * @param shape the drawn shape in pixel coordinates (pixel {@code (x, y)} covers {@code [x, x+1) x [y, y+1)})
+     */
+    public record Sample(int label, BufferedImage image, java.awt.Shape shape) {
+        /**
+         * The fraction of each pixel of a {@code size x size} rescaling of the image that the shape covers
+         * (sampled on a 4 x 4 grid per pixel): the mask for an image resized to {@code size}.
+         */
+        public float[][] mask(int size) {
+            float[][] mask = new float[size][size];
+            double scale = (double) image.getWidth() / size;
+            for (int y = 0; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    int inside = 0;
+                    for (int i = 0; i < 4; i++) {
+                        for (int j = 0; j < 4; j++) {
+                            boolean in = shape.contains((x + (j + 0.5) / 4) * scale, (y + (i + 0.5) / 4) * scale);
+                            inside += in ? 1 : 0;
+                        }
+                    }
+                    mask[y][x] = inside / 16f;
+                }
+            }
+            return mask;
+        }
+    }
+
+    /**
+     * The images {@link #generate} writes for these arguments, in the same order (class by class), with their
+     * shapes: masks for the files already on disk, without writing anything.
+     */
+    public static List<Sample> samples(int perClass, int size, long seed) {
+        Random random = new Random(seed);
+        List<Sample> samples = new java.util.ArrayList<>();
+        for (int c = 0; c < CLASSES.size(); c++) {
+            for (int i = 0; i < perClass; i++) {
+                samples.add(drawMasked(c, size, random));
+            }
+        }
+        return samples;
+    }
+
+    private static Sample drawMasked(int label, int size, Random random) {
         BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         int base = 60 + random.nextInt(140);
         for (int y = 0; y < size; y++) {
@@ -180,13 +229,14 @@ public final class SyntheticShapes {
         int s = size / 3 + random.nextInt(size / 3);
         int x = random.nextInt(size - s);
         int y = random.nextInt(size - s);
-        switch (shape) {
-            case 0 -> g.fillOval(x, y, s, s);
-            case 1 -> g.fillRect(x, y, s, s);
-            default -> g.fillPolygon(new Polygon(new int[] {x, x + s, x + s / 2}, new int[] {y + s, y + s, y}, 3));
-        }
+        java.awt.Shape shape = switch (label) {
+            case 0 -> new java.awt.geom.Ellipse2D.Float(x, y, s, s);
+            case 1 -> new java.awt.Rectangle(x, y, s, s);
+            default -> new Polygon(new int[] {x, x + s, x + s / 2}, new int[] {y + s, y + s, y}, 3);
+        };
+        g.fill(shape);
         g.dispose();
-        return image;
+        return new Sample(label, image, shape);
     }
 
     private static void deleteRecursively(Path path) throws IOException {

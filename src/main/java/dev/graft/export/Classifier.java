@@ -57,6 +57,7 @@ public final class Classifier implements AutoCloseable {
     private final InferenceEngine runner;
     private final EvalPreprocessor preprocessor;
     private final long maxPixels;
+    private Explainer explainer;
 
     private Classifier(Bundle bundle, Engine engine, InferenceEngine runner, long maxPixels) {
         this.bundle = bundle;
@@ -273,6 +274,45 @@ public final class Classifier implements AutoCloseable {
         if (problem != null) {
             throw new ImageTooLargeException(file == null ? problem : file + ": " + problem);
         }
+    }
+
+    /**
+     * Grad-CAM of an image file: where the model found the evidence for {@code className} (null: the predicted class)
+     * in the output of {@code stage} (null: the last stage, the usual choice). Needs the DL4J engine and a bundle whose
+     * {@code bundle.json} names its architecture.
+     *
+     * @throws InvalidImageException when the file is missing, not an image, truncated or corrupt
+     * @throws GraftException        (usage) for an unknown class or stage, or a bundle that cannot be explained
+     */
+    public Explanation explain(Path image, String className, String stage) {
+        return explainer().explain(prepare(file -> preprocessor.file(withinLimit(file)), image), className, stage);
+    }
+
+    /** Grad-CAM of encoded image bytes; see {@link #explain(Path, String, String)}. */
+    public Explanation explain(byte[] encodedImage, String className, String stage) {
+        return explainer().explain(prepare(bytes -> preprocessor.bytes(withinLimit(bytes)), encodedImage), className,
+                stage);
+    }
+
+    /** Grad-CAM of a decoded image; see {@link #explain(Path, String, String)}. */
+    public Explanation explain(BufferedImage image, String className, String stage) {
+        return explainer().explain(preprocessor.image(image), className, stage);
+    }
+
+    /** The stages {@link #explain} accepts, in forward order. */
+    public List<String> explainableStages() {
+        return explainer().stages();
+    }
+
+    private synchronized Explainer explainer() {
+        if (explainer == null) {
+            if (!(runner instanceof Dl4jEngine dl4j)) {
+                throw GraftException.usage("Grad-CAM needs the DL4J model (" + Bundle.DL4J_MODEL + "); load "
+                        + bundle.source() + " with the dl4j engine");
+            }
+            explainer = new Explainer(bundle, dl4j);
+        }
+        return explainer;
     }
 
     /** Releases the model (native memory of ND4J or ONNX Runtime). */

@@ -23,6 +23,11 @@ final class Dl4jEngine implements InferenceEngine {
         return model.output(false, x)[0].toFloatMatrix();
     }
 
+    /** Runs {@code work} on the model, one call at a time (Grad-CAM needs more than its output). */
+    synchronized <T> T withModel(java.util.function.Function<ComputationGraph, T> work) {
+        return work.apply(model);
+    }
+
     @Override
     public synchronized void close() {
         model.close();

@@ -136,7 +136,7 @@ public final class InferenceGraph {
     }
 
     /** The vertex without its frozen wrapper: inference never updates parameters. */
-    private static GraphVertex unfrozen(GraphVertex v) {
+    static GraphVertex unfrozen(GraphVertex v) {
         if (v instanceof FrozenVertex frozen) {
             return unfrozen(frozen.getUnderlying());
         }

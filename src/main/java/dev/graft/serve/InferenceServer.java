@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The HTTP JSON API of {@code graft serve}, on Undertow: {@code POST /v1/predict}, {@code GET /v1/health},
+ * The HTTP JSON API of {@code graft serve}, on Undertow: {@code POST /v1/predict}, {@code POST /v1/explain}, {@code GET /v1/health},
  * {@code GET /v1/model}. Request bodies are received on the I/O threads without blocking ({@link Upload}: at most
  * {@link ServerOptions#uploads()} at once, each within {@link ServerOptions#bodyTimeout()}); complete requests run
  * on a bounded worker pool ({@link ServerOptions#workers()} threads, {@link ServerOptions#queue()} waiting). A
@@ -53,6 +53,7 @@ public final class InferenceServer implements AutoCloseable {
     private final Capacity capacity;
     private final ThreadPoolExecutor pool;
     private final PredictHandler predict;
+    private final ExplainHandler explain;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Undertow undertow;
     private final int port;
@@ -70,6 +71,7 @@ public final class InferenceServer implements AutoCloseable {
                     return t;
                 });
         this.predict = new PredictHandler(classifier, options, capacity, pool);
+        this.explain = new ExplainHandler(classifier, options, capacity, pool);
         this.undertow = listen();
         this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
     }
@@ -162,8 +164,14 @@ public final class InferenceServer implements AutoCloseable {
                     predict.handle(exchange);
                 }
             }
+            case "/v1/explain" -> {
+                if (allowed(exchange, method, Methods.POST)) {
+                    explain.handle(exchange);
+                }
+            }
             default -> Responses.error(exchange, StatusCodes.NOT_FOUND, "not_found", "no endpoint " + path
-                    + "; the API has POST /v1/predict, GET /v1/health and GET /v1/model");
+                    + "; the API has POST /v1/predict, POST /v1/explain, GET /v1/health and "
+                    + "GET /v1/model");
         }
     }
 
