@@ -92,7 +92,7 @@ public final class SyntheticShapes {
                 }
             }
             g.dispose();
-            return new Sample(image, labels.toString());
+            return new ManifestSample(image, labels.toString());
         });
     }
 
@@ -115,23 +115,24 @@ public final class SyntheticShapes {
             g.setColor(Color.getHSBColor(HUES[shape], 0.8f, 0.9f));
             fill(g, shape, x, y, s);
             g.dispose();
-            return new Sample(image, String.valueOf(s));
+            return new ManifestSample(image, String.valueOf(s));
         });
     }
 
-    private record Sample(BufferedImage image, String target) {
+    /** One image of a manifest set and its target cell. */
+    private record ManifestSample(BufferedImage image, String target) {
     }
 
     /** Writes {@code count} samples and the manifest into a temporary sibling, then renames it to {@code root}. */
     private static void writeManifestSet(Path root, String targetColumn, int count,
-                                         java.util.function.IntFunction<Sample> sample) {
+                                         java.util.function.IntFunction<ManifestSample> sample) {
         Path tmp = root.toAbsolutePath().resolveSibling(root.getFileName() + ".generating");
         try {
             deleteRecursively(tmp);
             Path images = Files.createDirectories(tmp.resolve("images"));
             StringBuilder csv = new StringBuilder(IMAGE_COLUMN + "," + targetColumn + "\n");
             for (int i = 0; i < count; i++) {
-                Sample s = sample.apply(i);
+                ManifestSample s = sample.apply(i);
                 String name = String.format("%04d.png", i);
                 ImageIO.write(s.image(), "png", images.resolve(name).toFile());
                 csv.append(name).append(',').append(s.target()).append('\n');
