@@ -13,6 +13,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -21,7 +22,10 @@ import java.util.Locale;
  * {@code graft bench}: throughput of one workload of an experiment config, measured after warm-up batches.
  * {@code infer}: forward passes of the assembled model; {@code train}: training steps with the config's
  * freezing (random tensors, so only the model is measured); {@code data}: the image pipeline alone
- * (decode, augment, normalise). Prints images/s, ms/batch and the process's peak resident memory.
+ * (decode, augment, normalise). Prints images/s, ms/batch, the process's peak resident memory and the CPU time
+ * the process used per batch (all threads): on a machine shared with other work, wall time moves with the load
+ * while CPU time at one thread ({@code OMP_NUM_THREADS=1}) stays close to the work done, which makes it the
+ * steadier figure for comparing two builds.
  */
 public final class Benchmark {
     /** What to measure. */
@@ -32,21 +36,30 @@ public final class Benchmark {
         void run(INDArray images);
     }
 
+    /** Wall-clock and process CPU seconds of the timed batches. */
+    public record Timing(double seconds, double cpuSeconds) {
+    }
+
     /** One measurement. {@code engine}: what ran the model ({@code dl4j}, {@code onnx}; {@code -} for data). */
     public record Result(Mode mode, String engine, String arch, int imageSize, int batchSize, int batches,
-                         long images, double seconds, long peakRssBytes, String frozen) {
+                         long images, Timing timing, long peakRssBytes, String frozen) {
+        public double seconds() {
+            return timing.seconds();
+        }
+
         public double imagesPerSecond() {
-            return images / seconds;
+            return images / seconds();
         }
 
         public double msPerBatch() {
-            return 1000 * seconds / batches;
+            return 1000 * seconds() / batches;
         }
 
         public String line() {
             return String.format(Locale.ROOT, "%-5s %-4s %-15s %4d px  batch %3d  frozen %-28s %8.1f images/s  %8.1f "
-                            + "ms/batch  peak RSS %5.0f MiB", mode.name().toLowerCase(Locale.ROOT), engine, arch,
-                    imageSize, batchSize, frozen, imagesPerSecond(), msPerBatch(), peakRssBytes / 1048576.0);
+                            + "ms/batch  peak RSS %5.0f MiB  CPU %8.1f ms/batch", mode.name().toLowerCase(Locale.ROOT), engine,
+                    arch, imageSize, batchSize, frozen, imagesPerSecond(), msPerBatch(), peakRssBytes / 1048576.0,
+                    1000 * timing.cpuSeconds() / batches);
         }
     }
 
@@ -60,20 +73,15 @@ public final class Benchmark {
             try (DataPipeline data = DataPipeline.open(config.data(), config.seed(), size,
                     InputNormalization.of(config.arch()))) {
                 ImageBatchIterator it = data.train(batch);
-                long start = 0;
-                long images = 0;
-                for (int done = 0; done < warmup + batches; done++) {
+                long[] images = {0};
+                Timing timing = time(() -> {
                     if (!it.hasNext()) {
                         it.reset(); // next epoch
                     }
-                    if (done == warmup) {
-                        start = System.nanoTime();
-                    }
-                    int n = it.next().numExamples();
-                    images += done >= warmup ? n : 0;
-                }
-                return new Result(mode, "-", config.arch().id(), size, batch, batches, images,
-                        (System.nanoTime() - start) / 1e9, peakRss(), "-");
+                    images[0] += it.next().numExamples();
+                }, batches, warmup, () -> images[0] = 0);
+                return new Result(mode, "-", config.arch().id(), size, batch, batches, images[0], timing, peakRss(),
+                        "-");
             }
         }
         ComputationGraph model = model(config, warmup + batches);
@@ -95,8 +103,8 @@ public final class Benchmark {
             ComputationGraph tail = TailModel.of(model, boundary).graph();
             step = () -> tail.fit(new DataSet(front.outputSingle(false, x), y));
         }
-        double seconds = seconds(step, batches, warmup);
-        return new Result(mode, "dl4j", config.arch().id(), size, batch, batches, (long) batches * batch, seconds,
+        Timing timing = time(step, batches, warmup, () -> { });
+        return new Result(mode, "dl4j", config.arch().id(), size, batch, batches, (long) batches * batch, timing,
                 peakRss(), frozenStages(config));
     }
 
@@ -105,21 +113,31 @@ public final class Benchmark {
         int batch = config.train().batchSize();
         int size = config.imageSize();
         INDArray x = randomImages(config);
-        double seconds = seconds(() -> forward.run(x), batches, warmup);
-        return new Result(Mode.INFER, engine, config.arch().id(), size, batch, batches, (long) batches * batch, seconds,
+        Timing timing = time(() -> forward.run(x), batches, warmup, () -> { });
+        return new Result(Mode.INFER, engine, config.arch().id(), size, batch, batches, (long) batches * batch, timing,
                 peakRss(), frozenStages(config));
     }
 
-    /** Seconds {@code batches} runs of {@code step} take after {@code warmup} untimed ones. */
-    private static double seconds(Runnable step, int batches, int warmup) {
+    /** How long {@code batches} runs of {@code step} take after {@code warmup} untimed ones and then {@code reset}. */
+    private static Timing time(Runnable step, int batches, int warmup, Runnable reset) {
         for (int i = 0; i < warmup; i++) {
             step.run();
         }
+        reset.run();
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         for (int i = 0; i < batches; i++) {
             step.run();
         }
-        return (System.nanoTime() - start) / 1e9;
+        return new Timing((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9);
+    }
+
+    /** CPU time of this process, all threads (0 where the JVM cannot tell). */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 
     /** One batch of seeded random normalised images at the config's batch and image size. */
