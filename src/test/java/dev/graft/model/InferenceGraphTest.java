@@ -38,6 +38,51 @@ class InferenceGraphTest {
         checkFold(spec, 16, InputSpec.cifar());
     }
 
+    /**
+     * A frozen CIFAR front (stem and stage1: no option-A shortcut) folds into a channels-last graph behind the same
+     * NCHW input and 4-D output, with the unfolded front's outputs.
+     */
+    @Test
+    void foldedChannelsFirstFrontComputesChannelsLastWithTheSameOutputs() {
+        ResNetSpec spec = new ResNetSpec("tiny-front", ResNetSpec.Stem.CIFAR, ResNetSpec.Block.BASIC, List.of(2),
+                List.of(4), 4, List.of(1), true, ResNetSpec.Shortcut.ZERO_PAD, 0);
+        ResNetBuilder.Blueprint blueprint = ResNetBuilder.blueprint(spec, 12, 7);
+        var conf = blueprint.configuration();
+        String end = blueprint.stages().get("stage1").endVertex();
+        conf.getVertices().remove(dev.graft.backbone.VertexNames.FEATURES);
+        conf.getVertexInputs().remove(dev.graft.backbone.VertexNames.FEATURES);
+        conf.setNetworkOutputs(List.of(end));
+        conf.setTopologicalOrder(null);
+        conf.setTopologicalOrderStr(null);
+        ComputationGraph front = new ComputationGraph(conf);
+        front.init();
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(3);
+        for (var layer : front.getLayers()) { // running statistics and affine away from their init
+            if (layer instanceof BatchNormalization) {
+                for (String p : List.of("gamma", "beta", "mean", "var")) {
+                    INDArray value = layer.getParam(p);
+                    value.assign(org.nd4j.linalg.factory.Nd4j.rand(value.dataType(), value.shape()).addi(0.5));
+                }
+            }
+        }
+        INDArray x = ModelAssemblerTest.batch(12, 13).getFeatures();
+        INDArray expected = front.outputSingle(false, x).dup();
+
+        ComputationGraph folded = InferenceGraph.fold(front);
+
+        INDArray actual = folded.outputSingle(false, x);
+        assertArrayEquals(expected.shape(), actual.shape());
+        double diff = expected.sub(actual).amaxNumber().doubleValue();
+        double scale = expected.amaxNumber().doubleValue();
+        assertTrue(diff < 1e-4 * scale, "max |difference| " + diff + " of activations up to " + scale);
+        assertEquals(List.of(end), folded.getConfiguration().getNetworkOutputs());
+        long channelsLast = Arrays.stream(folded.getLayers())
+                .filter(l -> l.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer c
+                        && c.getCnn2dDataFormat() == CNN2DFormat.NHWC)
+                .count();
+        assertEquals(5, channelsLast, "stem and both blocks' convolutions compute channels-last");
+    }
+
     private static void checkFold(ResNetSpec spec, int size, InputSpec input) {
         ResNetBuilder.Blueprint blueprint = ResNetBuilder.blueprint(spec, size, 7);
         ComputationGraph graph = new ComputationGraph(blueprint.configuration());
