@@ -26,10 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.NoOp;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -187,7 +184,7 @@ public final class GradCam {
 
         GradCam build(int channels) {
             ComputationGraphConfiguration conf = model.getConfiguration().clone();
-            Set<String> upstream = ancestors(vertex, conf.getVertexInputs());
+            Set<String> upstream = GraphWalk.ancestors(vertex, conf.getVertexInputs());
             ComputationGraphConfiguration.GraphBuilder graph = new NeuralNetConfiguration.Builder(
                     conf.getDefaultConfiguration().clone()).graphBuilder().addInputs(vertex);
             graph.addLayer(PROBE, new DepthwiseConvolution2D.Builder(1, 1).nIn(channels).nOut(channels)
@@ -302,17 +299,5 @@ public final class GradCam {
             b.assign(shift.reshape(b.shape()));
         }
 
-        /** {@code vertex} and everything it (transitively) reads from. */
-        private static Set<String> ancestors(String vertex, Map<String, List<String>> inputs) {
-            Set<String> seen = new HashSet<>();
-            Deque<String> todo = new ArrayDeque<>(List.of(vertex));
-            while (!todo.isEmpty()) {
-                String v = todo.pop();
-                if (seen.add(v)) {
-                    todo.addAll(inputs.getOrDefault(v, List.of()));
-                }
-            }
-            return seen;
-        }
     }
 }

@@ -1,14 +1,12 @@
 package dev.graft.train;
 
+import dev.graft.model.GraphWalk;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -31,7 +29,7 @@ final class TailModel {
 
     /** The tail of {@code full}: every vertex that does not feed {@code boundary}, with boundary as input. */
     static TailModel of(ComputationGraph full, String boundary) {
-        Set<String> upstream = ancestors(boundary, full.getConfiguration().getVertexInputs());
+        Set<String> upstream = GraphWalk.ancestors(boundary, full.getConfiguration().getVertexInputs());
         ComputationGraphConfiguration conf = full.getConfiguration();
         ComputationGraph tail = subgraph(full, List.of(boundary), name -> !upstream.contains(name),
                 conf.getNetworkOutputs());
@@ -47,7 +45,7 @@ final class TailModel {
      * output. Its parameters are the full model's (they never change while the stages stay frozen).
      */
     static ComputationGraph front(ComputationGraph full, String boundary) {
-        Set<String> upstream = ancestors(boundary, full.getConfiguration().getVertexInputs());
+        Set<String> upstream = GraphWalk.ancestors(boundary, full.getConfiguration().getVertexInputs());
         ComputationGraph front = subgraph(full, full.getConfiguration().getNetworkInputs(), upstream::contains,
                 List.of(boundary));
         copyParams(full, front);
@@ -71,18 +69,6 @@ final class TailModel {
         return graph;
     }
 
-    /** {@code vertex} and everything it (transitively) reads from. */
-    private static Set<String> ancestors(String vertex, Map<String, List<String>> inputs) {
-        Set<String> seen = new HashSet<>();
-        Deque<String> todo = new ArrayDeque<>(List.of(vertex));
-        while (!todo.isEmpty()) {
-            String v = todo.pop();
-            if (seen.add(v)) {
-                todo.addAll(inputs.getOrDefault(v, List.of()));
-            }
-        }
-        return seen;
-    }
 
     ComputationGraph graph() {
         return tail;
