@@ -2,6 +2,7 @@ package dev.graft.config;
 
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The metric names that checkpoints, early stopping and sweeps can monitor. The {@code val_auroc} ...
@@ -13,9 +14,9 @@ public final class Monitor {
     public static final List<String> THRESHOLD_FREE = List.of("val_auroc", "val_pr_auc", "val_log_loss",
             "val_brier", "val_ece");
     /** A single-label head's metrics. */
-    public static final List<String> SINGLE_LABEL = List.of("val_loss", "val_top1", "val_top5",
-            "val_balanced_accuracy", "val_macro_f1", "train_loss", "train_top1", "train_top5", "val_auroc",
-            "val_pr_auc", "val_log_loss", "val_brier", "val_ece");
+    public static final List<String> SINGLE_LABEL = Stream.concat(Stream.of("val_loss", "val_top1",
+            "val_top5", "val_balanced_accuracy", "val_macro_f1", "train_loss", "train_top1", "train_top5"),
+            THRESHOLD_FREE.stream()).toList();
     /** A multi-label head's (see {@code metrics.MultiLabelMetrics}): macro and micro AUROC, mean average precision. */
     public static final List<String> MULTI_LABEL = List.of("val_loss", "train_loss", "val_mauroc", "val_micro_auroc",
             "val_map");

@@ -30,10 +30,10 @@ final class DecisionFitting {
                             int epoch) {
         double temperature = config.calibration() == EvaluationConfig.Calibration.TEMPERATURE
                 ? temperature(val) : 1.0;
-        if (positive == PositiveClass.NONE) {
-            return new DecisionRule(epoch, temperature, null, PositiveClass.NONE, null, null);
-        }
         DecisionRule calibrationOnly = new DecisionRule(epoch, temperature, null, PositiveClass.NONE, null, null);
+        if (positive == PositiveClass.NONE) {
+            return calibrationOnly;
+        }
         ScoredExamples calibrated = calibrate(val, calibrationOnly);
         BinaryCurve curve = calibrated.curve(positive);
         OperatingPointChoice choice = config.operatingPoint();

@@ -75,13 +75,8 @@ final class EpochLoop {
     TrainResult run() {
         try {
             TrainResult result = epochs();
-            if (result.finished() && result.bestCheckpoint() != null && !singleLabel()) {
-                TargetFinalEvaluation.run(config, setup.data(), result.bestCheckpoint(), setup.run().path());
-                files.writeReport(state.history(), best.entries());
-            } else if (result.finished() && result.bestCheckpoint() != null) {
-                FinalEvaluation.Outcome outcome = FinalEvaluation.run(config, setup.data(), result.bestCheckpoint(),
-                        setup.run().path());
-                files.writeReport(state.history(), best.entries(), outcome);
+            if (result.finished() && result.bestCheckpoint() != null) {
+                evaluateBest(result.bestCheckpoint());
             }
             return result;
         } finally {
@@ -172,6 +167,17 @@ final class EpochLoop {
         checkpoint(files.last());
         return new EpochEnd.RunEnds(TrainResult.Status.INTERRUPTED, setup.stop().reason() + ": stopped "
                 + state.position() + "; resume with: graft train --resume " + setup.run().path());
+    }
+
+    /** Scores the best checkpoint on val and test after training, and adds that to the report. */
+    private void evaluateBest(java.nio.file.Path bestCheckpoint) {
+        if (singleLabel()) {
+            files.writeReport(state.history(), best.entries(),
+                    FinalEvaluation.run(config, setup.data(), bestCheckpoint, setup.run().path()));
+        } else {
+            TargetFinalEvaluation.run(config, setup.data(), bestCheckpoint, setup.run().path());
+            files.writeReport(state.history(), best.entries());
+        }
     }
 
     private boolean singleLabel() {

@@ -92,7 +92,8 @@ public final class Evaluator {
         return out;
     }
 
-    private static String pathOf(Serializable source) {
+    /** The image path an example's metadata names (null when the batch carried none). */
+    static String pathOf(Serializable source) {
         return source instanceof SampleRef ref ? ref.path() : source == null ? null : source.toString();
     }
 

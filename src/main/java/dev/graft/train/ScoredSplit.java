@@ -1,7 +1,6 @@
 package dev.graft.train;
 
 import dev.graft.data.Split;
-import dev.graft.metrics.Calibration;
 import dev.graft.metrics.DecisionRule;
 import dev.graft.metrics.ProbabilityMetrics;
 import dev.graft.metrics.ScoredExamples;
@@ -28,7 +27,7 @@ record ScoredSplit(Split split, List<String> classes, Evaluator.Evaluation evalu
                 : Evaluator.of(DecisionFitting.calibrate(raw.scored(), rule), raw.paths(), classes, metricsPositive);
         ThresholdStats stats = rule.binary()
                 ? calibrated.scored().curve(rule.positiveIndex()).at(rule.threshold()) : null;
-        double eceBefore = raw.scored().size() == 0 ? Double.NaN : Calibration.ece(raw.scored());
+        double eceBefore = raw.scores().get("ece"); // the uncalibrated pass computed it (NaN when empty)
         return new ScoredSplit(split, classes, calibrated, rule, raw.scored(), eceBefore, stats);
     }
 

@@ -38,16 +38,21 @@ final class SplitResultFiles {
     }
 
     static void writePredictions(ScoredSplit split, Path csv) {
-        try {
-            AtomicFiles.writeString(csv, predictionsCsv(split));
-        } catch (IOException e) {
-            throw new GraftException("cannot write " + csv + ": " + e.getMessage(), e);
-        }
+        writeText(csv, predictionsCsv(split));
     }
 
     static void write(Path file, Map<String, Object> json) {
         try {
-            AtomicFiles.writeString(file, JSON.writeValueAsString(json) + "\n");
+            writeText(file, JSON.writeValueAsString(json) + "\n");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot render " + file.getFileName(), e);
+        }
+    }
+
+    /** Writes {@code text} to {@code file} atomically; a failure is a GraftException naming the file. */
+    static void writeText(Path file, String text) {
+        try {
+            AtomicFiles.writeString(file, text);
         } catch (IOException e) {
             throw new GraftException("cannot write " + file + ": " + e.getMessage(), e);
         }
@@ -133,11 +138,13 @@ final class SplitResultFiles {
         return csv.toString();
     }
 
-    private static Double value(double v) {
+    /** A metric for JSON: null where it is undefined (NaN) or infinite. */
+    static Double value(double v) {
         return Double.isFinite(v) ? v : null;
     }
 
-    private static String cell(String s) {
+    /** A CSV cell, quoted when it holds a comma, a quote or a line break. */
+    static String cell(String s) {
         return s.contains(",") || s.contains("\"") || s.contains("\n")
                 ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }

@@ -1,7 +1,6 @@
 package dev.graft.train;
 
 import dev.graft.config.HeadConfig.Problem;
-import dev.graft.data.SampleRef;
 import dev.graft.data.TargetScaling;
 import dev.graft.metrics.LabelScores;
 import dev.graft.metrics.MultiLabelMetrics;
@@ -62,7 +61,7 @@ final class TargetEvaluator {
                 }
                 outputs.add(row);
                 targets.add(target);
-                paths.add(meta == null ? null : meta.get(i) instanceof SampleRef ref ? ref.path() : null);
+                paths.add(meta == null ? null : Evaluator.pathOf(meta.get(i)));
             }
         }
         return problem == Problem.REGRESSION ? regression(outputs, targets, paths, scaling)

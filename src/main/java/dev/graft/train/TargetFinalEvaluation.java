@@ -1,7 +1,5 @@
 package dev.graft.train;
 
-import dev.graft.AtomicFiles;
-import dev.graft.GraftException;
 import dev.graft.config.ExperimentConfig;
 import dev.graft.data.DataPipeline;
 import dev.graft.data.Split;
@@ -10,7 +8,6 @@ import dev.graft.metrics.MultiLabelMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,7 +46,7 @@ final class TargetFinalEvaluation {
             json.putAll(details(e, outputs));
             SplitResultFiles.write(runFolder.resolve(split.id() + "-metrics.json"), json);
             Path csv = runFolder.resolve(split.id() + "-predictions.csv");
-            writeString(csv, predictionsCsv(e, outputs));
+            SplitResultFiles.writeText(csv, predictionsCsv(e, outputs));
             StringBuilder line = new StringBuilder(split.id() + ": " + e.count() + " images");
             e.scores().forEach((k, v) -> line.append(String.format(Locale.ROOT, ", %s %.4f", k, v)));
             LOG.info("{} | {}", line, csv);
@@ -61,8 +58,8 @@ final class TargetFinalEvaluation {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("count", e.count());
         out.put("outputs", outputs);
-        out.put("loss", value(e.loss()));
-        e.scores().forEach((k, v) -> out.put(k, value(v)));
+        out.put("loss", SplitResultFiles.value(e.loss()));
+        e.scores().forEach((k, v) -> out.put(k, SplitResultFiles.value(v)));
         if (e.labels() != null) {
             double[] auroc = MultiLabelMetrics.perLabelAuroc(e.labels());
             double[] ap = MultiLabelMetrics.perLabelAveragePrecision(e.labels());
@@ -70,8 +67,8 @@ final class TargetFinalEvaluation {
             for (int j = 0; j < outputs.size(); j++) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("label", outputs.get(j));
-                row.put("auroc", value(auroc[j]));
-                row.put("average_precision", value(ap[j]));
+                row.put("auroc", SplitResultFiles.value(auroc[j]));
+                row.put("average_precision", SplitResultFiles.value(ap[j]));
                 rows.add(row);
             }
             out.put("per_label", rows);
@@ -89,7 +86,7 @@ final class TargetFinalEvaluation {
         }
         b.append('\n');
         for (int i = 0; i < e.count(); i++) {
-            b.append(csvCell(e.paths().get(i)));
+            b.append(SplitResultFiles.cell(e.paths().get(i) == null ? "" : e.paths().get(i)));
             if (e.labels() != null) {
                 for (float y : e.labels().targets()[i]) {
                     b.append(',').append(Float.isNaN(y) ? "" : String.valueOf((int) y));
@@ -103,22 +100,5 @@ final class TargetFinalEvaluation {
             b.append('\n');
         }
         return b.toString();
-    }
-
-    private static String csvCell(String path) {
-        String p = path == null ? "" : path;
-        return p.contains(",") || p.contains("\"") ? "\"" + p.replace("\"", "\"\"") + "\"" : p;
-    }
-
-    private static Object value(double v) {
-        return Double.isFinite(v) ? v : null;
-    }
-
-    private static void writeString(Path file, String text) {
-        try {
-            AtomicFiles.writeString(file, text);
-        } catch (IOException e) {
-            throw new GraftException("cannot write " + file + ": " + e.getMessage(), e);
-        }
     }
 }
