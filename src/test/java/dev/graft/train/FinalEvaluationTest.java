@@ -42,8 +42,8 @@ class FinalEvaluationTest {
                 "data.split.val=0.3", "data.split.test=0.3", "train.schedule.warmup_epochs=0",
                 "evaluation.calibration=temperature", "evaluation.operating_point.sensitivity=0.9",
                 "checkpoint.monitor=val_auroc");
-        try (RunDirectory r = newRun(config)) {
-            result = train(config, new StopSignal(), null, r);
+        try (RunDirectory r = TestRuns.newRun(dir, config)) {
+            result = TestRuns.train(config, new StopSignal(), null, r);
         }
         run = result.runDirectory();
     }
@@ -130,9 +130,9 @@ class FinalEvaluationTest {
     void aPositiveClassThatIsNotInTheDataFailsBeforeTraining() throws IOException {
         ExperimentConfig config = config("bad-positive", 1, "data.root=" + dir.resolve("colours"),
                 "data.positive_class=green");
-        try (RunDirectory r = newRun(config)) {
+        try (RunDirectory r = TestRuns.newRun(dir, config)) {
             GraftException e = assertThrows(GraftException.class,
-                    () -> train(config, new StopSignal(), null, r));
+                    () -> TestRuns.train(config, new StopSignal(), null, r));
             assertTrue(e.getMessage().contains("'green' is not a class of the data [blue, red]"), e.getMessage());
             assertTrue(!Files.exists(r.path().resolve("checkpoints")), "nothing was trained");
         }
@@ -140,16 +140,6 @@ class FinalEvaluationTest {
 
     private static ExperimentConfig config(String name, int epochs, String... overrides) throws IOException {
         return dev.graft.testing.TinyExperiments.config(dir, name, epochs, overrides);
-    }
-
-    private static RunDirectory newRun(ExperimentConfig config) {
-        return RunDirectory.create(dir.resolve("experiments"), config,
-                dev.graft.run.Provenance.collect("test", config.seed(), "test", java.util.Map.of()),
-                java.time.LocalDateTime.now());
-    }
-
-    private static TrainResult train(ExperimentConfig config, StopSignal stop, Path resume, RunDirectory run) {
-        return new Trainer(config, run, stop, dev.graft.backbone.BackboneLoader.standard()).train(resume);
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -3,13 +3,11 @@ package dev.graft.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.GraftException;
-import dev.graft.backbone.BackboneLoader;
 import dev.graft.config.ConfigLoader;
 import dev.graft.config.ExperimentConfig;
 import dev.graft.config.ExportConfig;
 import dev.graft.data.SyntheticShapes;
 import dev.graft.export.BundleExporter;
-import dev.graft.run.Provenance;
 import dev.graft.run.RunDirectory;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -22,9 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -80,33 +76,24 @@ class ProblemHeadsTest {
         return new ConfigLoader().load(file, List.of(overrides));
     }
 
-    static TrainResult train(ExperimentConfig config, StopSignal stop, Path resume, RunDirectory run) {
-        return new Trainer(config, run, stop, BackboneLoader.standard()).train(resume);
-    }
-
-    static RunDirectory newRun(ExperimentConfig config) {
-        return RunDirectory.create(dir.resolve("experiments"), config,
-                Provenance.collect("test", config.seed(), "test", Map.of()), LocalDateTime.now());
-    }
-
     /** Stopped inside epoch 1 and resumed: the same records and parameters as one uninterrupted run. */
     @ParameterizedTest
     @ValueSource(strings = {"multi_label", "regression"})
     void resumedRunEqualsUninterruptedRun(String problem) throws IOException {
         ExperimentConfig config = config(problem, "-small", "resume-" + problem, 2);
         TrainResult whole;
-        try (RunDirectory run = newRun(config)) {
-            whole = train(config, new StopSignal(), null, run);
+        try (RunDirectory run = TestRuns.newRun(dir, config)) {
+            whole = TestRuns.train(config, new StopSignal(), null, run);
         }
         Path runPath;
-        try (RunDirectory run = newRun(config)) {
+        try (RunDirectory run = TestRuns.newRun(dir, config)) {
             runPath = run.path();
-            TrainResult first = train(config, StopSignal.afterBatches(2), null, run); // mid-epoch 1 (3 batches)
+            TrainResult first = TestRuns.train(config, StopSignal.afterBatches(2), null, run); // mid-epoch 1 (3 batches)
             assertEquals(TrainResult.Status.INTERRUPTED, first.status());
         }
         TrainResult resumed;
         try (RunDirectory run = RunDirectory.open(runPath)) {
-            resumed = train(config, new StopSignal(), runPath.resolve("checkpoints/last.zip"), run);
+            resumed = TestRuns.train(config, new StopSignal(), runPath.resolve("checkpoints/last.zip"), run);
         }
         assertEquals(TrainResult.Status.COMPLETED, resumed.status());
         assertEquals(2, resumed.history().size());
@@ -132,8 +119,8 @@ class ProblemHeadsTest {
     void multiLabelHeadLearnsWhichShapesAnImageHolds() throws IOException {
         ExperimentConfig config = config("multi_label", "multi", 4);
         TrainResult result;
-        try (RunDirectory run = newRun(config)) {
-            result = train(config, new StopSignal(), null, run);
+        try (RunDirectory run = TestRuns.newRun(dir, config)) {
+            result = TestRuns.train(config, new StopSignal(), null, run);
         }
         assertEquals(TrainResult.Status.COMPLETED, result.status());
         double best = result.bestValue();
@@ -169,8 +156,8 @@ class ProblemHeadsTest {
     void regressionHeadLearnsTheShapeSizeInPixels() throws IOException {
         ExperimentConfig config = config("regression", "sizes", 10);
         TrainResult result;
-        try (RunDirectory run = newRun(config)) {
-            result = train(config, new StopSignal(), null, run);
+        try (RunDirectory run = TestRuns.newRun(dir, config)) {
+            result = TestRuns.train(config, new StopSignal(), null, run);
         }
         assertEquals(TrainResult.Status.COMPLETED, result.status());
         Path run = result.runDirectory();

@@ -1,9 +1,7 @@
 package dev.graft.train;
 
-import dev.graft.backbone.BackboneLoader;
 import dev.graft.config.ExperimentConfig;
 import dev.graft.data.SyntheticShapes;
-import dev.graft.run.Provenance;
 import dev.graft.run.RunDirectory;
 import dev.graft.testing.ColourFolders;
 import dev.graft.testing.TinyExperiments;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,37 +46,28 @@ class TrainerTest {
         return TinyExperiments.config(dir, name, epochs, overrides.values().toArray(String[]::new));
     }
 
-    static TrainResult train(ExperimentConfig config, StopSignal stop, Path resume, RunDirectory run) {
-        return new Trainer(config, run, stop, BackboneLoader.standard()).train(resume);
-    }
-
-    static RunDirectory newRun(ExperimentConfig config) {
-        return RunDirectory.create(dir.resolve("experiments"), config,
-                Provenance.collect("test", config.seed(), "test", Map.of()), LocalDateTime.now());
-    }
-
     /** Also for an ImageNet-layout ResNet, whose graph computes channels-last with Graft's direct layers. */
     @ParameterizedTest
     @ValueSource(strings = {"resnet20_cifar", "resnet18"})
     void resumedRunEqualsUninterruptedRun(String arch) throws IOException {
         ExperimentConfig config = config("resume-" + arch, 2, "backbone.arch=" + arch, "data.image_size=32");
         TrainResult whole;
-        try (RunDirectory run = newRun(config)) {
-            whole = train(config, new StopSignal(), null, run);
+        try (RunDirectory run = TestRuns.newRun(dir, config)) {
+            whole = TestRuns.train(config, new StopSignal(), null, run);
         }
         assertEquals(TrainResult.Status.COMPLETED, whole.status());
 
         TrainResult first;
         Path runPath;
-        try (RunDirectory run = newRun(config)) {
+        try (RunDirectory run = TestRuns.newRun(dir, config)) {
             runPath = run.path();
-            first = train(config, StopSignal.afterBatches(3), null, run); // mid-epoch 1 (5 batches per epoch)
+            first = TestRuns.train(config, StopSignal.afterBatches(3), null, run); // mid-epoch 1 (5 batches per epoch)
         }
         assertEquals(TrainResult.Status.INTERRUPTED, first.status());
         assertTrue(first.message().contains("graft train --resume " + runPath), first.message());
         TrainResult resumed;
         try (RunDirectory run = RunDirectory.open(runPath)) {
-            resumed = train(config, new StopSignal(), runPath.resolve("checkpoints/last.zip"), run);
+            resumed = TestRuns.train(config, new StopSignal(), runPath.resolve("checkpoints/last.zip"), run);
         }
         assertEquals(TrainResult.Status.COMPLETED, resumed.status());
         assertEquals(whole.history().size(), resumed.history().size());
@@ -105,8 +93,8 @@ class TrainerTest {
     void trainLossIsTheDataLossWithoutTheWeightDecayPenalty() throws IOException {
         ExperimentConfig config = config("decay", 1, "train.optimizer.weight_decay=50", "train.schedule.warmup_epochs=0");
         TrainResult result;
-        try (RunDirectory run = newRun(config)) {
-            result = train(config, new StopSignal(), null, run);
+        try (RunDirectory run = TestRuns.newRun(dir, config)) {
+            result = TestRuns.train(config, new StopSignal(), null, run);
         }
         ComputationGraph model = ModelSerializer.restoreComputationGraph(
                 result.runDirectory().resolve("checkpoints/last.zip").toFile(), false);
@@ -121,8 +109,8 @@ class TrainerTest {
         ExperimentConfig config = config("learn", 4, "train.schedule.warmup_epochs=0", "checkpoint.keep_best=2",
                 "data.root=" + dir.resolve("colours"));
         TrainResult result;
-        try (RunDirectory run = newRun(config)) {
-            result = train(config, new StopSignal(), null, run);
+        try (RunDirectory run = TestRuns.newRun(dir, config)) {
+            result = TestRuns.train(config, new StopSignal(), null, run);
         }
         assertEquals(TrainResult.Status.COMPLETED, result.status());
         double best = result.history().stream().mapToDouble(EpochRecord::valTop1).max().orElseThrow();
