@@ -9,6 +9,7 @@ import java.util.List;
  * @param file        the CSV file
  * @param images      folder holding the images (searched recursively)
  * @param extension   appended to ids that have none; empty means try .jpg, .jpeg, .png
+ * @param noLabel     a multi-label cell that means "none of the labels" (besides the empty cell)
  */
 public record CsvConfig(
         @Doc("The CSV file")
@@ -26,7 +27,9 @@ public record CsvConfig(
         @Doc("multi_label with label_columns: a -1 or blank cell is ignore (no loss), zeros or ones")
         Uncertain uncertain,
         @Doc("Appended to ids without one; empty tries .jpg, .jpeg, .png")
-        String extension)
+        String extension,
+        @Doc("multi_label: a label_column cell meaning no label at all, e.g. 'No Finding' (NIH ChestX-ray14)")
+        String noLabel)
         implements ConfigSection {
     /** What a CheXpert-style uncertain ({@code -1}) or blank cell of a label column becomes. */
     public enum Uncertain {
@@ -44,7 +47,7 @@ public record CsvConfig(
     }
 
     public static CsvConfig defaults() {
-        return new CsvConfig(null, null, "image", "label", "|", List.of(), Uncertain.IGNORE, "");
+        return new CsvConfig(null, null, "image", "label", "|", List.of(), Uncertain.IGNORE, "", "");
     }
 
     /** True when each label has its own column ({@code label_columns}) rather than one label cell. */
@@ -60,6 +63,7 @@ public record CsvConfig(
         errors.check(labelColumn != null && !labelColumn.isBlank(), path + ".label_column", "must not be empty");
         errors.check(labelSeparator != null && !labelSeparator.isEmpty(), path + ".label_separator",
                 "must not be empty");
+        errors.check(noLabel != null, path + ".no_label", "must not be null (leave it out for none)");
         for (int i = 0; i < labelColumns.size(); i++) {
             errors.check(labelColumns.indexOf(labelColumns.get(i)) == i, path + ".label_columns[" + i + "]",
                     "column '" + labelColumns.get(i) + "' is listed twice");

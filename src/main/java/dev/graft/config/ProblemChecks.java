@@ -19,6 +19,10 @@ final class ProblemChecks {
     void check(ConfigErrors errors) {
         monitors(errors);
         CsvConfig csv = config.data().csv();
+        if (csv != null && !csv.noLabel().isEmpty()) {
+            errors.check(problem == Problem.MULTI_LABEL && !csv.perLabelColumns(), "data.csv.no_label",
+                    "names the label_column cell that means 'no label' of a head.problem: multi_label manifest");
+        }
         if (problem == Problem.SINGLE_LABEL) {
             if (csv != null) {
                 errors.check(!csv.perLabelColumns(), "data.csv.label_columns",

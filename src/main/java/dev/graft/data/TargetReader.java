@@ -51,7 +51,7 @@ final class TargetReader {
             return new TargetReader(problem, csv, csv.labelColumns(), columns, file);
         }
         int column = manifest.column(csv.labelColumn(), "data.csv.label_column");
-        List<String> names = configuredClasses.isEmpty() ? labelsIn(manifest, column, csv.labelSeparator())
+        List<String> names = configuredClasses.isEmpty() ? labelsIn(manifest, column, csv)
                 : configuredClasses;
         if (names.isEmpty()) {
             throw GraftException.usage("data.csv.label_column: no cell of '" + csv.labelColumn() + "' in " + file
@@ -88,7 +88,7 @@ final class TargetReader {
             return target;
         }
         float[] target = new float[names.size()];
-        for (String label : split(manifest.value(row, columns[0]), csv.labelSeparator())) {
+        for (String label : labels(manifest.value(row, columns[0]), csv)) {
             int index = names.indexOf(label);
             if (index < 0) {
                 throw GraftException.usage("data.csv.label_column: " + file + " line " + line + " names label '"
@@ -133,17 +133,21 @@ final class TargetReader {
         }
     }
 
-    private static List<String> labelsIn(CsvManifest manifest, int column, String separator) {
+    private static List<String> labelsIn(CsvManifest manifest, int column, CsvConfig csv) {
         TreeSet<String> labels = new TreeSet<>();
         for (int row = 0; row < manifest.rowCount(); row++) {
-            labels.addAll(split(manifest.value(row, column), separator));
+            labels.addAll(labels(manifest.value(row, column), csv));
         }
         return new ArrayList<>(labels);
     }
 
-    private static List<String> split(String cell, String separator) {
+    /** The labels a cell names: none for an empty cell or {@code data.csv.no_label}, else its separated parts. */
+    private static List<String> labels(String cell, CsvConfig csv) {
         List<String> out = new ArrayList<>();
-        for (String part : cell.split(java.util.regex.Pattern.quote(separator), -1)) {
+        if (!csv.noLabel().isEmpty() && cell.trim().equals(csv.noLabel())) {
+            return out;
+        }
+        for (String part : cell.split(java.util.regex.Pattern.quote(csv.labelSeparator()), -1)) {
             if (!part.isBlank()) {
                 out.add(part.trim());
             }

@@ -74,6 +74,22 @@ class TargetCsvTest {
         assertEquals(4, t.size());
     }
 
+    /** NIH ChestX-ray14 writes "No Finding" where other manifests leave the cell empty. */
+    @Test
+    void theNoLabelCellMeansNoneOfTheLabels() throws IOException {
+        manifest("image,findings", "Effusion|Mass", "No Finding", "Mass", "No Finding");
+        ImageDataset ds = scan(Problem.MULTI_LABEL, ", label_column: findings, no_label: No Finding");
+        assertEquals(List.of("Effusion", "Mass"), ds.classes(), "'No Finding' is not a label");
+        assertArrayEquals(new float[] {0, 0}, targets(ds).get("i1.png"));
+        assertArrayEquals(new float[] {1, 1}, targets(ds).get("i0.png"));
+
+        assertEquals(List.of("Effusion", "Mass", "No Finding"), scan(Problem.MULTI_LABEL, ", label_column: findings")
+                .classes(), "without no_label the cell is a label like any other");
+        dev.graft.config.ConfigException regression = assertThrows(dev.graft.config.ConfigException.class,
+                () -> data(Problem.REGRESSION, ", label_column: findings, no_label: No Finding"));
+        assertEquals("data.csv.no_label", regression.errors().get(0).path());
+    }
+
     @Test
     void configuredLabelsFixTheOrderAndAnUnknownLabelIsAClearError() throws IOException {
         manifest("image,findings", "b;a", "c");
