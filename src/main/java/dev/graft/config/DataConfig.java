@@ -23,7 +23,8 @@ public record DataConfig(
         String test,
         @Doc("One folder per class, split by data.split")
         String root,
-        @Doc("none, or shapes: generate Graft's built-in synthetic dataset into root when root is missing")
+        @Doc("none; shapes (into root), multilabel_shapes or shape_sizes (into csv.file's folder): generate Graft's "
+                + "built-in synthetic dataset there when it is missing")
         Synthetic synthetic,
         @Doc("CSV manifest layout (instead of folders)")
         CsvConfig csv,
@@ -49,9 +50,26 @@ public record DataConfig(
         int prefetch)
         implements ConfigSection {
 
-    /** A built-in dataset Graft can generate (for the offline quickstart and smoke tests). */
+    /** A built-in dataset Graft can generate (for the offline quickstarts and smoke tests). */
     public enum Synthetic {
-        NONE, SHAPES;
+        /** No generation: the data is the user's. */
+        NONE,
+        /** One shape per image, a folder per class (single-label), generated into {@code data.root}. */
+        SHAPES,
+        /** 0 to 3 shapes per image, a CSV manifest of the shapes present (multi-label). */
+        MULTILABEL_SHAPES,
+        /** One square of a random size, a CSV manifest of its side in pixels (regression). */
+        SHAPE_SIZES;
+
+        /** The manifest the CSV sets write beside their {@link #IMAGES} folder. */
+        public static final String MANIFEST = "labels.csv";
+        /** The CSV sets' image folder. */
+        public static final String IMAGES = "images";
+
+        /** True for the sets described by a CSV manifest ({@code data.csv}) rather than class folders. */
+        public boolean manifest() {
+            return this == MULTILABEL_SHAPES || this == SHAPE_SIZES;
+        }
 
         @Override
         public String toString() {
@@ -79,6 +97,22 @@ public record DataConfig(
                 augment, classWeights, sampler, workers, prefetch);
     }
 
+    /** The manifest sets generate {@code labels.csv} and {@code images/} into one folder: csv must name both. */
+    private void checkSyntheticManifest(String path, ConfigErrors errors) {
+        if (csv == null || csv.file() == null || csv.images() == null) {
+            errors.add(path + ".csv", "is required with data.synthetic: " + synthetic
+                    + " (csv.file: DIR/labels.csv, csv.images: DIR/images; Graft generates DIR)");
+            return;
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(csv.file()).normalize();
+        java.nio.file.Path images = java.nio.file.Path.of(csv.images()).normalize();
+        java.nio.file.Path folder = file.getParent() == null ? java.nio.file.Path.of("") : file.getParent();
+        errors.check(file.getFileName().toString().equals(Synthetic.MANIFEST)
+                        && images.equals(folder.resolve(Synthetic.IMAGES)),
+                path + ".csv", "with data.synthetic: " + synthetic + " set file: DIR/labels.csv and images: "
+                        + "DIR/images (was " + csv.file() + " and " + csv.images() + ")");
+    }
+
     /** The layout and values; whether the folders exist is {@link FileChecks}' business. */
     @Override
     public void validate(String path, ConfigErrors errors) {
@@ -101,8 +135,10 @@ public record DataConfig(
             errors.add(path + ".split.test", "must be 0 with a data.test folder (was "
                     + ConfigErrors.fmt(split.test()) + "): the test split is that folder");
         }
-        if (synthetic != Synthetic.NONE) {
-            errors.check(root != null, path + ".root", "is required with data.synthetic (where to generate it)");
+        if (synthetic == Synthetic.SHAPES) {
+            errors.check(root != null, path + ".root", "is required with data.synthetic: shapes (where to generate it)");
+        } else if (synthetic.manifest()) {
+            checkSyntheticManifest(path, errors);
         }
         if (split.group() != null && !split.group().isBlank() && csv == null) {
             try {

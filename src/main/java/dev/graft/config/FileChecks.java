@@ -35,7 +35,7 @@ public final class FileChecks {
         if (data.synthetic() == DataConfig.Synthetic.NONE) {
             folder("data.root", data.root(), errors);
         }
-        if (data.csv() != null) {
+        if (data.csv() != null && !data.synthetic().manifest()) {
             file("data.csv.file", data.csv().file(), errors);
             folder("data.csv.images", data.csv().images(), errors);
         }

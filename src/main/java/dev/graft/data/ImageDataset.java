@@ -77,10 +77,8 @@ public final class ImageDataset {
      * manifest ({@link TargetReader}); its "classes" are the outputs' names (the labels, or the target column).
      */
     public static ImageDataset scan(DataConfig data, Problem problem, long seed) {
-        if (data.synthetic() == DataConfig.Synthetic.SHAPES && !Files.exists(Path.of(data.root()))) {
-            LOG.info("generating Graft's synthetic shapes dataset into {} (first use)", data.root());
-            SyntheticShapes.generate(Path.of(data.root()), SyntheticShapes.PER_CLASS, SyntheticShapes.SIZE,
-                    SyntheticShapes.SEED);
+        if (SyntheticShapes.ensure(data)) {
+            LOG.info("generated Graft's synthetic {} dataset (first use)", data.synthetic());
         }
         Map<String, String> sources = new LinkedHashMap<>();
         List<SkippedFile> skipped = new ArrayList<>();

@@ -21,7 +21,12 @@ final class ReportTable {
         lines.add("");
         int nameWidth = Math.max(5, r.classes().stream().mapToInt(String::length).max().orElse(5));
         String format = "%-5s  %-" + nameWidth + "s  %6s  %7s  %-24s  %-24s  %s";
-        lines.add(String.format(Locale.ROOT, format, "split", "class", "images", "skipped", "width", "height", "modes"));
+        String output = switch (r.problem()) {
+            case "multi_label" -> "label";
+            case "regression" -> "target";
+            default -> "class";
+        };
+        lines.add(String.format(Locale.ROOT, format, "split", output, "images", "skipped", "width", "height", "modes"));
         for (Map.Entry<String, DataReport.SplitSummary> split : r.splits().entrySet()) {
             for (Map.Entry<String, DataReport.ClassSummary> c : split.getValue().classes().entrySet()) {
                 ImageStats s = c.getValue().stats();
@@ -32,6 +37,13 @@ final class ReportTable {
             lines.add(String.format(Locale.ROOT, format, split.getKey(), "(all)", split.getValue().images(),
                     split.getValue().skipped(), s.width(), s.height(), counts(s.modes())));
         }
+        r.splits().forEach((name, split) -> {
+            if (split.target() != null) {
+                DataReport.TargetSummary t = split.target();
+                lines.add(String.format(Locale.ROOT, "%-5s  %s: mean %.4g, sd %.4g, min %.4g, max %.4g", name,
+                        r.classes().get(0), t.mean(), t.std(), t.min(), t.max()));
+            }
+        });
         long beforeSplit = r.skipped().stream().filter(f -> f.split() == null).count();
         if (beforeSplit > 0) {
             lines.add(beforeSplit + " file(s) skipped before the split (root/csv layout)");
@@ -49,8 +61,8 @@ final class ReportTable {
         lines.add("weights  " + b.classWeights() + (b.weights().isEmpty() ? "" : ": " + b.weights().entrySet().stream()
                 .map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%.3f", e.getValue()))
                 .collect(Collectors.joining(", "))));
-        lines.add("sampler  " + b.sampler() + ": " + b.epochSize() + " training samples per epoch (" + counts(
-                b.samplesPerEpoch()) + ")");
+        lines.add("sampler  " + b.sampler() + ": " + b.epochSize() + " training samples per epoch" + (
+                b.samplesPerEpoch().isEmpty() ? "" : " (" + counts(b.samplesPerEpoch()) + ")"));
         DataReport.Transform t = r.transform();
         lines.add("input    " + t.imageSize() + "x" + t.imageSize() + "; eval: shorter side " + t.evalResizeShorterSide()
                 + ", centre crop; train augment: " + (t.augment().isEmpty() ? "none"

@@ -1,6 +1,7 @@
 package dev.graft.data;
 
 import dev.graft.GraftException;
+import dev.graft.config.DataConfig;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;
@@ -28,7 +29,34 @@ public final class SyntheticShapes {
     public static final int SIZE = 48;
     public static final long SEED = 20261121L;
 
+    /** What the CSV sets ({@code multilabel_shapes}, {@code shape_sizes}) generate: images, each this size. */
+    public static final int MANIFEST_COUNT = 400;
+
     private SyntheticShapes() {
+    }
+
+    /**
+     * Generates the set {@code data.synthetic} names where the config expects it, unless it is already there:
+     * {@code shapes} into {@code data.root}, the CSV sets into the folder of {@code data.csv.file}.
+     *
+     * @return true when it generated the set now
+     */
+    public static boolean ensure(DataConfig data) {
+        DataConfig.Synthetic set = data.synthetic();
+        if (set == DataConfig.Synthetic.NONE) {
+            return false;
+        }
+        Path root = set.manifest() ? Path.of(data.csv().file()).toAbsolutePath().getParent() : Path.of(data.root());
+        if (Files.exists(root)) {
+            return false;
+        }
+        switch (set) {
+            case SHAPES -> generate(root, PER_CLASS, SIZE, SEED);
+            case MULTILABEL_SHAPES -> generateMultiLabel(root, MANIFEST_COUNT, SIZE, SEED);
+            case SHAPE_SIZES -> generateSizes(root, MANIFEST_COUNT, SIZE, SEED);
+            default -> throw new IllegalStateException("no generator for " + set);
+        }
+        return true;
     }
 
     /**
@@ -61,7 +89,7 @@ public final class SyntheticShapes {
     /** The regression manifest's target column: the shape's side in pixels. */
     public static final String SIZE_COLUMN = "size";
     /** The manifest both generators write into their root, beside the {@code images} folder. */
-    public static final String MANIFEST = "labels.csv";
+    public static final String MANIFEST = DataConfig.Synthetic.MANIFEST;
     /** Each shape's fixed hue in the multi-label and regression sets (red circle, green square, blue triangle). */
     private static final float[] HUES = {0.0f, 0.33f, 0.66f};
 
@@ -129,7 +157,7 @@ public final class SyntheticShapes {
         Path tmp = root.toAbsolutePath().resolveSibling(root.getFileName() + ".generating");
         try {
             deleteRecursively(tmp);
-            Path images = Files.createDirectories(tmp.resolve("images"));
+            Path images = Files.createDirectories(tmp.resolve(DataConfig.Synthetic.IMAGES));
             StringBuilder csv = new StringBuilder(IMAGE_COLUMN + "," + targetColumn + "\n");
             for (int i = 0; i < count; i++) {
                 ManifestSample s = sample.apply(i);

@@ -37,7 +37,7 @@ class ApplicationConfigsTest {
     /** Application config -> the datasets/ folder its guide describes. */
     private static final Map<String, String> APPLICATIONS = Map.of("skin-lesion", "ham10000",
             "chest-xray", "chest-xray", "plant-disease", "plant-disease", "dog-breeds", "dog-breeds",
-            "emotions", "emotions");
+            "emotions", "emotions", "chest-xray14", "chest-xray14", "bone-age", "bone-age");
 
     @TempDir
     static Path root;
@@ -54,6 +54,8 @@ class ApplicationConfigsTest {
         ApplicationFixtures.chestXray(root, 2);
         ApplicationFixtures.plantVillage(root, 2);
         ApplicationFixtures.stanfordDogs(root, 2);
+        ApplicationFixtures.chestXray14(root, 3);
+        ApplicationFixtures.boneAge(root, 3);
         Path csv = ApplicationFixtures.fer2013Csv(root.resolve("fer2013.csv"), 1);
         ApplicationFixtures.ProcessResult converted = ApplicationFixtures.convertFer(csv,
                 root.resolve("datasets/emotions/fer2013"));
@@ -109,7 +111,11 @@ class ApplicationConfigsTest {
                 "dog-breeds", List.of("data.root=" + data.resolve("dog-breeds/Images")),
                 "emotions", List.of("data.train=" + data.resolve("emotions/fer2013/train"),
                         "data.val=" + data.resolve("emotions/fer2013/val"),
-                        "data.test=" + data.resolve("emotions/fer2013/test")));
+                        "data.test=" + data.resolve("emotions/fer2013/test")),
+                "chest-xray14", List.of("data.csv.file=" + data.resolve("chest-xray14/Data_Entry_2017_v2020.csv"),
+                        "data.csv.images=" + data.resolve("chest-xray14")),
+                "bone-age", List.of("data.csv.file=" + data.resolve("bone-age/boneage-training-dataset.csv"),
+                        "data.csv.images=" + data.resolve("bone-age")));
         overrides.forEach((name, sets) -> {
             List<String> args = new ArrayList<>(List.of("validate", "--config",
                     CONFIGS.resolve(name + ".yaml").toString()));

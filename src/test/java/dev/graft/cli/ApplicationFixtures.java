@@ -73,6 +73,56 @@ final class ApplicationFixtures {
         return dir.resolve("test");
     }
 
+    /** NIH ChestX-ray14's 14 findings in the config's order. */
+    static final List<String> CXR14_FINDINGS = List.of("Atelectasis", "Cardiomegaly", "Effusion", "Infiltration",
+            "Mass", "Nodule", "Pneumonia", "Pneumothorax", "Consolidation", "Edema", "Emphysema", "Fibrosis",
+            "Pleural_Thickening", "Hernia");
+
+    /**
+     * NIH ChestX-ray14 as published: {@code Data_Entry_2017_v2020.csv} with its header and {@code images/}
+     * PNGs, {@code patients} patients with two images each; every finding appears in both images of several
+     * patients, every fifth patient has {@code No Finding}.
+     */
+    static void chestXray14(Path root, int patients) {
+        Path dir = root.resolve("datasets/chest-xray14");
+        StringBuilder csv = new StringBuilder("Image Index,Finding Labels,Follow-up #,Patient ID,Patient Age,"
+                + "Patient Gender,View Position,OriginalImage[Width,Height],OriginalImagePixelSpacing[x,y]\n");
+        Random random = new Random(6);
+        for (int p = 1; p <= patients; p++) {
+            int a = p % CXR14_FINDINGS.size();
+            int b = (p * 5) % CXR14_FINDINGS.size();
+            String findings = p % 5 == 0 ? "No Finding" : a == b ? CXR14_FINDINGS.get(a)
+                    : CXR14_FINDINGS.get(a) + "|" + CXR14_FINDINGS.get(b);
+            for (int visit = 0; visit < 2; visit++) {
+                String name = String.format("%08d_%03d.png", p, visit);
+                write(image(a, CXR14_FINDINGS.size(), 64, 64, true, random), "png", dir.resolve("images").resolve(name));
+                csv.append(name).append(',').append(findings).append(',').append(visit).append(',').append(p)
+                        .append(",58,M,PA,2682,2749,0.143,0.143\n");
+            }
+        }
+        writeString(dir.resolve("Data_Entry_2017_v2020.csv"), csv.toString());
+    }
+
+    /**
+     * RSNA Pediatric Bone Age as published on Kaggle: {@code boneage-training-dataset.csv} ({@code id,boneage,male})
+     * and the PNGs, named by id, in the nested {@code boneage-training-dataset/boneage-training-dataset/}; the
+     * grey level grows with the age, so a model can learn it.
+     */
+    static void boneAge(Path root, int count) {
+        Path dir = root.resolve("datasets/bone-age");
+        StringBuilder csv = new StringBuilder("id,boneage,male\n");
+        Random random = new Random(7);
+        for (int i = 0; i < count; i++) {
+            int id = 1377 + i;
+            int months = 12 + random.nextInt(205);
+            int level = months * 10 / 229;
+            write(image(level, 10, 48, 60, true, random), "png",
+                    dir.resolve("boneage-training-dataset/boneage-training-dataset").resolve(id + ".png"));
+            csv.append(id).append(',').append(months).append(',').append(i % 2 == 0 ? "True" : "False").append('\n');
+        }
+        writeString(dir.resolve("boneage-training-dataset.csv"), csv.toString());
+    }
+
     /** PlantVillage's {@code raw/color/<Crop___condition>/} inside the sparse clone. */
     static void plantVillage(Path root, int perClass) {
         folders(root.resolve("datasets/plant-disease/PlantVillage-Dataset/raw/color"), PLANT_CLASSES, perClass, 3);

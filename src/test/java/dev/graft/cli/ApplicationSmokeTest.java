@@ -3,6 +3,7 @@ package dev.graft.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.config.ConfigLoader;
+import dev.graft.config.HeadConfig;
 import dev.graft.config.ExperimentConfig;
 import dev.graft.config.StageSelection;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,37 @@ class ApplicationSmokeTest {
         assertEquals(0, predicted.code(), predicted.output());
         assertTrue(predicted.output().contains("PNEUMONIA") && predicted.output().contains("NORMAL"),
                 predicted.output());
+    }
+
+    @Test
+    void chestXray14TrainsItsFourteenFindingsFromTheNihManifestWithPatientsKeptTogether() throws IOException {
+        ApplicationFixtures.chestXray14(dir, 30);
+        Path data = dir.resolve("datasets/chest-xray14");
+        Path run = train("chest-xray14", 1, "data.csv.file=" + data.resolve("Data_Entry_2017_v2020.csv"),
+                "data.csv.images=" + data);
+        JsonNode metrics = JSON.readTree(run.resolve("metrics.json").toFile());
+        List<String> outputs = new ArrayList<>();
+        metrics.path("outputs").forEach(o -> outputs.add(o.asText()));
+        assertEquals(ApplicationFixtures.CXR14_FINDINGS, outputs, "'No Finding' is no output; the config's order");
+        JsonNode report = JSON.readTree(run.resolve("data-report.json").toFile());
+        assertEquals(60, trainPlusValPlusTest(report), "every row found once: " + report);
+        assertEquals(0, report.path("groups").path("overlapping").asInt(-1), "no patient in two splits: " + report);
+        JsonNode scored = JSON.readTree(run.resolve("test-metrics.json").toFile());
+        assertEquals(14, scored.path("per_label").size(), scored.toString());
+        assertTrue(Files.readAllLines(run.resolve("test-predictions.csv")).get(0).contains("p_Hernia"));
+    }
+
+    @Test
+    void boneAgeTrainsARegressionInMonthsFromTheRsnaManifest() throws IOException {
+        ApplicationFixtures.boneAge(dir, 40);
+        Path data = dir.resolve("datasets/bone-age");
+        Path run = train("bone-age", 1, "data.csv.file=" + data.resolve("boneage-training-dataset.csv"),
+                "data.csv.images=" + data);
+        JsonNode report = JSON.readTree(run.resolve("data-report.json").toFile());
+        assertEquals(40, trainPlusValPlusTest(report), "ids without extension found as .png in the nested folder");
+        JsonNode scored = JSON.readTree(run.resolve("test-metrics.json").toFile());
+        assertTrue(scored.has("mae") && scored.has("rmse") && scored.has("r2"), scored.toString());
+        assertEquals("path,target,predicted", Files.readAllLines(run.resolve("test-predictions.csv")).get(0));
     }
 
     @Test
@@ -175,8 +207,12 @@ class ApplicationSmokeTest {
             run = runs.sorted().reduce((a, b) -> b).orElseThrow();
         }
         assertEquals(epochs + 1, Files.readAllLines(run.resolve("metrics.csv")).size(), "header + one row per epoch");
-        for (String file : List.of("report.html", "best-metrics.json", "confusion-best.csv", "checkpoints/best.zip",
-                "checkpoints/last.zip")) {
+        List<String> files = new ArrayList<>(List.of("report.html", "val-metrics.json", "checkpoints/best.zip",
+                "checkpoints/last.zip"));
+        if (shipped.head().problem() == HeadConfig.Problem.SINGLE_LABEL) {
+            files.addAll(List.of("best-metrics.json", "confusion-best.csv"));
+        }
+        for (String file : files) {
             assertTrue(Files.isRegularFile(run.resolve(file)), name + ": " + file);
         }
         return run;

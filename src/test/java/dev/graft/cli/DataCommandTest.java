@@ -55,6 +55,59 @@ class DataCommandTest {
         assertTrue(ImageIO.read(dir.resolve("out/augment-samples.png").toFile()).getWidth() > 96);
     }
 
+    /**
+     * The shipped multi-label and regression quickstarts generate their set where their csv keys point, and the
+     * data report counts, per label, the images that have it and, for the regression target, its distribution:
+     * the same numbers as counting the generated labels.csv.
+     */
+    @Test
+    void syntheticManifestSetsAreGeneratedAndReportedPerLabelAndTarget() throws IOException {
+        Path ml = dir.resolve("ml");
+        CliRun multi = CliRun.of("data", "--config", "configs/quickstart-multilabel.yaml", "--out",
+                dir.resolve("out-ml").toString(), "--set", "data.csv.file=" + ml.resolve("labels.csv"),
+                "--set", "data.csv.images=" + ml.resolve("images"));
+        assertEquals(0, multi.code(), multi.err());
+        java.util.List<String> rows = Files.readAllLines(ml.resolve("labels.csv"));
+        assertEquals(dev.graft.data.SyntheticShapes.MANIFEST_COUNT + 1, rows.size());
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("out-ml/data-report.json").toFile());
+        assertEquals("multi_label", report.path("problem").asText());
+        for (String label : dev.graft.data.SyntheticShapes.CLASSES) {
+            long withLabel = rows.stream().skip(1).filter(r -> java.util.List.of(r.split(",", -1)[1].split("\\|"))
+                    .contains(label)).count();
+            int reported = report.path("splits").path("train").path("classes").path(label).path("images").asInt()
+                    + report.path("splits").path("val").path("classes").path(label).path("images").asInt();
+            assertEquals(withLabel, reported, label);
+        }
+        assertTrue(multi.out().contains("split  label"), multi.out());
+
+        Path sizes = dir.resolve("sizes");
+        CliRun regression = CliRun.of("data", "--config", "configs/quickstart-regression.yaml", "--out",
+                dir.resolve("out-reg").toString(), "--set", "data.csv.file=" + sizes.resolve("labels.csv"),
+                "--set", "data.csv.images=" + sizes.resolve("images"));
+        assertEquals(0, regression.code(), regression.err());
+        double mean = Files.readAllLines(sizes.resolve("labels.csv")).stream().skip(1)
+                .mapToDouble(r -> Double.parseDouble(r.split(",")[1])).average().orElseThrow();
+        com.fasterxml.jackson.databind.JsonNode splits = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("out-reg/data-report.json").toFile()).path("splits");
+        double pooled = 0;
+        for (String split : java.util.List.of("train", "val")) {
+            pooled += splits.path(split).path("images").asInt() * splits.path(split).path("target").path("mean").asDouble();
+        }
+        assertEquals(mean, pooled / dev.graft.data.SyntheticShapes.MANIFEST_COUNT, 1e-4, "the splits' means pool to the file's");
+        assertTrue(regression.out().contains("train  size: mean "), regression.out());
+    }
+
+    @Test
+    void aSyntheticManifestSetNeedsItsCsvKeysSideBySide() throws IOException {
+        Path cfg = config("  synthetic: shape_sizes\n  csv: {file: a/labels.csv, images: b/images, label_column: size}\n");
+        Files.writeString(cfg, Files.readString(cfg).replace("name: d\n", "name: d\nhead: {problem: regression}\n"));
+        CliRun r = CliRun.of("validate", "--config", cfg.toString());
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().contains("data.csv: with data.synthetic: shape_sizes set file: DIR/labels.csv and images: "
+                + "DIR/images"), r.err());
+    }
+
     @Test
     void missingCsvColumnIsAConfigError() throws IOException {
         image("imgs/a.png", 1);
