@@ -28,13 +28,23 @@ final class DecisionFitting {
 
     static DecisionRule fit(EvaluationConfig config, ScoredExamples val, List<String> classes, int positive,
                             int epoch) {
+        return fit(config, List.of(val), classes, positive, epoch);
+    }
+
+    /**
+     * The rule for validation scored over test-time augmentation {@code views} (identity first): the temperature
+     * is fitted on the image itself, the threshold on the mean of the views' calibrated probabilities, which is
+     * what a bundle computes (temperature folded into the head, then the views averaged).
+     */
+    static DecisionRule fit(EvaluationConfig config, List<ScoredExamples> views, List<String> classes, int positive,
+                            int epoch) {
         double temperature = config.calibration() == EvaluationConfig.Calibration.TEMPERATURE
-                ? temperature(val) : 1.0;
+                ? temperature(views.get(0)) : 1.0;
         DecisionRule calibrationOnly = new DecisionRule(epoch, temperature, null, PositiveClass.NONE, null, null);
         if (positive == PositiveClass.NONE) {
             return calibrationOnly;
         }
-        ScoredExamples calibrated = calibrate(val, calibrationOnly);
+        ScoredExamples calibrated = calibrate(views, calibrationOnly);
         BinaryCurve curve = calibrated.curve(positive);
         OperatingPointChoice choice = config.operatingPoint();
         if (!curve.defined() && choice.kind() != OperatingPointChoice.Kind.THRESHOLD) {
@@ -70,6 +80,12 @@ final class DecisionFitting {
             rows[i] = rule.calibrate(s.probabilities()[i]);
         }
         return new ScoredExamples(rows, s.labels(), s.classes());
+    }
+
+    /** Each view calibrated by {@code rule}, then averaged (one view: just calibrated). */
+    static ScoredExamples calibrate(List<ScoredExamples> views, DecisionRule rule) {
+        List<ScoredExamples> calibrated = views.stream().map(v -> calibrate(v, rule)).toList();
+        return calibrated.size() == 1 ? calibrated.get(0) : Evaluator.meanOf(calibrated);
     }
 
     static OperatingPoint operatingPoint(OperatingPointChoice choice) {

@@ -5,6 +5,7 @@ import dev.graft.config.ExperimentConfig;
 import dev.graft.data.DataPipeline;
 import dev.graft.data.Split;
 import dev.graft.metrics.DecisionRule;
+import dev.graft.model.TestTimeAugmentation;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,17 +39,18 @@ final class FinalEvaluation {
         List<String> classes = loaded.state().classes();
         int positive = PositiveClass.index(config.data(), classes);
         int batch = config.train().batchSize();
+        TestTimeAugmentation tta = TestTimeAugmentation.of(config.evaluation().tta());
         Evaluator.Evaluation rawVal = Evaluator.evaluate(model, data.eval(Split.VAL, batch), classes,
-                PositiveClass.forMetrics(positive));
-        DecisionRule rule = DecisionFitting.fit(config.evaluation(), rawVal.scored(), classes, positive,
+                PositiveClass.forMetrics(positive), tta);
+        DecisionRule rule = DecisionFitting.fit(config.evaluation(), rawVal.views(), classes, positive,
                 loaded.state().completedEpochs());
         writeRule(rule, runFolder.resolve(DecisionRule.FILE));
-        ScoredSplit val = ScoredSplit.of(Split.VAL, classes, rawVal, rule);
+        ScoredSplit val = ScoredSplit.of(Split.VAL, classes, rawVal, rule, tta.viewNames());
         SplitResultFiles.write(val, best, runFolder);
         LOG.info(line(val));
         ScoredSplit test = null;
         if (data.has(Split.TEST)) {
-            test = score(model, data, Split.TEST, classes, rule, batch);
+            test = score(model, data, Split.TEST, classes, rule, batch, tta);
             Path file = SplitResultFiles.write(test, best, runFolder);
             LOG.info("{} | {}", line(test), file);
         }
@@ -57,10 +59,10 @@ final class FinalEvaluation {
 
     /** {@code split} of {@code data} scored by {@code model} with {@code rule} applied. */
     static ScoredSplit score(ComputationGraph model, DataPipeline data, Split split, List<String> classes,
-                             DecisionRule rule, int batch) {
+                             DecisionRule rule, int batch, TestTimeAugmentation tta) {
         Evaluator.Evaluation raw = Evaluator.evaluate(model, data.eval(split, batch), classes,
-                PositiveClass.forMetrics(rule.positiveIndex()));
-        return ScoredSplit.of(split, classes, raw, rule);
+                PositiveClass.forMetrics(rule.positiveIndex()), tta);
+        return ScoredSplit.of(split, classes, raw, rule, tta.viewNames());
     }
 
     /** One console line: "test: 624 images, top-1 0.913, ..., sensitivity 0.95 / specificity 0.81 at 0.37". */
@@ -72,6 +74,11 @@ final class FinalEvaluation {
         if (s.rule().temperature() != 1.0) {
             b.append(String.format(Locale.ROOT, " (%.3f before temperature %.3f)", s.eceBefore(),
                     s.rule().temperature()));
+        }
+        if (s.withoutTta() != null) {
+            var plain = s.withoutTta().evaluation().summary();
+            b.append(String.format(Locale.ROOT, " [TTA %s; without: top-1 %.3f, AUROC %.3f]",
+                    String.join(", ", s.tta()), plain.top1(), s.withoutTta().score("auroc")));
         }
         if (s.rule().binary()) {
             b.append(String.format(Locale.ROOT, "; %s: sensitivity %.3f, specificity %.3f, PPV %.3f, NPV %.3f "

@@ -16,24 +16,42 @@ import java.util.List;
  * @param uncalibrated the model's own probabilities, before the rule's temperature
  * @param eceBefore    the expected calibration error of the uncalibrated probabilities
  * @param atThreshold  binary tasks: sensitivity, specificity, PPV, NPV at the rule's threshold; else null
+ * @param tta          the test-time augmentation views averaged ({@code identity} alone when none)
+ * @param withoutTta   with test-time augmentation, the same split scored on the images alone (same rule); else null
  */
 record ScoredSplit(Split split, List<String> classes, Evaluator.Evaluation evaluation, DecisionRule rule,
-                   ScoredExamples uncalibrated, double eceBefore, ThresholdStats atThreshold) {
+                   ScoredExamples uncalibrated, double eceBefore, ThresholdStats atThreshold, List<String> tta,
+                   ScoredSplit withoutTta) {
+
+    /** Applies {@code rule} to an uncalibrated evaluation (over test-time augmentation views, when it has them). */
+    static ScoredSplit of(Split split, List<String> classes, Evaluator.Evaluation raw, DecisionRule rule,
+                          List<String> viewNames) {
+        ScoredSplit tta = of(split, classes, raw, rule);
+        if (raw.views().size() == 1) {
+            return tta;
+        }
+        Evaluator.Evaluation identity = Evaluator.of(raw.views().get(0), raw.paths(), classes,
+                PositiveClass.forMetrics(rule.positiveIndex()));
+        return new ScoredSplit(split, classes, tta.evaluation, rule, tta.uncalibrated, tta.eceBefore, tta.atThreshold,
+                viewNames, of(split, classes, identity, rule));
+    }
 
     /** Applies {@code rule} to an uncalibrated evaluation. */
     static ScoredSplit of(Split split, List<String> classes, Evaluator.Evaluation raw, DecisionRule rule) {
         int metricsPositive = PositiveClass.forMetrics(rule.positiveIndex());
         Evaluator.Evaluation calibrated = rule.temperature() == 1.0 ? raw
-                : Evaluator.of(DecisionFitting.calibrate(raw.scored(), rule), raw.paths(), classes, metricsPositive);
+                : Evaluator.of(DecisionFitting.calibrate(raw.views(), rule), raw.paths(), classes, metricsPositive);
         ThresholdStats stats = rule.binary()
                 ? calibrated.scored().curve(rule.positiveIndex()).at(rule.threshold()) : null;
         double eceBefore = raw.scores().get("ece"); // the uncalibrated pass computed it (NaN when empty)
-        return new ScoredSplit(split, classes, calibrated, rule, raw.scored(), eceBefore, stats);
+        return new ScoredSplit(split, classes, calibrated, rule, raw.scored(), eceBefore, stats, List.of("identity"),
+                null);
     }
 
     /** The same scores under another split's name (a labelled folder scored as a test set). */
     ScoredSplit as(Split other) {
-        return new ScoredSplit(other, classes, evaluation, rule, uncalibrated, eceBefore, atThreshold);
+        return new ScoredSplit(other, classes, evaluation, rule, uncalibrated, eceBefore, atThreshold, tta,
+                withoutTta == null ? null : withoutTta.as(other));
     }
 
     /** One-vs-rest ROC AUC per class (NaN where a class lacks positives or negatives). */

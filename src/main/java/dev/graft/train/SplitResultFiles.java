@@ -91,6 +91,12 @@ final class SplitResultFiles {
         }
         out.put("per_class", perClass(split));
         out.put("confusion", m.confusion());
+        if (split.withoutTta() != null) {
+            out.put("tta", split.tta());
+            Map<String, Object> plain = json(split.withoutTta(), checkpoint);
+            List.of("split", "checkpoint", "epoch", "count", "classes").forEach(plain::remove);
+            out.put("without_tta", plain);
+        }
         return out;
     }
 

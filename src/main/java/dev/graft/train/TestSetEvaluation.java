@@ -67,7 +67,7 @@ public final class TestSetEvaluation {
             }
             requireSameClasses(pipeline.classes(), classes);
             scored = FinalEvaluation.score(loaded.model(), pipeline, split, classes, rule,
-                    config.train().batchSize());
+                    config.train().batchSize(), dev.graft.model.TestTimeAugmentation.of(config.evaluation().tta()));
         }
         scored = scored.as(Split.TEST);
         Path folder = runFolder != null ? runFolder : checkpoint.toAbsolutePath().getParent();

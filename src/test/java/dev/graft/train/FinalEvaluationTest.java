@@ -41,7 +41,7 @@ class FinalEvaluationTest {
         ExperimentConfig config = config("binary", 2, "data.root=" + dir.resolve("colours"),
                 "data.split.val=0.3", "data.split.test=0.3", "train.schedule.warmup_epochs=0",
                 "evaluation.calibration=temperature", "evaluation.operating_point.sensitivity=0.9",
-                "checkpoint.monitor=val_auroc");
+                "checkpoint.monitor=val_auroc", "evaluation.tta=[hflip]");
         try (RunDirectory r = TestRuns.newRun(dir, config)) {
             result = TestRuns.train(config, new StopSignal(), null, r);
         }
@@ -109,6 +109,12 @@ class FinalEvaluationTest {
         assertEquals(BinaryCurve.of(scores, positive).auroc(), test.get("auroc").asDouble(), 1e-12,
                 "AUROC recomputed from test-predictions.csv");
         assertEquals(test.get("tp").asLong(), tp);
+        assertEquals("[\"identity\",\"hflip\"]", test.get("tta").toString(), "scored with test-time augmentation");
+        JsonNode plain = test.get("without_tta");
+        for (String key : List.of("top1", "auroc", "sensitivity", "specificity", "ece")) {
+            assertTrue(plain.hasNonNull(key), "the metrics without TTA too: " + key);
+        }
+        assertEquals(test.get("threshold").asDouble(), plain.get("threshold").asDouble(), 0, "one decision rule");
         String html = Files.readString(run.resolve("report.html"));
         assertTrue(html.contains("Final model") && html.contains("<td style='text-align:left'>test</td>"), "report");
         assertTrue(Files.size(run.resolve("plots/roc.png")) > 0 && Files.size(run.resolve("plots/reliability.png")) > 0);
