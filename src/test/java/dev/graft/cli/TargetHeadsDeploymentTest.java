@@ -7,12 +7,18 @@ import dev.graft.data.SyntheticShapes;
 import dev.graft.export.Classifier;
 import dev.graft.export.LabelScore;
 import dev.graft.export.Prediction;
+import dev.graft.serve.InferenceServer;
+import dev.graft.serve.ServerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -26,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A multi-label and a regression model deployed as a user would (issue 17): {@code graft train} (one epoch on 32
  * synthetic images with a test split, exporting DL4J and ONNX), then the bundle's predictions through
- * {@link Classifier} and {@code graft predict} equal what training wrote in {@code test-predictions.csv}, ONNX
+ * {@link Classifier}, {@code graft predict} and {@code graft serve}'s JSON equal what training wrote in {@code test-predictions.csv}, ONNX
  * Runtime equals DL4J within 1e-5, and {@code graft evaluate --model RUN} writes the same test metrics again.
  * What is compared is the deployment path, not model quality.
  */
@@ -85,6 +91,21 @@ class TargetHeadsDeploymentTest {
         return out;
     }
 
+    /** What {@code POST /v1/predict} answers for one image. */
+    private static JsonNode served(InferenceServer server, Path image) throws IOException {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(server.uri().resolve("/v1/predict"))
+                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(
+                            Files.readAllBytes(image))).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            return JSON.readTree(response.body()).path("predictions").get(0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
     @Test
     void multiLabelBundleAnswersWithItsValidationThresholds() throws IOException {
         Path run = train("multi_label");
@@ -130,9 +151,18 @@ class TargetHeadsDeploymentTest {
         assertEquals("path,p_circle,p_square,p_triangle,labels,error", lines.get(0));
         Map<String, String> first = rows(csv).get(0);
         assertEquals(test.get(0).get("p_square"), first.get("p_square"), "the CSV cell as training wrote it");
-        try (Classifier dl4j = Classifier.load(bundle)) {
-            assertEquals(String.join("|", dl4j.predict(images.get(0)).present().stream().map(LabelScore::label)
-                    .toList()), first.get("labels"));
+        try (Classifier dl4j = Classifier.load(bundle);
+             InferenceServer server = InferenceServer.start(dl4j, ServerOptions.defaults(0))) {
+            Prediction p = dl4j.predict(images.get(0));
+            List<String> present = p.present().stream().map(LabelScore::label).toList();
+            assertEquals(String.join("|", present), first.get("labels"));
+            JsonNode served = served(server, images.get(0));
+            assertEquals(present, JSON.convertValue(served.path("labels"), List.class), served.toString());
+            for (int j = 0; j < labels.size(); j++) {
+                assertEquals(p.probabilities()[j], served.path("probabilities").path(labels.get(j)).floatValue(),
+                        served.toString());
+            }
+            assertTrue(served.path("top").isMissingNode(), "no single-label fields: " + served);
         }
 
         JsonNode trained = JSON.readTree(run.resolve("test-metrics.json").toFile());
@@ -166,6 +196,13 @@ class TargetHeadsDeploymentTest {
                             engine + ", " + row.get("path") + ": the bundle's value is training's, in pixels");
                 }
             }
+        }
+
+        try (Classifier classifier = Classifier.load(bundle);
+             InferenceServer server = InferenceServer.start(classifier, ServerOptions.defaults(0))) {
+            JsonNode served = served(server, images.get(0));
+            assertEquals(SyntheticShapes.SIZE_COLUMN, served.path("target").asText(), served.toString());
+            assertEquals(classifier.predict(images.get(0)).value(), served.path("value").floatValue());
         }
 
         Path csv = dir.resolve("sizes.csv");
