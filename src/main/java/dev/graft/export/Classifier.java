@@ -294,7 +294,8 @@ public final class Classifier implements AutoCloseable {
     }
 
     /**
-     * Grad-CAM of an image file: where the model found the evidence for {@code className} (null: the predicted class)
+     * Grad-CAM of an image file: where the model found the evidence for {@code className} (null: the predicted class;
+     * multi-label: a label, null the most probable one, explained through its own logit)
      * in the output of {@code stage} (null: the last stage, the usual choice). Needs the DL4J engine and a bundle whose
      * {@code bundle.json} names its architecture.
      *
@@ -323,9 +324,9 @@ public final class Classifier implements AutoCloseable {
 
     private synchronized Explainer explainer() {
         if (explainer == null) {
-            if (bundle.problem() != HeadConfig.Problem.SINGLE_LABEL) {
-                throw GraftException.usage("Grad-CAM explains single-label models only so far; " + bundle.source()
-                        + " holds a " + bundle.problem() + " model");
+            if (bundle.problem() == HeadConfig.Problem.REGRESSION) {
+                throw GraftException.usage("Grad-CAM explains classifiers (single- and multi-label) only so far; "
+                        + bundle.source() + " holds a regression model");
             }
             if (!(runner instanceof Dl4jEngine dl4j)) {
                 throw GraftException.usage("Grad-CAM needs the DL4J model (" + Bundle.DL4J_MODEL + "); load "

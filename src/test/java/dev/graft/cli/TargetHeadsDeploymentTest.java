@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.config.HeadConfig;
 import dev.graft.data.SyntheticShapes;
+import dev.graft.GraftException;
 import dev.graft.export.Classifier;
+import dev.graft.export.Explanation;
 import dev.graft.export.LabelScore;
 import dev.graft.export.Prediction;
 import dev.graft.serve.InferenceServer;
@@ -27,6 +29,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -163,6 +166,12 @@ class TargetHeadsDeploymentTest {
                         served.toString());
             }
             assertTrue(served.path("top").isMissingNode(), "no single-label fields: " + served);
+
+            // Grad-CAM of one label's logit: the label asked for, with its sigmoid probability.
+            Explanation why = dl4j.explain(images.get(0), "square", null);
+            assertEquals("square", why.label());
+            assertEquals(p.probabilities()[1], why.probability(), 1e-6);
+            assertEquals(16, why.map().length);
         }
 
         JsonNode trained = JSON.readTree(run.resolve("test-metrics.json").toFile());
@@ -203,6 +212,10 @@ class TargetHeadsDeploymentTest {
             JsonNode served = served(server, images.get(0));
             assertEquals(SyntheticShapes.SIZE_COLUMN, served.path("target").asText(), served.toString());
             assertEquals(classifier.predict(images.get(0)).value(), served.path("value").floatValue());
+            GraftException explain = assertThrows(GraftException.class, () -> classifier.explain(images.get(0),
+                    null, null));
+            assertEquals(GraftException.USAGE, explain.exitCode());
+            assertTrue(explain.getMessage().contains("holds a regression model"), explain.getMessage());
         }
 
         Path csv = dir.resolve("sizes.csv");
