@@ -71,6 +71,9 @@ final class TrainedRun {
             return new TargetScaling(node.path("mean").asDouble(), node.path("std").asDouble());
         } catch (JsonProcessingException e) {
             throw GraftException.usage(checkpoint + ": its training state is not JSON: " + Bundle.describe(e));
+        } catch (IllegalArgumentException e) {
+            throw GraftException.usage(checkpoint + ": its training state's target scaling is not valid: "
+                    + e.getMessage());
         }
     }
 
@@ -152,14 +155,15 @@ final class TrainedRun {
 
     /**
      * The run's {@value DecisionRule#FILE} when it was chosen for this checkpoint's epoch; null when the run
-     * has none, and null with a warning when it belongs to another checkpoint (say {@code --checkpoint last}
-     * while validation calibrated the best one): its temperature and threshold would not fit these weights.
+     * has none or is a regression run (which has no decision), and null with a warning when it belongs to another
+     * checkpoint (say {@code --checkpoint last} while validation calibrated the best one): its temperature and
+     * thresholds would not fit these weights.
      *
      * @throws GraftException (usage) when the file is there but not a valid decision rule
      */
     DecisionRule decisionRule() {
         Path file = runDir == null ? null : runDir.resolve(DecisionRule.FILE);
-        if (file == null || !Files.isRegularFile(file)) {
+        if (file == null || !Files.isRegularFile(file) || problem() == HeadConfig.Problem.REGRESSION) {
             return null;
         }
         DecisionRule rule;
