@@ -21,7 +21,9 @@ import java.util.concurrent.Callable;
         description = {"Score a trained model on its test split or a labelled folder.",
                 "Without --data the run's own test split (data.test, data.split.test) is scored into the run folder "
                         + "(test-metrics.json, test-predictions.csv); --data DIR scores a folder with one sub-folder "
-                        + "per class. The run's decision.json (temperature, threshold) is applied."})
+                        + "per class. The run's decision.json (temperature, threshold) is applied.",
+                "A multi-label or regression model scores its run's test split only (test-metrics.json with, for "
+                        + "multi-label, each label's F1 at the decision.json thresholds)."})
 final class EvaluateCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateCommand.class);
 
@@ -50,10 +52,12 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         w.printf(Locale.ROOT, "model      %s%n", outcome.checkpoint());
         w.printf(Locale.ROOT, "%s%n%n", outcome.line());
-        w.printf(Locale.ROOT, "%-24s %9s %9s %9s %8s%n", "class", "precision", "recall", "F1", "support");
-        for (ClassStats c : m.perClass()) {
-            w.printf(Locale.ROOT, "%-24s %9.3f %9.3f %9.3f %8d%n", c.name(), c.precision(), c.recall(), c.f1(),
-                    c.support());
+        if (m != null) {
+            w.printf(Locale.ROOT, "%-24s %9s %9s %9s %8s%n", "class", "precision", "recall", "F1", "support");
+            for (ClassStats c : m.perClass()) {
+                w.printf(Locale.ROOT, "%-24s %9.3f %9.3f %9.3f %8d%n", c.name(), c.precision(), c.recall(), c.f1(),
+                        c.support());
+            }
         }
         w.printf("%nmetrics:     %s%npredictions: %s%n", outcome.metricsJson(), outcome.predictionsCsv());
         w.flush();

@@ -2,6 +2,7 @@ package dev.graft.cli;
 
 import dev.graft.AtomicFiles;
 import dev.graft.GraftException;
+import dev.graft.config.HeadConfig;
 import dev.graft.export.BundleManifest;
 import dev.graft.export.Classifier;
 import dev.graft.export.InvalidImageException;
@@ -24,6 +25,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** {@code graft predict}: classify image files and folders with an exported bundle. */
@@ -31,7 +33,10 @@ import java.util.stream.Stream;
         description = {"Classify images with an exported bundle (see 'graft export').",
                 "Images are preprocessed exactly as in training's evaluation; folders are searched recursively "
                         + "for image files. A bundle with a decision threshold (binary tasks) also prints the "
-                        + "decided class; --csv then has the columns decision and p_<positive class>."})
+                        + "decided class; --csv then has the columns decision and p_<positive class>.",
+                "A multi-label bundle prints each label's probability and the labels at or above their thresholds "
+                        + "(--csv: path,p_<label>...,labels with labels joined by |); a regression bundle the value "
+                        + "(--csv: path,<target>)."})
 final class PredictCommand implements Callable<Integer> {
     private static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp", "pbm",
             "pgm", "ppm", "pnm", "jp2", "gif");
@@ -62,11 +67,21 @@ final class PredictCommand implements Callable<Integer> {
         List<String> rows = new ArrayList<>();
         int failed = 0;
         try (Classifier classifier = bundle.load()) {
+            HeadConfig.Problem problem = classifier.problem();
             int k = Math.min(top, classifier.labels().size());
             Optional<BundleManifest.Threshold> rule = classifier.decisionThreshold();
             rule.ifPresent(d -> out.printf(Locale.ROOT, "decision: %s when its probability >= %.6f (%s)%n",
                     d.positiveClass(), d.threshold(), d.operatingPoint()));
-            int emptyCells = 2 + 2 * k + (rule.isPresent() ? 2 : 0);
+            if (problem == HeadConfig.Problem.MULTI_LABEL) {
+                out.printf(Locale.ROOT, "labels present when their probability >= %s%n", classifier.labelThresholds()
+                        .entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.4f", e.getKey(), e.getValue()))
+                        .collect(Collectors.joining(", ")));
+            }
+            int emptyCells = switch (problem) {
+                case SINGLE_LABEL -> 2 + 2 * k + (rule.isPresent() ? 2 : 0);
+                case MULTI_LABEL -> classifier.labels().size() + 1;
+                case REGRESSION -> 1;
+            };
             for (int from = 0; from < images.size(); from += Classifier.MAX_BATCH) {
                 List<Path> batch = images.subList(from, Math.min(images.size(), from + Classifier.MAX_BATCH));
                 List<Object> predictions = predict(classifier, batch);
@@ -79,11 +94,15 @@ final class PredictCommand implements Callable<Integer> {
                         continue;
                     }
                     out.println(path);
-                    rows.add(report(out, path, p, k));
+                    rows.add(switch (problem) {
+                        case SINGLE_LABEL -> report(out, path, p, k);
+                        case MULTI_LABEL -> reportLabels(out, path, p);
+                        case REGRESSION -> reportValue(out, path, p);
+                    });
                 }
             }
             if (csv != null) {
-                writeCsv(k, rule, rows);
+                writeCsv(header(problem, classifier.labels(), k, rule), rows);
                 out.printf("predictions: %s%n", csv);
             }
         }
@@ -130,13 +149,56 @@ final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    private void writeCsv(int k, Optional<BundleManifest.Threshold> rule, List<String> rows) {
-        StringBuilder text = new StringBuilder("path,predicted,probability");
-        rule.ifPresent(d -> text.append(",decision,").append(csv("p_" + d.positiveClass())));
-        for (int i = 1; i <= k; i++) {
-            text.append(",top").append(i).append(",p").append(i);
+    /**
+     * The CSV header: single-label {@code path,predicted,probability[,decision,p_<positive>],top1,p1,...}; multi-label
+     * {@code path,p_<label>...,labels}; regression {@code path,<target>}; each followed by {@code error}.
+     */
+    private static String header(HeadConfig.Problem problem, List<String> labels, int k,
+                                 Optional<BundleManifest.Threshold> rule) {
+        StringBuilder text = new StringBuilder("path");
+        switch (problem) {
+            case SINGLE_LABEL -> {
+                text.append(",predicted,probability");
+                rule.ifPresent(d -> text.append(",decision,").append(csv("p_" + d.positiveClass())));
+                for (int i = 1; i <= k; i++) {
+                    text.append(",top").append(i).append(",p").append(i);
+                }
+            }
+            case MULTI_LABEL -> {
+                labels.forEach(l -> text.append(',').append(csv("p_" + l)));
+                text.append(",labels");
+            }
+            case REGRESSION -> text.append(',').append(csv(labels.get(0)));
         }
-        text.append(",error\n");
+        return text.append(",error\n").toString();
+    }
+
+    /**
+     * Prints a multi-label image's labels (present ones marked) and returns its CSV row: path, each label's
+     * probability, the present labels joined with {@code |}, and an empty error cell.
+     */
+    private static String reportLabels(PrintWriter out, String path, Prediction p) {
+        StringBuilder row = new StringBuilder(csv(path));
+        float[] probabilities = p.probabilities();
+        List<String> present = p.present().stream().map(LabelScore::label).toList();
+        for (int j = 0; j < probabilities.length; j++) {
+            String label = p.labels().get(j);
+            out.printf(Locale.ROOT, "  %-24s %6.2f%%%s%n", label, 100 * probabilities[j],
+                    present.contains(label) ? "  present" : "");
+            row.append(String.format(Locale.ROOT, ",%.6f", probabilities[j]));
+        }
+        out.printf("  labels: %s%n", present.isEmpty() ? "(none)" : String.join("|", present));
+        return row.append(',').append(csv(String.join("|", present))).append(',').toString();
+    }
+
+    /** Prints a regression image's value and returns its CSV row: path, value and an empty error cell. */
+    private static String reportValue(PrintWriter out, String path, Prediction p) {
+        out.printf(Locale.ROOT, "  %s: %.6g%n", p.labels().get(0), p.value());
+        return csv(path) + String.format(Locale.ROOT, ",%.6g,", p.value());
+    }
+
+    private void writeCsv(String header, List<String> rows) {
+        StringBuilder text = new StringBuilder(header);
         rows.forEach(r -> text.append(r).append('\n'));
         try {
             AtomicFiles.writeString(csv, text.toString());

@@ -5,7 +5,7 @@ import dev.graft.config.HeadConfig.Problem;
 /**
  * The checks {@code head.problem} needs across sections: a multi-label or regression head reads its targets from a
  * CSV manifest, monitors its own metrics, and refuses the single-label-only features (class weights, the balanced
- * sampler, label smoothing, calibration) and the paths that do not support it yet (workers, export).
+ * sampler, label smoothing, calibration) and the paths that do not support it yet (devices, Spark).
  */
 final class ProblemChecks {
     private final ExperimentConfig config;
@@ -55,8 +55,6 @@ final class ProblemChecks {
                 + "; use 1");
         errors.check(config.train().distributed().engine() == DistributedConfig.Engine.NONE,
                 "train.distributed.engine", "Spark training" + notYet + "; use none");
-        errors.check(config.export().formats().isEmpty(), "export.formats", "graft export" + notYet
-                + "; use [] (the checkpoints in the run folder hold the model)");
     }
 
     private void monitors(ConfigErrors errors) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.graft.GraftException;
+import dev.graft.config.HeadConfig;
 import dev.graft.metrics.DecisionRule;
 
 import java.io.IOException;
@@ -17,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
@@ -52,6 +55,7 @@ public final class Bundle {
     private final Preprocessing preprocessing;
     private final BundleManifest manifest;
     private final DecisionRule decisionRule;
+    private final HeadConfig.Problem problem;
 
     private Bundle(Path source, String prefix) {
         this.source = source;
@@ -66,13 +70,47 @@ public final class Bundle {
             throw GraftException.usage(source + ": " + PREPROCESSING + " holds null instead of a JSON object");
         }
         this.manifest = has(MANIFEST) ? parse(MANIFEST, JSON.constructType(BundleManifest.class)) : null;
-        if (labels.size() < 2) {
-            throw GraftException.usage(source + ": " + LABELS + " lists " + labels.size() + " classes");
+        if (manifest != null && (manifest.formatVersion() < 1 || manifest.formatVersion()
+                > BundleManifest.FORMAT_VERSION)) {
+            throw GraftException.usage(source + ": " + MANIFEST + " has format_version " + manifest.formatVersion()
+                    + ", but this Graft reads versions 1 to " + BundleManifest.FORMAT_VERSION + "; use the Graft "
+                    + "version that exported it (" + manifest.graftVersion() + ") or newer, or export it again");
         }
+        this.problem = manifest == null ? HeadConfig.Problem.SINGLE_LABEL : manifest.problemType();
+        checkLabelCount();
         if (!has(DL4J_MODEL) && !has(ONNX_MODEL)) {
             throw GraftException.usage(source + " holds neither " + DL4J_MODEL + " nor " + ONNX_MODEL);
         }
-        this.decisionRule = manifest == null || manifest.decision() == null ? null : decisionRule(manifest);
+        this.decisionRule = problem == HeadConfig.Problem.MULTI_LABEL ? labelThresholds(manifest)
+                : manifest == null || manifest.decision() == null ? null : decisionRule(manifest);
+    }
+
+    /** Single-label: 2 or more classes; multi-label: 1 or more labels; regression: the one target. */
+    private void checkLabelCount() {
+        boolean fits = switch (problem) {
+            case SINGLE_LABEL -> labels.size() >= 2;
+            case MULTI_LABEL -> !labels.isEmpty();
+            case REGRESSION -> labels.size() == 1;
+        };
+        if (!fits) {
+            throw GraftException.usage(source + ": " + LABELS + " lists " + labels.size() + " names, which does not "
+                    + "fit a " + problem + " model (" + switch (problem) {
+                        case SINGLE_LABEL -> "2 or more classes";
+                        case MULTI_LABEL -> "1 or more labels";
+                        case REGRESSION -> "the target's name";
+                    } + ")");
+        }
+    }
+
+    /** A multi-label manifest's thresholds as the rule inference applies; a usage error when they miss a label. */
+    private DecisionRule labelThresholds(BundleManifest m) {
+        Map<String, Double> thresholds = m.labelThresholds();
+        if (thresholds == null || !thresholds.keySet().equals(new HashSet<>(labels))) {
+            throw GraftException.usage(source + ": " + MANIFEST + "'s label_thresholds " + (thresholds == null
+                    ? "are missing" : "name " + thresholds.keySet()) + "; a multi-label bundle needs one per label "
+                    + "of " + LABELS + " " + labels + "; export it again");
+        }
+        return new DecisionRule(m.epoch(), 1.0, null, -1, null, m.thresholdRule(), thresholds);
     }
 
     /** The manifest's decision as the rule inference applies; a usage error when it does not fit the labels. */
@@ -169,7 +207,7 @@ public final class Bundle {
         return source;
     }
 
-    /** Class names in the order of the model's outputs. */
+    /** Class or label names in the order of the model's outputs; a regression bundle's one target name. */
     public List<String> labels() {
         return labels;
     }
@@ -184,7 +222,15 @@ public final class Bundle {
         return manifest;
     }
 
-    /** The binary decision rule of {@code bundle.json}, or null when the bundle has none. */
+    /** The model's head: single-label, multi-label or regression. */
+    public HeadConfig.Problem problem() {
+        return problem;
+    }
+
+    /**
+     * The decision rule of {@code bundle.json}: a binary threshold, a multi-label head's per-label thresholds, or
+     * null when the bundle has neither.
+     */
     DecisionRule decisionRule() {
         return decisionRule;
     }

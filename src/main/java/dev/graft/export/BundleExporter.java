@@ -1,10 +1,15 @@
 package dev.graft.export;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.AtomicFiles;
 import dev.graft.GraftException;
 import dev.graft.config.ConfigLoader;
 import dev.graft.config.ExportConfig;
+import dev.graft.config.HeadConfig;
 import dev.graft.metrics.DecisionRule;
+import dev.graft.metrics.LabelThresholds;
+import dev.graft.model.OutputTargetScaling;
 import dev.graft.model.OutputTemperature;
 import dev.graft.run.RunDirectory;
 import org.deeplearning4j.util.ModelSerializer;
@@ -37,11 +42,13 @@ import java.util.zip.ZipOutputStream;
  *
  * <p>When the run folder's {@value DecisionRule#FILE} was chosen for the exported checkpoint, its temperature is
  * folded into the output layer of both model files (their probabilities are the calibrated ones) and recorded, with
- * a binary task's decision threshold, in {@code bundle.json} and the ONNX model's metadata.
+ * a binary task's decision threshold or a multi-label head's per-label thresholds, in {@code bundle.json} and the
+ * ONNX model's metadata. A regression head's target standardisation is folded into its output layer the same way,
+ * so both model files output the target in its own units.
  */
 public final class BundleExporter {
     private static final Logger LOG = LoggerFactory.getLogger(BundleExporter.class);
-    /** The ONNX model must agree with DL4J to this (largest absolute probability difference). */
+    /** The ONNX model must agree with DL4J to this ({@link OnnxCheck#maxDifference}). */
     static final double TOLERANCE = 1e-4;
 
     private final String graftVersion;
@@ -69,7 +76,8 @@ public final class BundleExporter {
     /**
      * What was written.
      *
-     * @param onnxMaxDifference largest |p_onnx - p_dl4j| on the verification batch; NaN when not measured
+     * @param onnxMaxDifference largest |onnx - dl4j| / max(1, |dl4j|) output difference on the verification batch;
+     *                          NaN when not measured
      * @param temperature       the calibration temperature folded into the models (1: uncalibrated)
      * @param decision          the binary decision threshold written to {@code bundle.json}, or null
      */
@@ -90,7 +98,12 @@ public final class BundleExporter {
         LOG.info("exporting {} (epoch {}) to {}", run.checkpoint, run.epoch, out);
         Preprocessing pre = run.preprocessing();
         DecisionRule rule = run.decisionRule();
-        if (rule != null) { // run.model is this export's own copy of the checkpoint; both model files come from it
+        // run.model is this export's own copy of the checkpoint; both model files come from it.
+        if (run.targetScaling != null) {
+            OutputTargetScaling.fold(run.model, run.targetScaling.mean(), run.targetScaling.std());
+            LOG.info("folding the target standardisation (mean {}, std {}) into the output layer: the models output "
+                    + "{} in its own units", run.targetScaling.mean(), run.targetScaling.std(), run.labels.get(0));
+        } else if (rule != null && !rule.perLabel()) {
             OutputTemperature.fold(run.model, rule.temperature());
             LOG.info("applying {}: temperature {}{}", DecisionRule.FILE, rule.temperature(), rule.binary()
                     ? ", " + rule.positiveClass() + " when p >= " + rule.threshold() : "");
@@ -135,12 +148,33 @@ public final class BundleExporter {
     }
 
     private BundleManifest manifest(TrainedRun run, Set<ExportConfig.Format> formats, DecisionRule rule) {
+        HeadConfig.Problem problem = run.problem();
+        Map<String, Double> thresholds = null;
+        String thresholdRule = null;
+        if (problem == HeadConfig.Problem.MULTI_LABEL) {
+            thresholds = rule != null ? rule.labelThresholds() : fallbackThresholds(run.labels);
+            thresholdRule = rule != null ? rule.operatingPoint() : LabelThresholds.FALLBACK + " for every label (the "
+                    + "run has no " + DecisionRule.FILE + " for this checkpoint)";
+        }
+        BundleManifest.Target target = run.targetScaling == null ? null : new BundleManifest.Target(run.labels.get(0),
+                run.targetScaling.mean(), run.targetScaling.std(), BundleManifest.Target.FOLDED);
+        boolean calibrated = rule != null && !rule.perLabel();
         return new BundleManifest(BundleManifest.FORMAT_VERSION, graftVersion,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), run.name(), run.arch.id(),
                 run.runDir == null ? null : run.runDir.toString(), run.checkpoint.toAbsolutePath().toString(),
                 run.epoch, formats.stream().sorted().map(ExportConfig.Format::toString).toList(), run.labels.size(),
-                rule == null ? 1.0 : rule.temperature(), rule == null || !rule.binary() ? null
-                : new BundleManifest.Threshold(rule.positiveClass(), rule.threshold(), rule.operatingPoint()));
+                calibrated ? rule.temperature() : 1.0, calibrated && rule.binary()
+                ? new BundleManifest.Threshold(rule.positiveClass(), rule.threshold(), rule.operatingPoint()) : null,
+                problem.toString(), thresholds, thresholdRule, target);
+    }
+
+    /** Every label at {@link LabelThresholds#FALLBACK}, for a multi-label checkpoint without a tuned decision. */
+    private static Map<String, Double> fallbackThresholds(List<String> labels) {
+        LOG.warn("no {} for this checkpoint: every label is called present at probability >= {}", DecisionRule.FILE,
+                LabelThresholds.FALLBACK);
+        Map<String, Double> out = new LinkedHashMap<>();
+        labels.forEach(l -> out.put(l, LabelThresholds.FALLBACK));
+        return out;
     }
 
     /**
@@ -149,7 +183,19 @@ public final class BundleExporter {
      */
     static Map<String, String> onnxMetadata(BundleManifest manifest) {
         Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put(OnnxExporter.PROBLEM, manifest.problem());
         metadata.put(OnnxExporter.TEMPERATURE, Double.toString(manifest.temperature()));
+        if (manifest.labelThresholds() != null) {
+            try {
+                metadata.put(OnnxExporter.LABEL_THRESHOLDS, new ObjectMapper().writeValueAsString(
+                        manifest.labelThresholds()));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot render the label thresholds", e);
+            }
+        }
+        if (manifest.target() != null) {
+            metadata.put(OnnxExporter.TARGET, manifest.target().name());
+        }
         BundleManifest.Threshold decision = manifest.decision();
         if (decision != null) {
             metadata.put(OnnxExporter.POSITIVE_CLASS, decision.positiveClass());

@@ -1,6 +1,7 @@
 package dev.graft.export;
 
 import dev.graft.GraftException;
+import dev.graft.config.HeadConfig;
 import dev.graft.model.InferenceGraph;
 import dev.graft.data.EvalPreprocessor;
 import dev.graft.data.ImageHeader;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -28,7 +30,9 @@ import java.util.function.Function;
  * }
  * }</pre>
  * Probabilities are the calibrated ones when the bundle has a temperature (it is folded into the model); a binary
- * bundle with a decision threshold adds a {@link Decision} to each {@link Prediction}.
+ * bundle with a decision threshold adds a {@link Decision} to each {@link Prediction}. A multi-label bundle's
+ * prediction holds every label's probability and the labels at or above their thresholds
+ * ({@link Prediction#present()}); a regression bundle's the value in the target's units ({@link Prediction#value()}).
  * Images go through training's own evaluation transform ({@link Preprocessing}, applied by the data package's
  * {@link EvalPreprocessor}): the same decoder, resize, centre crop and mean/std. Thread-safe: one instance
  * serves any number of threads (the DL4J engine runs one batch at a time; ONNX Runtime runs them concurrently).
@@ -136,11 +140,24 @@ public final class Classifier implements AutoCloseable {
         if (p[0].length != labels().size()) {
             close();
             throw GraftException.usage(bundle.source() + ": the model has " + p[0].length + " outputs but "
-                    + Bundle.LABELS + " lists " + labels().size() + " classes");
+                    + Bundle.LABELS + " lists " + labels().size() + " names");
         }
     }
 
-    /** Class names in the order of the model's outputs. */
+    /** The model's head: single-label (softmax), multi-label (a sigmoid per label) or regression (one value). */
+    public HeadConfig.Problem problem() {
+        return bundle.problem();
+    }
+
+    /**
+     * A multi-label bundle's decision thresholds, label to threshold in label order (a label is present when its
+     * probability is {@code >=} its threshold); empty for other bundles.
+     */
+    public Map<String, Double> labelThresholds() {
+        return bundle.problem() == HeadConfig.Problem.MULTI_LABEL ? bundle.decisionRule().labelThresholds() : Map.of();
+    }
+
+    /** Class names in the order of the model's outputs (multi-label: the labels; regression: the target). */
     public List<String> labels() {
         return bundle.labels();
     }
@@ -220,7 +237,7 @@ public final class Classifier implements AutoCloseable {
     }
 
     /**
-     * Probabilities for already preprocessed images: {@code n} planar {@code 3 x size x size} normalised images
+     * Outputs (probabilities; a regression model's value) for already preprocessed images: {@code n} planar {@code 3 x size x size} normalised images
      * in one array, as {@link Preprocessing} describes.
      */
     public float[][] probabilities(float[] batch, int n) {
@@ -241,7 +258,7 @@ public final class Classifier implements AutoCloseable {
                 System.arraycopy(prepare(prepare, images.get(from + i)), 0, batch, i * length, length);
             }
             for (float[] p : runner.probabilities(batch, n)) {
-                out.add(new Prediction(labels(), p, bundle.decisionRule()));
+                out.add(new Prediction(bundle.problem(), labels(), p, bundle.decisionRule()));
             }
         }
         return out;
@@ -277,7 +294,8 @@ public final class Classifier implements AutoCloseable {
     }
 
     /**
-     * Grad-CAM of an image file: where the model found the evidence for {@code className} (null: the predicted class)
+     * Grad-CAM of an image file: where the model found the evidence for {@code className} (null: the predicted class;
+     * multi-label: a label, null the most probable one, explained through its own logit)
      * in the output of {@code stage} (null: the last stage, the usual choice). Needs the DL4J engine and a bundle whose
      * {@code bundle.json} names its architecture.
      *
@@ -306,6 +324,10 @@ public final class Classifier implements AutoCloseable {
 
     private synchronized Explainer explainer() {
         if (explainer == null) {
+            if (bundle.problem() == HeadConfig.Problem.REGRESSION) {
+                throw GraftException.usage("Grad-CAM explains classifiers (single- and multi-label) only so far; "
+                        + bundle.source() + " holds a regression model");
+            }
             if (!(runner instanceof Dl4jEngine dl4j)) {
                 throw GraftException.usage("Grad-CAM needs the DL4J model (" + Bundle.DL4J_MODEL + "); load "
                         + bundle.source() + " with the dl4j engine");

@@ -54,22 +54,34 @@ final class ModelCard {
         HeadConfig head = c.head();
         row("head", "hidden " + text(head.hidden()) + ", activation " + head.activation()
                 + ", dropout " + text(head.dropout()) + ", batch norm " + head.batchNorm()
-                + " → softmax over " + run.labels.size() + " classes");
+                + switch (run.problem()) {
+                    case SINGLE_LABEL -> " → softmax over " + run.labels.size() + " classes";
+                    case MULTI_LABEL -> " → a sigmoid per label (" + run.labels.size() + " labels)";
+                    case REGRESSION -> " → one value, `" + run.labels.get(0) + "` in its own units";
+                });
         row("parameters", String.format(Locale.ROOT, "%,d", run.model.numParams()));
         row("input", pre.imageSize() + "x" + pre.imageSize() + " " + pre.channelOrder() + " " + pre.layout()
                 + ", shorter side resized to " + pre.resizeShorterSide() + " then centre-cropped, scaled to [0, 1], "
                 + "mean " + pre.mean() + ", std " + pre.std() + " (see `preprocessing.json`)");
         row("files", String.join(", ", manifest.formats().stream().map(f -> f.equals("onnx")
                 ? "`model.onnx` (ONNX opset " + OnnxGraph.OPSET + ", input `" + OnnxExporter.INPUT + "` [N, 3, "
-                + pre.imageSize() + ", " + pre.imageSize() + "], outputs `" + OnnxExporter.PROBABILITIES + "`, `"
-                + OnnxExporter.LOGITS + "`)"
+                + pre.imageSize() + ", " + pre.imageSize() + "], " + (run.targetScaling != null ? "output `"
+                + OnnxExporter.VALUE + "`)" : "outputs `" + OnnxExporter.PROBABILITIES + "`, `" + OnnxExporter.LOGITS
+                + "`)")
                 : "`model.zip` (DL4J ComputationGraph, no optimizer state)").toList()));
         line("");
-        line("## Classes");
-        line(run.labels.size() + " classes, in output order: " + String.join(", ", run.labels.stream()
-                .map(l -> "`" + l + "`").toList()) + ".");
+        line(run.targetScaling != null ? "## Target" : "## Classes");
+        line(run.targetScaling != null ? "`" + run.labels.get(0) + "`: " + BundleManifest.Target.FOLDED + String.format(
+                Locale.ROOT, " (training mean %.6g, std %.6g).", run.targetScaling.mean(), run.targetScaling.std())
+                : run.labels.size() + (run.problem() == HeadConfig.Problem.MULTI_LABEL ? " labels" : " classes")
+                + ", in output order: " + String.join(", ", run.labels.stream().map(l -> "`" + l + "`").toList())
+                + ".");
         line("");
-        calibration(manifest, run.labels);
+        if (manifest.labelThresholds() != null) {
+            labelThresholds(manifest);
+        } else if (run.targetScaling == null) {
+            calibration(manifest, run.labels);
+        }
         data(c.data());
         training(c);
         metrics(run);
@@ -79,6 +91,17 @@ final class ModelCard {
                 + "data. Check the model on images from the setting where it will be used before relying on it, "
                 + "and send it images prepared like its training images (see `preprocessing.json`).");
         return md.toString();
+    }
+
+    /** A multi-label head's per-label thresholds (from {@code bundle.json}). */
+    private void labelThresholds(BundleManifest manifest) {
+        line("## Decision");
+        line("A label is present when its probability is at least its threshold: " + manifest.thresholdRule() + ".");
+        line("");
+        line("| label | threshold |");
+        line("|---|---|");
+        manifest.labelThresholds().forEach((label, t) -> line(String.format(Locale.ROOT, "| %s | %.6f |", label, t)));
+        line("");
     }
 
     /** The temperature folded into the model and a binary task's decision threshold (from {@code bundle.json}). */
@@ -173,8 +196,8 @@ final class ModelCard {
             Map<String, String> last = rows.get(rows.size() - 1);
             line("");
             line("Last epoch (" + last.get("epoch") + " of " + rows.size() + " recorded): train loss "
-                    + last.get("train_loss") + ", val loss " + last.get("val_loss") + ", val top-1 "
-                    + last.get("val_top1") + ".");
+                    + last.get("train_loss") + ", val loss " + last.get("val_loss") + (last.containsKey("val_top1")
+                    ? ", val top-1 " + last.get("val_top1") : "") + ".");
         }
         line("");
     }

@@ -18,6 +18,8 @@ final class OnnxEngine implements InferenceEngine {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
     private final int size;
+    /** {@link OnnxExporter#PROBABILITIES}, or {@link OnnxExporter#VALUE} for a regression model. */
+    private final String output;
 
     OnnxEngine(byte[] model, int size) {
         this.size = size;
@@ -25,6 +27,8 @@ final class OnnxEngine implements InferenceEngine {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
             this.session = env.createSession(model, options);
+            this.output = session.getOutputNames().contains(OnnxExporter.PROBABILITIES) ? OnnxExporter.PROBABILITIES
+                    : OnnxExporter.VALUE;
         } catch (OrtException e) {
             throw new GraftException("ONNX Runtime cannot load " + Bundle.ONNX_MODEL + " (" + e.getMessage()
                     + "); export the bundle again", GraftException.USAGE, e);
@@ -36,7 +40,7 @@ final class OnnxEngine implements InferenceEngine {
         long[] shape = {n, 3, size, size};
         try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch), shape);
              OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input),
-                     Set.of(OnnxExporter.PROBABILITIES))) {
+                     Set.of(output))) {
             return (float[][]) result.get(0).getValue();
         } catch (OrtException e) {
             throw new GraftException("ONNX Runtime failed: " + e.getMessage(), e);

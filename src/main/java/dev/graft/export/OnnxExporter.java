@@ -30,9 +30,11 @@ import static dev.graft.export.OnnxGraph.integer;
 import static dev.graft.export.OnnxGraph.ints;
 
 /**
- * Writes a trained DL4J classifier graph as an ONNX model (opset 13) for inference: one input
- * {@value #INPUT} {@code [N, 3, H, W]} (N dynamic; the same normalised NCHW floats the DL4J model takes) and two
- * outputs, {@value #PROBABILITIES} (softmax) and {@value #LOGITS}. The graph is walked in DL4J's topological
+ * Writes a trained DL4J model graph as an ONNX model (opset 13) for inference: one input
+ * {@value #INPUT} {@code [N, 3, H, W]} (N dynamic; the same normalised NCHW floats the DL4J model takes) and, for a
+ * softmax (single-label) or sigmoid (multi-label) head, two outputs, {@value #PROBABILITIES} and {@value #LOGITS};
+ * for an identity (regression) head one, {@value #VALUE}, in the target's units (the standardisation is folded into
+ * the output layer before export). The graph is walked in DL4J's topological
  * order; frozen wrappers are unwrapped, batch norm uses its running statistics and dropout disappears.
  * Residual sums become {@code Add}, the CIFAR option-A shortcut's pieces {@code MaxPool}/{@code Slice}/
  * {@code Mul}/{@code Concat}.
@@ -42,7 +44,15 @@ public final class OnnxExporter {
     public static final String INPUT = "pixel_values";
     /** Name of the softmax output. */
     public static final String PROBABILITIES = "probabilities";
-    /** Name of the pre-softmax output (divided by the calibration temperature when there is one). */
+    /** Name of a regression head's output: {@code [N, 1]}, the target's value. */
+    public static final String VALUE = "value";
+    /** {@code metadata_props} key: {@code single_label}, {@code multi_label} or {@code regression}. */
+    public static final String PROBLEM = "graft.problem";
+    /** {@code metadata_props} key of a multi-label head: its thresholds as a JSON object, label to threshold. */
+    public static final String LABEL_THRESHOLDS = "graft.label_thresholds";
+    /** {@code metadata_props} key of a regression head: the target's name. */
+    public static final String TARGET = "graft.target";
+    /** Name of the pre-activation output (divided by the calibration temperature when there is one). */
     public static final String LOGITS = "logits";
     /** {@code metadata_props} key: the calibration temperature folded into the output layer. */
     public static final String TEMPERATURE = "graft.temperature";
@@ -57,7 +67,7 @@ public final class OnnxExporter {
     }
 
     /**
-     * Converts {@code model} (one image input, one softmax output layer).
+     * Converts {@code model} (one image input, one softmax, sigmoid or identity output layer).
      *
      * @param imageSize the square input size the model was trained at (fixed H and W of {@value #INPUT})
      * @throws GraftException naming the first vertex that has no ONNX equivalent here
@@ -97,14 +107,20 @@ public final class OnnxExporter {
             last = vertex(onnx, layers, name, conf.getVertices().get(name), inputs, isOutput);
             tensors.put(name, last);
         }
-        if (last == null || !onnx.has(PROBABILITIES)) {
+        String outputs;
+        if (last != null && onnx.has(PROBABILITIES)) {
+            onnx.output(PROBABILITIES, null, null);
+            onnx.output(LOGITS, null, null);
+            outputs = PROBABILITIES + " / " + LOGITS;
+        } else if (last != null && onnx.has(VALUE)) {
+            onnx.output(VALUE, null, null);
+            outputs = VALUE;
+        } else {
             throw new GraftException("cannot export to ONNX: the output vertex '" + output
-                    + "' is not a softmax output layer");
+                    + "' is not a softmax, sigmoid or identity output layer");
         }
-        onnx.output(PROBABILITIES, null, null);
-        onnx.output(LOGITS, null, null);
-        return onnx.model(producerVersion, "Graft image classifier: " + INPUT + " [N, 3, " + imageSize + ", "
-                + imageSize + "] normalised RGB -> " + PROBABILITIES + " / " + LOGITS, metadata);
+        return onnx.model(producerVersion, "Graft image model: " + INPUT + " [N, 3, " + imageSize + ", "
+                + imageSize + "] normalised RGB -> " + outputs, metadata);
     }
 
     /** Converts and writes {@code model} to {@code file} atomically. */

@@ -66,8 +66,7 @@ final class OnnxLayers {
 
     /**
      * Converts layer {@code name} applied to {@code in}. The network's output layer ({@code isOutput}) must be a
-     * softmax {@link OutputLayer}: its tensors are named {@link OnnxExporter#LOGITS} and
-     * {@link OnnxExporter#PROBABILITIES}.
+     * softmax, sigmoid or identity {@link OutputLayer}: see {@link #output}.
      */
     Tensor convert(String name, Layer layer, Tensor in, boolean isOutput) {
         if (layer instanceof ConvolutionLayer conv && (layer.getClass() == ConvolutionLayer.class
@@ -92,13 +91,7 @@ final class OnnxLayers {
             return in;
         }
         if (layer instanceof OutputLayer out && layer.getClass() == OutputLayer.class) {
-            if (!isOutput || !(out.getActivationFn() instanceof ActivationSoftmax)) {
-                throw unsupported(name, "an output layer with activation " + out.getActivationFn()
-                        + (isOutput ? "" : " inside the graph") + " (a classifier ends in one softmax output layer)");
-            }
-            String z = gemm(OnnxExporter.LOGITS, name, out, in);
-            return new Tensor(onnx.node("Softmax", OnnxExporter.PROBABILITIES, new String[] {z},
-                    integer("axis", 1)), 2);
+            return output(name, out, in, isOutput);
         }
         if (layer instanceof DenseLayer dense && layer.getClass() == DenseLayer.class) {
             if (dense.hasLayerNorm()) {
@@ -206,6 +199,27 @@ final class OnnxLayers {
         String[] inputs = bias ? new String[] {in.name(), w, weights(name, "b", param(name, "b").reshape(-1))}
                 : new String[] {in.name(), w};
         return onnx.node("Gemm", output, inputs);
+    }
+
+    /**
+     * The network's output layer: softmax (single-label) or sigmoid (multi-label) over {@link OnnxExporter#LOGITS}
+     * named {@link OnnxExporter#PROBABILITIES}, or identity (regression) named {@link OnnxExporter#VALUE}.
+     */
+    private Tensor output(String name, OutputLayer out, Tensor in, boolean isOutput) {
+        IActivation fn = out.getActivationFn();
+        boolean supported = fn instanceof ActivationSoftmax || fn instanceof ActivationSigmoid
+                || fn instanceof ActivationIdentity;
+        if (!isOutput || !supported) {
+            throw unsupported(name, "an output layer with activation " + fn + (isOutput ? "" : " inside the graph")
+                    + " (a model ends in one softmax, sigmoid or identity output layer)");
+        }
+        if (fn instanceof ActivationIdentity) {
+            return new Tensor(gemm(OnnxExporter.VALUE, name, out, in), 2);
+        }
+        String z = gemm(OnnxExporter.LOGITS, name, out, in);
+        return new Tensor(fn instanceof ActivationSigmoid
+                ? onnx.node("Sigmoid", OnnxExporter.PROBABILITIES, new String[] {z})
+                : onnx.node("Softmax", OnnxExporter.PROBABILITIES, new String[] {z}, integer("axis", 1)), 2);
     }
 
     /** The activation {@code fn} applied to {@code in}. */

@@ -10,8 +10,10 @@ import dev.graft.config.Arch;
 import dev.graft.config.ConfigLoader;
 import dev.graft.config.ExperimentConfig;
 import dev.graft.config.ExportConfig;
+import dev.graft.config.HeadConfig;
 import dev.graft.config.YamlFiles;
 import dev.graft.data.Normalization;
+import dev.graft.data.TargetScaling;
 import dev.graft.metrics.DecisionRule;
 import dev.graft.run.CheckpointFile;
 import dev.graft.run.RunDirectory;
@@ -43,17 +45,41 @@ final class TrainedRun {
     final ExperimentConfig config;
     final int epoch;
     final Arch arch;
+    /** A regression head's target standardisation; null for the other heads. */
+    final TargetScaling targetScaling;
 
     private TrainedRun(Path runDir, Path checkpoint) {
         this.runDir = runDir;
         this.checkpoint = checkpoint;
         CheckpointFile.Entries entries = CheckpointFile.readEntries(checkpoint);
         this.config = bind(entries.configYaml(), checkpoint);
-        requireSingleLabel(config, checkpoint);
         this.labels = entries.labels();
         this.epoch = entries.completedEpochs();
         this.arch = config.arch();
         this.model = CheckpointFile.readModel(checkpoint, false);
+        this.targetScaling = problem() == HeadConfig.Problem.REGRESSION ? targetScaling(entries, checkpoint) : null;
+    }
+
+    /** A regression checkpoint's target standardisation (its state's {@code targetScaling}). */
+    private static TargetScaling targetScaling(CheckpointFile.Entries entries, Path checkpoint) {
+        try {
+            JsonNode node = Bundle.JSON.readTree(entries.stateJson()).path("targetScaling");
+            if (!node.path("mean").isNumber() || !node.path("std").isNumber()) {
+                throw GraftException.usage(checkpoint + " is a regression checkpoint without its target scaling "
+                        + "(mean, std) in its state; it cannot be exported in the target's units");
+            }
+            return new TargetScaling(node.path("mean").asDouble(), node.path("std").asDouble());
+        } catch (JsonProcessingException e) {
+            throw GraftException.usage(checkpoint + ": its training state is not JSON: " + Bundle.describe(e));
+        } catch (IllegalArgumentException e) {
+            throw GraftException.usage(checkpoint + ": its training state's target scaling is not valid: "
+                    + e.getMessage());
+        }
+    }
+
+    /** The head's problem type. */
+    HeadConfig.Problem problem() {
+        return config.head().problem();
     }
 
     /**
@@ -84,19 +110,6 @@ final class TrainedRun {
                     + "; pass a run folder of 'graft train' or a checkpoint .zip");
         }
         return new TrainedRun(runOrCheckpoint.toAbsolutePath().normalize(), chosen);
-    }
-
-    /**
-     * Bundles (and so predict, serve and Classifier) hold single-label models only so far: a multi-label or
-     * regression model would come out with softmax semantics, wrong without a word.
-     */
-    private static void requireSingleLabel(ExperimentConfig config, Path checkpoint) {
-        if (config.head().problem() != dev.graft.config.HeadConfig.Problem.SINGLE_LABEL) {
-            throw GraftException.usage(checkpoint + " has a head.problem: " + config.head().problem() + " model; "
-                    + "graft export (and so predict, serve and Classifier) supports single-label models only so far "
-                    + "(issue 17). Its run folder holds what training scored: val-metrics.json, val-predictions.csv "
-                    + "and, with a test split, test-metrics.json and test-predictions.csv");
-        }
     }
 
     /**
@@ -142,14 +155,15 @@ final class TrainedRun {
 
     /**
      * The run's {@value DecisionRule#FILE} when it was chosen for this checkpoint's epoch; null when the run
-     * has none, and null with a warning when it belongs to another checkpoint (say {@code --checkpoint last}
-     * while validation calibrated the best one): its temperature and threshold would not fit these weights.
+     * has none or is a regression run (which has no decision), and null with a warning when it belongs to another
+     * checkpoint (say {@code --checkpoint last} while validation calibrated the best one): its temperature and
+     * thresholds would not fit these weights.
      *
      * @throws GraftException (usage) when the file is there but not a valid decision rule
      */
     DecisionRule decisionRule() {
         Path file = runDir == null ? null : runDir.resolve(DecisionRule.FILE);
-        if (file == null || !Files.isRegularFile(file)) {
+        if (file == null || !Files.isRegularFile(file) || problem() == HeadConfig.Problem.REGRESSION) {
             return null;
         }
         DecisionRule rule;
@@ -164,6 +178,15 @@ final class TrainedRun {
         if (rule == null) {
             throw GraftException.usage(file + " holds null instead of a decision rule; delete it to export "
                     + "without calibration and decision threshold");
+        }
+        if (rule.perLabel() != (problem() == HeadConfig.Problem.MULTI_LABEL)) {
+            throw GraftException.usage(file + (rule.perLabel() ? " has per-label thresholds" : " has no per-label "
+                    + "thresholds") + ", which does not fit the checkpoint's head.problem: " + problem()
+                    + "; delete it to export without a decision");
+        }
+        if (rule.perLabel() && !rule.labelThresholds().keySet().equals(new java.util.HashSet<>(labels))) {
+            throw GraftException.usage(file + " has thresholds for " + rule.labelThresholds().keySet()
+                    + ", which do not match the checkpoint's labels " + labels);
         }
         if (rule.binary() && (labels.size() != 2 || rule.positiveIndex() < 0 || rule.positiveIndex() > 1
                 || !labels.get(rule.positiveIndex()).equals(rule.positiveClass()))) {

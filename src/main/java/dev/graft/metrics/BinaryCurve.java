@@ -131,6 +131,13 @@ public final class BinaryCurve {
         return area;
     }
 
+    /** The confusion counts at a point: its threshold's. */
+    public ThresholdStats point(int point) {
+        long tp = truePositives[point];
+        long fp = falsePositives[point];
+        return new ThresholdStats(thresholds[point], tp, fp, negatives - fp, positives - tp);
+    }
+
     /** The confusion counts when every score {@code >= threshold} is called positive. */
     public ThresholdStats at(double threshold) {
         long tp = 0;

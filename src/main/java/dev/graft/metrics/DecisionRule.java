@@ -1,16 +1,21 @@
 package dev.graft.metrics;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What post-training evaluation chose on the validation split and inference applies to a model's
- * probabilities: a calibration temperature and, for binary tasks, the positive class and its decision threshold.
+ * probabilities: a calibration temperature and, for binary tasks, the positive class and its decision threshold;
+ * for a multi-label head one threshold per label ({@link LabelThresholds}).
  * Training writes it as {@value #FILE} in the run folder; an export of the same checkpoint carries it into the
  * bundle (the temperature folded into the ONNX and DL4J output layer, the threshold in {@code bundle.json}).
  *
@@ -24,7 +29,8 @@ import java.util.List;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record DecisionRule(int checkpointEpoch, double temperature, String positiveClass, int positiveIndex,
-                           Double threshold, String operatingPoint) {
+                           Double threshold, String operatingPoint,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> labelThresholds) {
     /** The run-folder file training writes. */
     public static final String FILE = "decision.json";
     // Later versions may add fields; an older reader keeps what it knows.
@@ -52,6 +58,48 @@ public record DecisionRule(int checkpointEpoch, double temperature, String posit
         if ((positiveClass == null) != (threshold == null)) {
             throw new IllegalArgumentException("a positive class and a threshold come together");
         }
+        if (labelThresholds != null) {
+            if (positiveClass != null) {
+                throw new IllegalArgumentException("per-label thresholds are for a multi-label head, which has no "
+                        + "positive class");
+            }
+            if (labelThresholds.values().stream().anyMatch(t -> t == null || t.isNaN())) {
+                throw new IllegalArgumentException("every label threshold must be a number: " + labelThresholds);
+            }
+            labelThresholds = Collections.unmodifiableMap(new LinkedHashMap<>(labelThresholds));
+        }
+    }
+
+    /** A single-label rule (no per-label thresholds). */
+    public DecisionRule(int checkpointEpoch, double temperature, String positiveClass, int positiveIndex,
+                        Double threshold, String operatingPoint) {
+        this(checkpointEpoch, temperature, positiveClass, positiveIndex, threshold, operatingPoint, null);
+    }
+
+    /** A multi-label head's rule: {@code thresholds[j]} for {@code labels.get(j)}, uncalibrated. */
+    public static DecisionRule ofLabelThresholds(int checkpointEpoch, List<String> labels, double[] thresholds) {
+        if (labels.size() != thresholds.length) {
+            throw new IllegalArgumentException(thresholds.length + " thresholds for " + labels.size() + " labels");
+        }
+        Map<String, Double> map = new LinkedHashMap<>();
+        for (int j = 0; j < thresholds.length; j++) {
+            map.put(labels.get(j), thresholds[j]);
+        }
+        return new DecisionRule(checkpointEpoch, 1.0, null, -1, null, LabelThresholds.RULE, map);
+    }
+
+    /** Whether this is a multi-label head's rule (a threshold per label). */
+    public boolean perLabel() {
+        return labelThresholds != null;
+    }
+
+    /** Multi-label: the thresholds in the order of {@code labels}; an error when they name other labels. */
+    public double[] thresholdsFor(List<String> labels) {
+        if (labelThresholds == null || !labelThresholds.keySet().equals(new java.util.HashSet<>(labels))) {
+            throw new IllegalStateException("the rule's label thresholds " + (labelThresholds == null ? "(none)"
+                    : labelThresholds.keySet()) + " do not match the labels " + labels);
+        }
+        return labels.stream().mapToDouble(labelThresholds::get).toArray();
     }
 
     /** Whether this rule has a binary decision (a positive class and a threshold). */

@@ -26,6 +26,11 @@ public record ThresholdStats(double threshold, long tp, long fp, long tn, long f
         return ratio(tn, fn);
     }
 
+    /** F1, the harmonic mean of precision and sensitivity: 2tp / (2tp + fp + fn); NaN when all three are 0. */
+    public double f1() {
+        return ratio(2 * tp, fp + fn);
+    }
+
     private static double ratio(long hit, long miss) {
         return hit + miss == 0 ? Double.NaN : (double) hit / (hit + miss);
     }

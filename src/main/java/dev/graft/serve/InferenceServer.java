@@ -2,6 +2,7 @@ package dev.graft.serve;
 
 import dev.graft.GraftException;
 import dev.graft.export.BundleManifest;
+import dev.graft.config.HeadConfig;
 import dev.graft.export.Classifier;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -198,6 +199,12 @@ public final class InferenceServer implements AutoCloseable {
         }
         info.put("temperature", classifier.temperature());
         info.put("decision", classifier.decisionThreshold().orElse(null));
+        if (classifier.problem() != HeadConfig.Problem.SINGLE_LABEL) { // single-label answers stay as they were
+            info.put("problem", classifier.problem().toString());
+        }
+        if (classifier.problem() == HeadConfig.Problem.MULTI_LABEL) {
+            info.put("label_thresholds", classifier.labelThresholds());
+        }
         info.put("engine", classifier.engine().toString());
         info.put("labels", classifier.labels());
         info.put("preprocessing", classifier.preprocessing());

@@ -4,6 +4,7 @@ import dev.graft.GraftException;
 import dev.graft.export.Classifier;
 import dev.graft.export.ImageTooLargeException;
 import dev.graft.export.InvalidImageException;
+import dev.graft.export.LabelScore;
 import dev.graft.export.Prediction;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
@@ -30,7 +31,9 @@ import java.util.concurrent.Executor;
  * parts; {@code ?top=k} sets how many classes come back per image. Each image's answer has the most probable
  * {@code label}, its {@code probability}, the {@code top} classes and, when the bundle has a decision threshold,
  * the {@code decision} ({@code label}, {@code positive}, {@code positive_class}, {@code positive_probability},
- * {@code threshold}); probabilities are the bundle's calibrated ones. The body is received on the I/O thread
+ * {@code threshold}); probabilities are the bundle's calibrated ones. A multi-label bundle answers each image with
+ * {@code labels} (those at or above their threshold) and {@code probabilities} (label to probability); a regression
+ * bundle with {@code target} (its name) and {@code value} (in its units); {@code top} does not apply to them. The body is received on the I/O thread
  * ({@link Upload}); only a complete request takes a worker. Bad input is answered with 400 (not an image,
  * corrupt, empty, bad {@code top}), 413 (body too large, or an image over the classifier's pixel limit, refused
  * from its header before decoding) or 408 (body too slow), never 500; an
@@ -137,10 +140,26 @@ final class PredictHandler {
             Prediction p = predictions.get(i);
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("image", images.get(i).name());
-            r.put("label", p.label());
-            r.put("probability", p.probability());
-            r.put("top", p.top(top));
-            p.decision().ifPresent(d -> r.put("decision", d));
+            switch (p.problem()) {
+                case SINGLE_LABEL -> {
+                    r.put("label", p.label());
+                    r.put("probability", p.probability());
+                    r.put("top", p.top(top));
+                    p.decision().ifPresent(d -> r.put("decision", d));
+                }
+                case MULTI_LABEL -> {
+                    r.put("labels", p.present().stream().map(LabelScore::label).toList());
+                    Map<String, Float> probabilities = new LinkedHashMap<>();
+                    for (int j = 0; j < p.labels().size(); j++) {
+                        probabilities.put(p.labels().get(j), p.probabilities()[j]);
+                    }
+                    r.put("probabilities", probabilities);
+                }
+                case REGRESSION -> {
+                    r.put("target", p.labels().get(0));
+                    r.put("value", p.value());
+                }
+            }
             results.add(r);
         }
         Map<String, Object> body = new LinkedHashMap<>();

@@ -3,12 +3,15 @@ package dev.graft.train;
 import dev.graft.GraftException;
 import dev.graft.config.ConfigLoader;
 import dev.graft.config.DataConfig;
+import dev.graft.config.HeadConfig;
 import dev.graft.config.ExperimentConfig;
 import dev.graft.config.YamlFiles;
 import dev.graft.data.DataPipeline;
 import dev.graft.data.Normalization;
 import dev.graft.data.Split;
 import dev.graft.metrics.DecisionRule;
+import dev.graft.metrics.LabelScores;
+import dev.graft.metrics.LabelThresholds;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +30,8 @@ public final class TestSetEvaluation {
     /**
      * The outcome, and where its files went.
      *
-     * @param line the one-line summary training prints too
+     * @param line    the one-line summary training prints too
+     * @param metrics a single-label model's metrics (its per-class table); null for multi-label and regression
      */
     public record Outcome(Path checkpoint, Path metricsJson, Path predictionsCsv, String line,
                           dev.graft.metrics.MetricsSummary metrics) {
@@ -44,11 +48,8 @@ public final class TestSetEvaluation {
         Path checkpoint = resolveCheckpoint(model);
         Checkpoints.Loaded loaded = Checkpoints.read(checkpoint);
         ExperimentConfig config = configOf(loaded, checkpoint);
-        if (config.head().problem() != dev.graft.config.HeadConfig.Problem.SINGLE_LABEL) {
-            throw GraftException.usage("graft evaluate scores single-label models only so far; " + checkpoint
-                    + " has a head.problem: " + config.head().problem() + " model (issue 17). Training scored its "
-                    + "best checkpoint on val and on the test split: see val-metrics.json and test-metrics.json "
-                    + "(with the predictions CSVs) in its run folder");
+        if (config.head().problem() != HeadConfig.Problem.SINGLE_LABEL) {
+            return targets(loaded, config, checkpoint, dataDir, predictionsCsv);
         }
         List<String> classes = loaded.state().classes();
         Path runFolder = runFolderOf(checkpoint);
@@ -79,6 +80,48 @@ public final class TestSetEvaluation {
         SplitResultFiles.writePredictions(scored, csv);
         return new Outcome(checkpoint, metricsJson, csv, FinalEvaluation.line(scored),
                 scored.evaluation().summary());
+    }
+
+    /**
+     * A multi-label or regression model on its run's test split ({@link TargetFinalEvaluation}): the metrics and,
+     * for multi-label, each label's precision, recall and F1 at the thresholds of the run's {@code decision.json}
+     * (0.5 for every label when it has none for this checkpoint).
+     */
+    private static Outcome targets(Checkpoints.Loaded loaded, ExperimentConfig config, Path checkpoint, Path dataDir,
+                                   Path predictionsCsv) {
+        if (dataDir != null) {
+            throw GraftException.usage("--data scores a folder with one sub-folder per class, which cannot hold a "
+                    + config.head().problem() + " model's targets; leave it out to score the run's test split "
+                    + "(data.csv with data.split.test)");
+        }
+        List<String> outputs = loaded.state().classes();
+        Path runFolder = runFolderOf(checkpoint);
+        int epoch = loaded.state().completedEpochs();
+        double[] thresholds = null;
+        if (config.head().problem() == HeadConfig.Problem.MULTI_LABEL) {
+            thresholds = (runFolder == null ? java.util.Optional.<DecisionRule>empty()
+                    : FinalEvaluation.readRule(runFolder, epoch)).filter(DecisionRule::perLabel)
+                    .map(r -> r.thresholdsFor(outputs))
+                    .orElseGet(() -> LabelThresholds.tune(new LabelScores(new double[0][], new float[0][]),
+                            outputs.size()));
+        }
+        TargetEvaluator.Evaluation e;
+        Normalization norm = InputNormalization.of(config.arch());
+        try (DataPipeline pipeline = DataPipeline.open(config.data(), config.head().problem(), config.seed(),
+                config.imageSize(), norm)) {
+            if (!pipeline.has(Split.TEST)) {
+                throw GraftException.usage("the run's data has no test split; set data.split.test in its config "
+                        + "and train again");
+            }
+            e = TargetFinalEvaluation.evaluate(loaded, config, pipeline, Split.TEST);
+        }
+        Path folder = runFolder != null ? runFolder : checkpoint.toAbsolutePath().getParent();
+        Path csv = predictionsCsv != null ? predictionsCsv : folder.resolve("test-predictions.csv");
+        Path metricsJson = folder.resolve("test-metrics.json");
+        TargetFinalEvaluation.write(Split.TEST, e, outputs, thresholds, checkpoint, epoch, metricsJson, csv);
+        StringBuilder line = new StringBuilder("test: " + e.count() + " images");
+        e.scores().forEach((k, v) -> line.append(String.format(java.util.Locale.ROOT, ", %s %.4f", k, v)));
+        return new Outcome(checkpoint, metricsJson, csv, line.toString(), null);
     }
 
     /** A rule with no temperature and, for a binary task, the plain 0.5 threshold (no decision.json). */

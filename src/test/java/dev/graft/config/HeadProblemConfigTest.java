@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,12 +73,13 @@ class HeadProblemConfigTest {
         List<String> all = errors("head: {problem: regression}\n" + CSV, "data.class_weights=auto",
                 "train.label_smoothing=0.1", "export.formats=[onnx]", "train.devices=2",
                 "data.csv.label_columns=[a]", "data.classes=[a, b]");
-        for (String key : List.of("data.class_weights", "train.label_smoothing", "export.formats", "train.devices",
+        for (String key : List.of("data.class_weights", "train.label_smoothing", "train.devices",
                 "data.csv.label_columns", "data.classes")) {
             assertTrue(all.stream().anyMatch(m -> m.startsWith(key + ":")), key + " in " + all);
         }
-        assertTrue(all.stream().anyMatch(m -> m.startsWith("export.formats: graft export does not support "
-                + "head.problem: regression yet")), all.toString());
+        assertTrue(all.stream().noneMatch(m -> m.startsWith("export.formats")), "both heads export: " + all);
+        assertEquals(2, assertDoesNotThrow(() -> load("head: {problem: multi_label}\n" + CSV,
+                "export.formats=[dl4j, onnx]")).export().formats().size());
     }
 
     @Test

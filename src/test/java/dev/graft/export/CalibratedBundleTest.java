@@ -3,6 +3,7 @@ package dev.graft.export;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
+import dev.graft.config.HeadConfig;
 import dev.graft.metrics.DecisionRule;
 import dev.graft.testing.LogHook;
 import onnx.Onnx;
@@ -64,7 +65,9 @@ class CalibratedBundleTest {
 
         JsonNode manifest = Bundle.JSON.readTree(result.folder().resolve(Bundle.MANIFEST).toFile());
         assertEquals(T, manifest.path("temperature").asDouble());
-        assertEquals(2, manifest.path("format_version").asInt());
+        assertEquals(3, manifest.path("format_version").asInt());
+        assertEquals("single_label", manifest.path("problem").asText());
+        assertFalse(manifest.has("label_thresholds") || manifest.has("target"), "no multi-label or regression fields");
         Map<String, String> metadata = new HashMap<>();
         Onnx.ModelProto.parseFrom(Files.readAllBytes(result.folder().resolve(Bundle.ONNX_MODEL)))
                 .getMetadataPropsList().forEach(e -> metadata.put(e.getKey(), e.getValue()));
@@ -106,7 +109,7 @@ class CalibratedBundleTest {
         Map<String, String> metadata = new HashMap<>();
         Onnx.ModelProto.parseFrom(Files.readAllBytes(result.folder().resolve(Bundle.ONNX_MODEL)))
                 .getMetadataPropsList().forEach(e -> metadata.put(e.getKey(), e.getValue()));
-        assertEquals(Map.of(OnnxExporter.TEMPERATURE, "0.5"), metadata);
+        assertEquals(Map.of(OnnxExporter.PROBLEM, "single_label", OnnxExporter.TEMPERATURE, "0.5"), metadata);
         String card = Files.readString(result.folder().resolve(Bundle.MODEL_CARD));
         assertTrue(card.contains("| decision | the most probable class (no decision threshold) |"), card);
     }
@@ -178,7 +181,7 @@ class CalibratedBundleTest {
         BinaryFixture f = BinaryFixture.get();
         Path old = copy(f.plainBundle, tmp.resolve("old"));
         ObjectNode manifest = (ObjectNode) Bundle.JSON.readTree(old.resolve(Bundle.MANIFEST).toFile());
-        manifest.remove(List.of("temperature", "decision"));
+        manifest.remove(List.of("temperature", "decision", "problem"));
         manifest.put("format_version", 1);
         Bundle.JSON.writeValue(old.resolve(Bundle.MANIFEST).toFile(), manifest);
         assertFalse(Files.readString(old.resolve(Bundle.MANIFEST)).contains("temperature"));
@@ -186,6 +189,7 @@ class CalibratedBundleTest {
         try (Classifier classifier = Classifier.load(old)) {
             assertEquals(1.0, classifier.manifest().temperature());
             assertNull(classifier.manifest().decision());
+            assertEquals(HeadConfig.Problem.SINGLE_LABEL, classifier.problem(), "layouts before 3 are single-label");
             assertEquals(1.0, classifier.temperature());
             assertTrue(classifier.decisionThreshold().isEmpty());
             Prediction p = classifier.predict(f.images.get(3));
@@ -220,6 +224,26 @@ class CalibratedBundleTest {
         assertTrue(bad.getMessage().contains("decision.json is not valid: temperature must be a positive number"),
                 bad.getMessage());
         assertFalse(Files.exists(tmp.resolve("out")), "no bundle from an invalid decision.json");
+    }
+
+    @Test
+    void aBundleFormatNewerThanThisGraftIsRefused() throws IOException {
+        BinaryFixture f = BinaryFixture.get();
+        Path bundle = copy(f.plainBundle, tmp.resolve("newer"));
+        ObjectNode manifest = (ObjectNode) Bundle.JSON.readTree(bundle.resolve(Bundle.MANIFEST).toFile());
+        manifest.put("format_version", BundleManifest.FORMAT_VERSION + 1);
+        Bundle.JSON.writeValue(bundle.resolve(Bundle.MANIFEST).toFile(), manifest);
+        GraftException newer = assertThrows(GraftException.class, () -> Classifier.load(bundle));
+        assertEquals(GraftException.USAGE, newer.exitCode());
+        assertTrue(newer.getMessage().contains("bundle.json has format_version 4, but this Graft reads versions 1 "
+                + "to 3"), newer.getMessage());
+
+        manifest.put("format_version", 3).put("problem", "multi_label");
+        Bundle.JSON.writeValue(bundle.resolve(Bundle.MANIFEST).toFile(), manifest);
+        GraftException noThresholds = assertThrows(GraftException.class, () -> Classifier.load(bundle));
+        assertEquals(GraftException.USAGE, noThresholds.exitCode());
+        assertTrue(noThresholds.getMessage().contains("label_thresholds are missing; a multi-label bundle needs one "
+                + "per label"), noThresholds.getMessage());
     }
 
     private static Path copy(Path from, Path to) throws IOException {

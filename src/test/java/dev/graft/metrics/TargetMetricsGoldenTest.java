@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Multi-label (per-label, macro and micro AUROC, mAP; unknown labels left out; ties; a label never present) and
+ * per-label decision thresholds tuned for F1 (their precision, recall and F1 on held-out rows, macro F1) and
  * regression (MAE, RMSE, R²) metrics equal scikit-learn's (1.2.1, Debian python3-sklearn) to 1e-9 on the committed
  * goldens. Regenerate with tools/make_target_metric_goldens.py.
  */
@@ -65,6 +66,39 @@ class TargetMetricsGoldenTest {
             cases++;
         }
         assertEquals(4, cases);
+    }
+
+    /** Rows {@code from..to} of a golden case's scores. */
+    private static LabelScores rows(LabelScores s, int from, int to) {
+        return new LabelScores(java.util.Arrays.copyOfRange(s.probabilities(), from, to),
+                java.util.Arrays.copyOfRange(s.targets(), from, to));
+    }
+
+    /**
+     * Thresholds tuned on the first half of each case (the F1-maximising score, 0.5 for a label without positives)
+     * give, on the second half, scikit-learn's precision, recall and F1 per label and their macro mean.
+     */
+    @Test
+    void labelThresholdsAndTheirF1EqualScikitLearn() throws IOException {
+        int cases = 0;
+        for (JsonNode c : goldens().get("decisions")) {
+            String name = c.get("name").asText();
+            LabelScores all = scores(c);
+            int half = c.get("validation_rows").asInt();
+            double[] thresholds = LabelThresholds.tune(rows(all, 0, half), all.labels());
+            java.util.List<ThresholdStats> test = LabelThresholds.at(rows(all, half, all.size()), thresholds);
+            for (int j = 0; j < thresholds.length; j++) {
+                assertEquals(c.get("thresholds").get(j).asDouble(), thresholds[j], 0, name + " threshold " + j);
+                assertEquals(value(c.get("precision").get(j)), test.get(j).ppv(), TOL, name + " precision " + j);
+                assertEquals(value(c.get("recall").get(j)), test.get(j).sensitivity(), TOL, name + " recall " + j);
+                assertEquals(value(c.get("f1").get(j)), test.get(j).f1(), TOL, name + " F1 " + j);
+            }
+            assertEquals(c.get("macro_f1").asDouble(), LabelThresholds.macroF1(test), TOL, name + " macro F1");
+            cases++;
+        }
+        assertEquals(4, cases);
+        assertEquals(LabelThresholds.FALLBACK, LabelThresholds.tune(new LabelScores(new double[0][],
+                new float[0][]), 2)[1], 0, "an empty validation split falls back for every label");
     }
 
     @Test

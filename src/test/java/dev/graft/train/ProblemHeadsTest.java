@@ -8,6 +8,7 @@ import dev.graft.config.ExperimentConfig;
 import dev.graft.config.ExportConfig;
 import dev.graft.data.SyntheticShapes;
 import dev.graft.export.BundleExporter;
+import dev.graft.export.Classifier;
 import dev.graft.run.RunDirectory;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -138,18 +138,23 @@ class ProblemHeadsTest {
         assertEquals(val.path("count").asInt() + 1, rows.size());
         assertTrue(Files.size(run.resolve("report.html")) > 0);
 
-        // Paths that are single-label only so far refuse the model with a usage error, not softmax answers.
-        GraftException export = assertThrows(GraftException.class, () -> new BundleExporter("test").export(
-                new BundleExporter.Request(run, ExportConfig.Which.BEST, Set.of(ExportConfig.Format.DL4J),
-                        dir.resolve("bundle"), false)));
-        assertEquals(GraftException.USAGE, export.exitCode());
-        assertTrue(export.getMessage().contains("has a head.problem: multi_label model; graft export"),
-                export.getMessage());
-        assertFalse(Files.exists(dir.resolve("bundle")), "nothing written");
+        // The trained model deploys: its ONNX export equals DL4J, and the bundle gives validation's probabilities.
+        BundleExporter.Result export = new BundleExporter("test").export(new BundleExporter.Request(run,
+                ExportConfig.Which.BEST, Set.of(ExportConfig.Format.DL4J, ExportConfig.Format.ONNX),
+                dir.resolve("bundle"), false));
+        assertTrue(export.onnxMaxDifference() <= 1e-5, "ONNX vs DL4J " + export.onnxMaxDifference());
+        try (Classifier classifier = Classifier.load(export.folder())) {
+            for (String row : rows.subList(1, rows.size())) {
+                String[] cells = row.split(",");
+                float[] p = classifier.predict(Path.of(cells[0])).probabilities();
+                for (int j = 0; j < 3; j++) {
+                    assertEquals(Double.parseDouble(cells[4 + j]), p[j], 2e-6, cells[0] + " label " + j);
+                }
+            }
+        }
         GraftException evaluate = assertThrows(GraftException.class, () -> TestSetEvaluation.run(run, null, null));
         assertEquals(GraftException.USAGE, evaluate.exitCode());
-        assertTrue(evaluate.getMessage().startsWith("graft evaluate scores single-label models only so far"),
-                evaluate.getMessage());
+        assertTrue(evaluate.getMessage().startsWith("the run's data has no test split"), evaluate.getMessage());
     }
 
     @Test
@@ -175,5 +180,19 @@ class ProblemHeadsTest {
         assertTrue(mae < 0.1 * std, "val MAE " + mae + " vs target std " + std);
         Checkpoints.Loaded best = Checkpoints.read(result.bestCheckpoint());
         assertNotNull(best.state().targetScaling(), "the standardisation is stored with the model");
+
+        // Exported, the standardisation is folded into the output layer: ONNX and DL4J answer in pixels.
+        BundleExporter.Result export = new BundleExporter("test").export(new BundleExporter.Request(run,
+                ExportConfig.Which.BEST, Set.of(ExportConfig.Format.DL4J, ExportConfig.Format.ONNX),
+                dir.resolve("sizes-bundle"), false));
+        assertTrue(export.onnxMaxDifference() <= 1e-5, "ONNX vs DL4J (relative) " + export.onnxMaxDifference());
+        try (Classifier classifier = Classifier.load(export.folder(), Classifier.Engine.ONNX)) {
+            for (String row : rows.subList(1, rows.size())) {
+                String[] cells = row.split(",");
+                double predicted = Double.parseDouble(cells[2]);
+                assertEquals(predicted, classifier.predict(Path.of(cells[0])).value(), 1e-5 * Math.max(1,
+                        Math.abs(predicted)), cells[0]);
+            }
+        }
     }
 }
