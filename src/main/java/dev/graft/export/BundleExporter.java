@@ -165,7 +165,8 @@ public final class BundleExporter {
                 run.epoch, formats.stream().sorted().map(ExportConfig.Format::toString).toList(), run.labels.size(),
                 calibrated ? rule.temperature() : 1.0, calibrated && rule.binary()
                 ? new BundleManifest.Threshold(rule.positiveClass(), rule.threshold(), rule.operatingPoint()) : null,
-                problem.toString(), thresholds, thresholdRule, target);
+                problem.toString(), thresholds, thresholdRule, target,
+                run.config.evaluation().tta().stream().map(Object::toString).toList());
     }
 
     /** Every label at {@link LabelThresholds#FALLBACK}, for a multi-label checkpoint without a tuned decision. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
+import dev.graft.config.EvaluationConfig;
 import dev.graft.config.HeadConfig;
 
 import java.util.Collections;
@@ -17,7 +18,8 @@ import java.util.Map;
  * (temperature 1) without a decision. Versions before 3 have no {@code problem}; they are single-label.
  *
  * @param formatVersion  version of this bundle layout ({@value #FORMAT_VERSION}; 2 added {@code temperature} and
- *                       {@code decision}, 3 {@code problem}, {@code label_thresholds} and {@code target})
+ *                       {@code decision}, 3 {@code problem}, {@code label_thresholds} and {@code target}, 4
+ *                       {@code tta})
  * @param graftVersion   the Graft version that exported it
  * @param created        export time, ISO-8601
  * @param name           the experiment name
@@ -36,6 +38,8 @@ import java.util.Map;
  *                       it), tuned on validation; else null
  * @param thresholdRule  multi-label: how those thresholds were chosen; else null
  * @param target         regression: the target and the standardisation folded into the output layer; else null
+ * @param tta            test-time augmentation every engine applies ({@code evaluation.tta}: the outputs are averaged
+ *                       over every combination of these flips); null or empty for none
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record BundleManifest(int formatVersion, String graftVersion, String created, String name, String arch,
@@ -43,9 +47,10 @@ public record BundleManifest(int formatVersion, String graftVersion, String crea
                              Double temperature, Threshold decision, String problem,
                              @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> labelThresholds,
                              @JsonInclude(JsonInclude.Include.NON_NULL) String thresholdRule,
-                             @JsonInclude(JsonInclude.Include.NON_NULL) Target target) {
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Target target,
+                             @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> tta) {
     /** The current layout version; readers refuse a newer one. */
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
 
     public BundleManifest {
         problem = problem == null ? HeadConfig.Problem.SINGLE_LABEL.toString() : problem;
@@ -53,10 +58,23 @@ public record BundleManifest(int formatVersion, String graftVersion, String crea
         labelThresholds = labelThresholds == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(
                 labelThresholds));
         formats = List.copyOf(formats);
+        tta = tta == null ? List.of() : List.copyOf(tta);
+        ttaFlips(tta);
         temperature = temperature == null ? 1.0 : temperature;
         if (!(temperature > 0) || temperature.isInfinite()) {
             throw new IllegalArgumentException("temperature must be a positive number, was " + temperature);
         }
+    }
+
+    /** The flips of {@link #tta()} as the config names them. */
+    public List<EvaluationConfig.Tta> ttaFlips() {
+        return ttaFlips(tta);
+    }
+
+    private static List<EvaluationConfig.Tta> ttaFlips(List<String> names) {
+        return names.stream().map(n -> java.util.Arrays.stream(EvaluationConfig.Tta.values())
+                .filter(t -> t.toString().equals(n)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                        "unknown tta view '" + n + "' (hflip or vflip)"))).toList();
     }
 
     /** The head's problem type ({@code single_label} for bundles before version 3). */

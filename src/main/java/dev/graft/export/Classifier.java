@@ -103,9 +103,10 @@ public final class Classifier implements AutoCloseable {
                     + "--format " + chosen);
         }
         int size = bundle.preprocessing().imageSize();
-        InferenceEngine runner = chosen == Engine.DL4J
+        InferenceEngine model = chosen == Engine.DL4J
                 ? new Dl4jEngine(InferenceGraph.fold(restore(bundle, path)), size)
                 : new OnnxEngine(bundle.read(Bundle.ONNX_MODEL), size);
+        InferenceEngine runner = TtaEngine.wrap(model, bundle.manifest().ttaFlips(), size);
         Classifier classifier = new Classifier(bundle, chosen, runner, maxPixels);
         classifier.checkOutputs();
         return classifier;
@@ -328,7 +329,7 @@ public final class Classifier implements AutoCloseable {
                 throw GraftException.usage("Grad-CAM explains classifiers (single- and multi-label) only so far; "
                         + bundle.source() + " holds a regression model");
             }
-            if (!(runner instanceof Dl4jEngine dl4j)) {
+            if (!(TtaEngine.base(runner) instanceof Dl4jEngine dl4j)) { // Grad-CAM explains the image itself
                 throw GraftException.usage("Grad-CAM needs the DL4J model (" + Bundle.DL4J_MODEL + "); load "
                         + bundle.source() + " with the dl4j engine");
             }

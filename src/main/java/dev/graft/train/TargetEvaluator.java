@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
+import dev.graft.model.TestTimeAugmentation;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,13 +40,23 @@ final class TargetEvaluator {
     }
 
     static Evaluation evaluate(ComputationGraph model, DataSetIterator data, Problem problem, TargetScaling scaling) {
+        return evaluate(model, data, problem, scaling, TestTimeAugmentation.none());
+    }
+
+    /**
+     * Scores {@code model} on {@code data} with its outputs (probabilities, or the standardised value: averaging
+     * commutes with undoing the standardisation) averaged over {@code tta}'s views.
+     */
+    static Evaluation evaluate(ComputationGraph model, DataSetIterator data, Problem problem, TargetScaling scaling,
+                               TestTimeAugmentation tta) {
         List<double[]> outputs = new ArrayList<>();
         List<float[]> targets = new ArrayList<>();
         List<String> paths = new ArrayList<>();
         data.reset();
         while (data.hasNext()) {
             DataSet batch = data.next();
-            float[][] out = model.outputSingle(false, batch.getFeatures()).toFloatMatrix();
+            float[][] out = TestTimeAugmentation.mean(tta.outputs(x -> model.outputSingle(false, x),
+                    batch.getFeatures()));
             float[][] y = batch.getLabels().toFloatMatrix();
             INDArray mask = batch.getLabelsMaskArray();
             float[][] known = mask == null ? null : mask.toFloatMatrix();

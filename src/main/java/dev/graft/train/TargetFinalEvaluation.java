@@ -59,7 +59,7 @@ final class TargetFinalEvaluation {
         TargetScaling scaling = loaded.state().targetScaling() == null ? TargetScaling.IDENTITY
                 : loaded.state().targetScaling();
         return TargetEvaluator.evaluate(loaded.model(), data.eval(split, config.train().batchSize()),
-                config.head().problem(), scaling);
+                config.head().problem(), scaling, dev.graft.model.TestTimeAugmentation.of(config.evaluation().tta()));
     }
 
     /**

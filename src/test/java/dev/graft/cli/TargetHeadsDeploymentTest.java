@@ -69,8 +69,9 @@ class TargetHeadsDeploymentTest {
                   epochs: 1
                   batch_size: 8
                 export: {formats: [dl4j, onnx]}
+                evaluation: {tta: %s}
                 """.formatted(problem, problem, data.resolve(SyntheticShapes.MANIFEST), data.resolve("images"),
-                multi ? SyntheticShapes.LABELS_COLUMN : SyntheticShapes.SIZE_COLUMN));
+                multi ? SyntheticShapes.LABELS_COLUMN : SyntheticShapes.SIZE_COLUMN, tta(problem)));
         CliRun train = CliRun.of("train", "--config", config.toString(), "--runs-dir", dir.resolve("runs").toString());
         assertEquals(0, train.code(), train.err());
         try (Stream<Path> runs = Files.list(dir.resolve("runs").resolve(problem))) {
@@ -115,7 +116,7 @@ class TargetHeadsDeploymentTest {
         Path bundle = run.resolve("export");
         JsonNode manifest = JSON.readTree(bundle.resolve("bundle.json").toFile());
         JsonNode decision = JSON.readTree(run.resolve("decision.json").toFile());
-        assertEquals(3, manifest.path("format_version").asInt());
+        assertEquals(dev.graft.export.BundleManifest.FORMAT_VERSION, manifest.path("format_version").asInt());
         assertEquals("multi_label", manifest.path("problem").asText());
         assertEquals(decision.path("label_thresholds"), manifest.path("label_thresholds"),
                 "the bundle carries the thresholds tuned on validation");
@@ -184,11 +185,20 @@ class TargetHeadsDeploymentTest {
         assertEquals(trained.path("macro_f1"), again.path("macro_f1"));
     }
 
+    /**
+     * Test-time augmentation in the regression run, so "the bundle equals the run's test predictions" covers it
+     * too; none in the multi-label run, whose Grad-CAM check compares the explained image's own probability.
+     */
+    private static String tta(String problem) {
+        return problem.equals("multi_label") ? "[]" : "[hflip, vflip]";
+    }
+
     @Test
     void regressionBundleAnswersInTheTargetsUnits() throws IOException {
         Path run = train("regression");
         Path bundle = run.resolve("export");
         JsonNode manifest = JSON.readTree(bundle.resolve("bundle.json").toFile());
+        assertEquals("[\"hflip\",\"vflip\"]", manifest.path("tta").toString());
         assertEquals("regression", manifest.path("problem").asText());
         assertEquals(SyntheticShapes.SIZE_COLUMN, manifest.path("target").path("name").asText());
         assertTrue(manifest.path("target").path("training_std").asDouble() > 1, "pixels, not standardised units");

@@ -65,7 +65,7 @@ class CalibratedBundleTest {
 
         JsonNode manifest = Bundle.JSON.readTree(result.folder().resolve(Bundle.MANIFEST).toFile());
         assertEquals(T, manifest.path("temperature").asDouble());
-        assertEquals(3, manifest.path("format_version").asInt());
+        assertEquals(BundleManifest.FORMAT_VERSION, manifest.path("format_version").asInt());
         assertEquals("single_label", manifest.path("problem").asText());
         assertFalse(manifest.has("label_thresholds") || manifest.has("target"), "no multi-label or regression fields");
         Map<String, String> metadata = new HashMap<>();
@@ -235,8 +235,8 @@ class CalibratedBundleTest {
         Bundle.JSON.writeValue(bundle.resolve(Bundle.MANIFEST).toFile(), manifest);
         GraftException newer = assertThrows(GraftException.class, () -> Classifier.load(bundle));
         assertEquals(GraftException.USAGE, newer.exitCode());
-        assertTrue(newer.getMessage().contains("bundle.json has format_version 4, but this Graft reads versions 1 "
-                + "to 3"), newer.getMessage());
+        assertTrue(newer.getMessage().contains("bundle.json has format_version " + (BundleManifest.FORMAT_VERSION + 1)
+                + ", but this Graft reads versions 1 to " + BundleManifest.FORMAT_VERSION), newer.getMessage());
 
         manifest.put("format_version", 3).put("problem", "multi_label");
         Bundle.JSON.writeValue(bundle.resolve(Bundle.MANIFEST).toFile(), manifest);

@@ -120,6 +120,28 @@ class FinalEvaluationTest {
         assertTrue(Files.size(run.resolve("plots/roc.png")) > 0 && Files.size(run.resolve("plots/reliability.png")) > 0);
     }
 
+    /** Exported equals trained with test-time augmentation: the bundle averages the same views, both engines. */
+    @Test
+    void theBundleAppliesTheRunsTestTimeAugmentation() throws IOException {
+        Path bundle = dir.resolve("tta-bundle");
+        new dev.graft.export.BundleExporter("test").export(new dev.graft.export.BundleExporter.Request(run, dev.graft.config.ExportConfig.Which.BEST,
+                java.util.Set.of(dev.graft.config.ExportConfig.Format.DL4J, dev.graft.config.ExportConfig.Format.ONNX),
+                bundle, false));
+        JsonNode manifest = JSON.readTree(bundle.resolve("bundle.json").toFile());
+        assertEquals("[\"hflip\"]", manifest.get("tta").toString());
+        List<String> rows = Files.readAllLines(run.resolve("test-predictions.csv"));
+        for (dev.graft.export.Classifier.Engine engine : dev.graft.export.Classifier.Engine.values()) {
+            try (dev.graft.export.Classifier classifier = dev.graft.export.Classifier.load(bundle, engine)) {
+                for (String row : rows.subList(1, rows.size())) {
+                    String[] c = row.split(",");
+                    dev.graft.export.Prediction p = classifier.predict(Path.of(c[0]));
+                    assertEquals(Double.parseDouble(c[4]), p.probabilities()[1], 1e-5, engine + " " + c[0]);
+                    assertEquals(c[5], p.decision().orElseThrow().label(), engine + " decision " + c[0]);
+                }
+            }
+        }
+    }
+
     @Test
     void evaluateWithoutDataRescoresTheRunsOwnTestSplit() throws IOException {
         JsonNode trained = JSON.readTree(run.resolve("test-metrics.json").toFile());
