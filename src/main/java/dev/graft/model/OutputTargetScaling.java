@@ -1,7 +1,6 @@
 package dev.graft.model;
 
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 
@@ -27,16 +26,7 @@ public final class OutputTargetScaling {
             throw new IllegalArgumentException("a target scaling needs a finite mean and std > 0 (was " + mean
                     + ", " + std + ")");
         }
-        if (model.getConfiguration().getNetworkOutputs().size() != 1) {
-            throw new IllegalArgumentException("a regression model has one output, this graph has "
-                    + model.getConfiguration().getNetworkOutputs());
-        }
-        String name = model.getConfiguration().getNetworkOutputs().get(0);
-        Layer output = model.getLayer(name);
-        if (output == null || !(output.conf().getLayer() instanceof OutputLayer conf)
-                || !(conf.getActivationFn() instanceof ActivationIdentity)) {
-            throw new IllegalArgumentException("the output vertex '" + name + "' is not an identity output layer");
-        }
+        Layer output = SoleOutputLayer.of(model, ActivationIdentity.class, "a regression model");
         // paramTable() entries are views of the model's parameter vector: what is saved or converted sees this.
         output.paramTable().get("W").muli(std);
         output.paramTable().get("b").muli(std).addi(mean);

@@ -1,7 +1,6 @@
 package dev.graft.model;
 
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 
@@ -25,16 +24,7 @@ public final class OutputTemperature {
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("temperature must be a positive number, was " + temperature);
         }
-        if (model.getConfiguration().getNetworkOutputs().size() != 1) {
-            throw new IllegalArgumentException("a classifier has one output, this graph has "
-                    + model.getConfiguration().getNetworkOutputs());
-        }
-        String name = model.getConfiguration().getNetworkOutputs().get(0);
-        Layer output = model.getLayer(name);
-        if (output == null || !(output.conf().getLayer() instanceof OutputLayer conf)
-                || !(conf.getActivationFn() instanceof ActivationSoftmax)) {
-            throw new IllegalArgumentException("the output vertex '" + name + "' is not a softmax output layer");
-        }
+        Layer output = SoleOutputLayer.of(model, ActivationSoftmax.class, "a classifier");
         if (temperature == 1.0) {
             return;
         }
