@@ -5,8 +5,9 @@ scikit-learn, which TargetMetricsGoldenTest compares Graft's MultiLabelMetrics a
 Multi-label: per-label ROC AUC and average precision over the examples where the label is known (a NaN target is
 unknown), NaN for a label without both outcomes there; macro AUROC and mAP are the means over the defined labels;
 micro AUROC is roc_auc_score over every known (example, label) pair pooled. Decision thresholds: per label, the
-distinct score whose F1 (counted exactly as 2tp / (2tp + fp + fn)) is highest, the highest such score on ties, 0.5
-for a label without a known positive; precision_score, recall_score and f1_score at those thresholds (None where
+distinct score whose F1 (counted exactly as 2tp / (2tp + fp + fn)) is highest, the highest such score on ties,
+moved halfway down to the next lower distinct score (0 below the lowest), which decides validation the same way
+and leaves room on both sides; 0.5 for a label without a known positive; precision_score, recall_score and f1_score at those thresholds (None where
 scikit-learn would divide by zero), macro F1 the mean of the defined F1s. Regression: mean_absolute_error,
 sqrt(mean_squared_error), r2_score.
 
@@ -34,18 +35,21 @@ FALLBACK = 0.5
 
 
 def best_f1_threshold(y, p):
-    """The F1-maximising distinct score (highest on ties), exact rational F1 so ties are ties."""
+    """Halfway between the F1-maximising distinct score (highest on ties; exact rational F1 so ties are ties) and
+    the next lower distinct score."""
     if y.sum() == 0:
         return FALLBACK
     best, best_f1 = FALLBACK, Fraction(-1)
-    for t in sorted(set(p.tolist()), reverse=True):
+    scores = sorted(set(p.tolist()), reverse=True)
+    for i, t in enumerate(scores):
         called = p >= t
         tp = int(np.sum(called & (y == 1)))
         fp = int(np.sum(called & (y == 0)))
         fn = int(np.sum(~called & (y == 1)))
         f1 = Fraction(2 * tp, 2 * tp + fp + fn)
         if f1 > best_f1:
-            best, best_f1 = t, f1
+            below = scores[i + 1] if i + 1 < len(scores) else 0.0
+            best, best_f1 = (t + below) / 2, f1
     return best
 
 

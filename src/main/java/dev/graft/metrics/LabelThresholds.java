@@ -15,8 +15,8 @@ public final class LabelThresholds {
      */
     public static final double FALLBACK = 0.5;
     /** How the thresholds were chosen, as {@code decision.json}'s {@code operating_point} says it. */
-    public static final String RULE = "max F1 per label on validation (" + FALLBACK + " for a label without "
-            + "positives there)";
+    public static final String RULE = "max F1 per label on validation, halfway to the next lower score ("
+            + FALLBACK + " for a label without positives there)";
 
     private LabelThresholds() {
     }
@@ -34,8 +34,10 @@ public final class LabelThresholds {
     }
 
     /**
-     * The distinct score with the highest F1 (among equal F1 the highest score, so fewer false alarms), or
-     * {@link #FALLBACK} when the curve has no positives.
+     * Halfway between the distinct score with the highest F1 (among equal F1 the highest score, so fewer false
+     * alarms) and the next lower distinct score (0 below the lowest), or {@link #FALLBACK} when the curve has no
+     * positives. Any threshold in that gap decides validation the same way; its middle leaves room on both sides,
+     * where the score itself would call a test image just below the lowest validation positive absent.
      */
     static double bestF1(BinaryCurve curve) {
         if (curve.positives() == 0) {
@@ -47,7 +49,8 @@ public final class LabelThresholds {
             double f1 = curve.point(p).f1();
             if (f1 > bestF1) {
                 bestF1 = f1;
-                best = curve.threshold(p);
+                double below = p + 1 < curve.size() ? curve.threshold(p + 1) : 0;
+                best = (curve.threshold(p) + below) / 2;
             }
         }
         return best;
