@@ -73,13 +73,15 @@ class HeadProblemConfigTest {
         List<String> all = errors("head: {problem: regression}\n" + CSV, "data.class_weights=auto",
                 "train.label_smoothing=0.1", "export.formats=[onnx]", "train.devices=2",
                 "data.csv.label_columns=[a]", "data.classes=[a, b]");
-        for (String key : List.of("data.class_weights", "train.label_smoothing", "train.devices",
-                "data.csv.label_columns", "data.classes")) {
+        for (String key : List.of("data.class_weights", "train.label_smoothing", "data.csv.label_columns",
+                "data.classes")) {
             assertTrue(all.stream().anyMatch(m -> m.startsWith(key + ":")), key + " in " + all);
         }
         assertTrue(all.stream().noneMatch(m -> m.startsWith("export.formats")), "both heads export: " + all);
         assertEquals(2, assertDoesNotThrow(() -> load("head: {problem: multi_label}\n" + CSV,
                 "export.formats=[dl4j, onnx]")).export().formats().size());
+        assertTrue(all.stream().noneMatch(m -> m.startsWith("train.") && !m.startsWith("train.label_smoothing")),
+                "data-parallel workers and Spark train these heads: " + all);
     }
 
     @Test

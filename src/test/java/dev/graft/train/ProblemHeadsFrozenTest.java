@@ -3,9 +3,9 @@ package dev.graft.train;
 import dev.graft.backbone.BackboneLoader;
 import dev.graft.config.ConfigLoader;
 import dev.graft.config.ExperimentConfig;
-import dev.graft.data.SyntheticShapes;
 import dev.graft.model.HeadSpec;
 import dev.graft.run.RunDirectory;
+import dev.graft.testing.ProblemSets;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,31 +33,13 @@ class ProblemHeadsFrozenTest {
     @TempDir
     static Path dir;
 
-    /** The multi-label set as CheXpert-style 1/0 columns, every fourth image's square cell blank (uncertain). */
     @BeforeAll
     static void makeData() throws IOException {
-        SyntheticShapes.generateMultiLabel(dir.resolve("multi"), 32, 16, 13);
-        SyntheticShapes.generateSizes(dir.resolve("sizes"), 32, 16, 14);
-        List<String> rows = Files.readAllLines(dir.resolve("multi").resolve(SyntheticShapes.MANIFEST));
-        StringBuilder csv = new StringBuilder("image,circle,square,triangle\n");
-        for (int i = 1; i < rows.size(); i++) {
-            String[] cells = rows.get(i).split(",", -1);
-            List<String> shapes = List.of(cells[1].split("\\|"));
-            csv.append(cells[0]).append(',').append(shapes.contains("circle") ? 1 : 0).append(',')
-                    .append(i % 4 == 0 ? "" : shapes.contains("square") ? "1" : "0").append(',')
-                    .append(shapes.contains("triangle") ? 1 : 0).append('\n');
-        }
-        Files.writeString(dir.resolve("multi/columns.csv"), csv.toString());
+        ProblemSets.generate(dir, 32, 16, 13);
     }
 
     private static ExperimentConfig config(String problem, String name, int epochs, String... overrides)
             throws IOException {
-        boolean multi = problem.equals("multi_label");
-        Path root = dir.resolve(multi ? "multi" : "sizes");
-        String csv = multi ? "{file: %s, images: %s, label_columns: [circle, square, triangle], uncertain: ignore}"
-                .formatted(root.resolve("columns.csv"), root.resolve("images"))
-                : "{file: %s, images: %s, label_column: %s}".formatted(root.resolve(SyntheticShapes.MANIFEST),
-                root.resolve("images"), SyntheticShapes.SIZE_COLUMN);
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, """
                 name: %s
@@ -70,7 +52,7 @@ class ProblemHeadsFrozenTest {
                   batch_size: 8
                   optimizer: {type: adam, lr: 1.0e-2}
                   schedule: {type: constant}
-                """.formatted(name, problem, csv, epochs));
+                """.formatted(name, problem, ProblemSets.csv(dir, problem), epochs));
         return new ConfigLoader().load(file, List.of(overrides));
     }
 
