@@ -30,6 +30,10 @@ public record HeadConfig(
         double huberDelta)
         implements ConfigSection {
 
+    public HeadConfig {
+        posWeight = posWeight == null ? PosWeight.none() : posWeight; // an empty YAML value means none
+    }
+
     /** What the head predicts (Hugging Face's {@code problem_type}). */
     public enum Problem {
         /** One class per image: softmax + cross-entropy. */

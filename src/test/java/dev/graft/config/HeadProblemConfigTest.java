@@ -95,6 +95,8 @@ class HeadProblemConfigTest {
         String multi = "head: {problem: multi_label}\n" + CSV;
         assertEquals(PosWeight.none(), load(multi).head().posWeight());
         assertEquals(PosWeight.auto(), load(multi, "head.pos_weight=auto").head().posWeight());
+        assertEquals(PosWeight.none(), load("head: {problem: multi_label, pos_weight: null}\n" + CSV).head()
+                .posWeight(), "an empty value: none");
         assertEquals(List.of(2.0, 0.5), load(multi, "head.pos_weight=[2, 0.5]").head().posWeight().values());
         assertEquals(java.util.Map.of("Hernia", 50.0),
                 load(multi, "head.pos_weight={Hernia: 50}").head().posWeight().byLabel());
