@@ -6,11 +6,11 @@ import java.util.Locale;
 /**
  * {@code head:} the new head put on the backbone: global average pooling, then optional hidden dense layers, then
  * the output {@link Problem} asks for: a softmax over the classes (single_label), one sigmoid per label with binary
- * cross-entropy (multi_label), or one linear output with mean squared error on the standardised target
- * (regression).
+ * cross-entropy, optionally weighting positives ({@link PosWeight}) (multi_label), or one linear output with
+ * mean squared error, L1 or Huber loss on the standardised target (regression).
  */
 public record HeadConfig(
-        @Doc("single_label (softmax), multi_label (sigmoid per label, BCE) or regression (linear, MSE)")
+        @Doc("single_label (softmax), multi_label (sigmoid per label, BCE) or regression (linear, MSE / L1 / Huber)")
         Problem problem,
         @Doc("Sizes of hidden dense layers between pooling and the output")
         List<Integer> hidden,
@@ -19,8 +19,20 @@ public record HeadConfig(
         @Doc("Dropout before each dense layer of the head")
         double dropout,
         @Doc("Batch normalisation after each hidden layer")
-        boolean batchNorm)
+        boolean batchNorm,
+        @Doc("multi_label: weight of a label's positive cells in the BCE: none, auto (negatives/positives per "
+                + "label on the training split, capped at 100), a list (one per label) or {label: number}")
+        PosWeight posWeight,
+        @Doc("regression: the loss on the standardised target (unset: mse)")
+        RegressionLoss loss,
+        @Doc("regression with loss huber: where the loss turns from squared to linear, in standard deviations of "
+                + "the training target")
+        double huberDelta)
         implements ConfigSection {
+
+    public HeadConfig {
+        posWeight = posWeight == null ? PosWeight.none() : posWeight; // an empty YAML value means none
+    }
 
     /** What the head predicts (Hugging Face's {@code problem_type}). */
     public enum Problem {
@@ -56,13 +68,39 @@ public record HeadConfig(
         }
     }
 
+    /** A regression head's loss on the standardised target. */
+    public enum RegressionLoss {
+        /** Mean squared error (Hugging Face's regression loss). */
+        MSE,
+        /** Absolute error: the median, robust to outlying targets. */
+        L1,
+        /** Squared near the target, absolute beyond {@code huber_delta}. */
+        HUBER;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /** A single-label head. */
     public HeadConfig(List<Integer> hidden, Activation activation, double dropout, boolean batchNorm) {
         this(Problem.SINGLE_LABEL, hidden, activation, dropout, batchNorm);
     }
 
+    /** A head of {@code problem} with its default loss. */
+    public HeadConfig(Problem problem, List<Integer> hidden, Activation activation, double dropout,
+                      boolean batchNorm) {
+        this(problem, hidden, activation, dropout, batchNorm, PosWeight.none(), null, 1.0);
+    }
+
     public static HeadConfig defaults() {
         return new HeadConfig(Problem.SINGLE_LABEL, List.of(), Activation.RELU, 0.0, false);
+    }
+
+    /** The regression loss in force: {@code loss}, or mse when unset. */
+    public RegressionLoss regressionLoss() {
+        return loss == null ? RegressionLoss.MSE : loss;
     }
 
     @Override
@@ -71,5 +109,16 @@ public record HeadConfig(
             errors.check(hidden.get(i) > 0, path + ".hidden[" + i + "]", "must be > 0 (was " + hidden.get(i) + ")");
         }
         errors.inRange(path + ".dropout", dropout, 0, 1);
+        errors.check(posWeight.mode() == PosWeight.Mode.NONE || problem == Problem.MULTI_LABEL,
+                path + ".pos_weight", "weighs the positive cells of a multi_label head's labels; it has no meaning "
+                        + "with head.problem: " + problem + " (remove it"
+                        + (problem == Problem.SINGLE_LABEL ? ", or use data.class_weights)" : ")"));
+        errors.check(loss == null || problem == Problem.REGRESSION, path + ".loss", "chooses a regression head's "
+                + "loss (mse, l1, huber); a " + problem + " head trains with "
+                + (problem == Problem.MULTI_LABEL ? "binary cross-entropy (see head.pos_weight)" : "cross-entropy"));
+        errors.positive(path + ".huber_delta", huberDelta);
+        errors.check(huberDelta == 1.0 || (problem == Problem.REGRESSION
+                        && regressionLoss() == RegressionLoss.HUBER), path + ".huber_delta",
+                "only applies to a regression head with head.loss: huber");
     }
 }

@@ -5,7 +5,7 @@ import dev.graft.config.HeadConfig.Problem;
 /**
  * The checks {@code head.problem} needs across sections: a multi-label or regression head reads its targets from a
  * CSV manifest, monitors its own metrics, and refuses the single-label-only features (class weights, the balanced
- * sampler, label smoothing, calibration) and the paths that do not support it yet (devices, Spark).
+ * sampler, label smoothing, calibration).
  */
 final class ProblemChecks {
     private final ExperimentConfig config;
@@ -50,11 +50,6 @@ final class ProblemChecks {
         errors.check(config.evaluation().calibration() == EvaluationConfig.Calibration.NONE,
                 "evaluation.calibration", "temperature scaling is for a softmax head; use none with head.problem: "
                         + problem);
-        String notYet = " does not support head.problem: " + problem + " yet";
-        errors.check(config.train().devices() == 1, "train.devices", "data-parallel training" + notYet
-                + "; use 1");
-        errors.check(config.train().distributed().engine() == DistributedConfig.Engine.NONE,
-                "train.distributed.engine", "Spark training" + notYet + "; use none");
     }
 
     private void monitors(ConfigErrors errors) {

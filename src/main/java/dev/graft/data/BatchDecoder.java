@@ -44,18 +44,19 @@ public final class BatchDecoder {
 
 
     /**
-     * Features {@code [n, 3, size, size]} and one-hot labels {@code [n, classes]}, in the samples' order. A file
+     * Features {@code [n, 3, size, size]} and the labels of {@link BatchTargets} (one-hot {@code [n, classes]}, or
+     * the samples' targets and their mask), in the samples' order. A file
      * that cannot be decoded is left out with a warning; null when none of the samples could be decoded.
      */
     public DataSet decode(List<SampleSpec> samples) {
         int size = transform.size();
         int chw = 3 * size * size;
         List<float[]> features = new ArrayList<>(samples.size());
-        List<Integer> labels = new ArrayList<>(samples.size());
+        List<SampleSpec> decoded = new ArrayList<>(samples.size());
         for (SampleSpec sample : samples) {
             try {
                 features.add(transform.tensor(sample.entry(), new Random(sample.seed())));
-                labels.add(sample.label());
+                decoded.add(sample);
             } catch (IOException e) {
                 // Only an unreadable file is skipped; an exception from the ops is a bug and stops the run.
                 LOG.warn("skipping {}: failed to decode while loading: {}", sample.path(), e.getMessage());
@@ -66,12 +67,12 @@ public final class BatchDecoder {
             return null;
         }
         float[] x = new float[n * chw];
-        float[] y = new float[n * classes];
         for (int i = 0; i < n; i++) {
             System.arraycopy(features.get(i), 0, x, i * chw, chw);
-            y[i * classes + labels.get(i)] = 1f;
         }
-        return new DataSet(Nd4j.create(x, new long[] {n, 3, size, size}, 'c'),
-                Nd4j.create(y, new long[] {n, classes}, 'c'));
+        BatchTargets y = decoded.get(0).target() == null
+                ? BatchTargets.oneHot(decoded.stream().mapToInt(SampleSpec::label).toArray(), classes)
+                : BatchTargets.targets(decoded.stream().map(SampleSpec::target).toList(), classes);
+        return new DataSet(Nd4j.create(x, new long[] {n, 3, size, size}, 'c'), y.labels(), null, y.mask());
     }
 }

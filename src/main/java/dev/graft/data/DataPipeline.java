@@ -4,6 +4,7 @@ import dev.graft.GraftException;
 import dev.graft.config.ClassWeights;
 import dev.graft.config.DataConfig;
 import dev.graft.config.HeadConfig;
+import dev.graft.config.PosWeight;
 import dev.graft.config.Seeds;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
@@ -112,6 +113,15 @@ public final class DataPipeline implements AutoCloseable {
     /** Loss weights per class in label order, or null when {@code data.class_weights} is {@code none}. */
     public float[] classWeights() {
         return ClassBalance.weights(config.classWeights(), dataset.counts(Split.TRAIN), dataset.classes());
+    }
+
+    /**
+     * A multi-label head's positive weights ({@code head.pos_weight}) in label order, counted on the training
+     * split for {@code auto}; null for {@code none}. See {@link ClassBalance#positiveWeights}.
+     */
+    public float[] positiveWeights(PosWeight posWeight) {
+        return ClassBalance.positiveWeights(posWeight,
+                dataset.entries(Split.TRAIN).stream().map(ImageEntry::target).toList(), dataset.classes());
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.graft.data;
 
 import dev.graft.config.Seeds;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -19,7 +18,8 @@ import java.util.concurrent.Future;
 
 /**
  * A DL4J {@link DataSetIterator} over one split: features {@code [n, 3, size, size]} float (NCHW, RGB,
- * normalised), labels one-hot {@code [n, classes]}, and a {@link SampleRef} per row as example metadata.
+ * normalised), labels from {@link BatchTargets} (one-hot {@code [n, classes]}, or a multi-label or regression
+ * head's targets with their mask), and a {@link SampleRef} per row as example metadata.
  *
  * <p>Prefetch: images are decoded and transformed on the pipeline's worker threads, up to {@code prefetch}
  * batches ahead of the consumer, in a fixed order; so {@link #asyncSupported()} is false (DL4J must not wrap
@@ -135,48 +135,15 @@ public final class ImageBatchIterator implements DataSetIterator, AutoCloseable 
         int n = features.size();
         int size = transform.size();
         int chw = 3 * size * size;
-        int classes = totalOutcomes();
         float[] x = new float[n * chw];
         for (int i = 0; i < n; i++) {
             System.arraycopy(features.get(i), 0, x, i * chw, chw);
         }
-        if (pipeline.dataset().problem() != dev.graft.config.HeadConfig.Problem.SINGLE_LABEL) {
-            return assembleTargets(x, n, size, refs);
-        }
-        float[] y = new float[n * classes];
-        for (int i = 0; i < n; i++) {
-            y[i * classes + entries.get(refs.get(i).index()).label()] = 1f;
-        }
-        INDArray xs = Nd4j.create(x, new long[] {n, 3, size, size}, 'c');
-        INDArray ys = Nd4j.create(y, new long[] {n, classes}, 'c');
-        DataSet batch = new DataSet(xs, ys);
-        batch.setExampleMetaData(refs);
-        return batch;
-    }
-
-    /**
-     * A multi-label or regression batch: the targets (regression standardised), and where a label is unknown
-     * (NaN) a 0 in the per-output labels mask, so that label adds nothing to the loss or its gradient.
-     */
-    private DataSet assembleTargets(float[] x, int n, int size, List<SampleRef> refs) {
-        int outputs = totalOutcomes();
-        float[] y = new float[n * outputs];
-        float[] mask = new float[n * outputs];
-        boolean masked = false;
-        for (int i = 0; i < n; i++) {
-            float[] target = entries.get(refs.get(i).index()).target();
-            for (int j = 0; j < outputs; j++) {
-                boolean known = !Float.isNaN(target[j]);
-                y[i * outputs + j] = known ? (float) scaling.standardise(target[j]) : 0f;
-                mask[i * outputs + j] = known ? 1f : 0f;
-                masked |= !known;
-            }
-        }
-        INDArray xs = Nd4j.create(x, new long[] {n, 3, size, size}, 'c');
-        INDArray ys = Nd4j.create(y, new long[] {n, outputs}, 'c');
-        DataSet batch = new DataSet(xs, ys, null, masked ? Nd4j.create(mask, new long[] {n, outputs}, 'c') : null);
-        batch.setExampleMetaData(refs);
-        return batch;
+        List<ImageEntry> batch = refs.stream().map(r -> entries.get(r.index())).toList();
+        BatchTargets y = BatchTargets.of(batch, pipeline.dataset().problem(), totalOutcomes(), scaling);
+        DataSet out = new DataSet(Nd4j.create(x, new long[] {n, 3, size, size}, 'c'), y.labels(), null, y.mask());
+        out.setExampleMetaData(refs);
+        return out;
     }
 
     private float[] take() {

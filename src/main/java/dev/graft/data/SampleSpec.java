@@ -20,9 +20,11 @@ import java.util.List;
  * @param mode   pixel layout from the scan
  * @param bytes  file size
  * @param seed   seed of this sample's augmentation in its epoch
+ * @param target a multi-label or regression head's target as the loss sees it ({@link BatchTargets#lossTarget}:
+ *               standardised, NaN unknown); null for a single-label head
  */
 public record SampleSpec(String path, int label, ImageFormat format, int width, int height, String mode, long bytes,
-                         long seed) implements Serializable {
+                         long seed, float[] target) implements Serializable {
 
     /**
      * The training samples of epoch {@code epoch} (0-based) in visiting order, with the augmentation seeds
@@ -35,12 +37,14 @@ public record SampleSpec(String path, int label, ImageFormat format, int width, 
         List<ImageEntry> entries = data.dataset().entries(Split.TRAIN);
         int[] order = data.trainOrder().order(epoch);
         long augmentSeed = Seeds.derive(rootSeed, "augment");
+        TargetScaling scaling = data.targetScaling();
         List<SampleSpec> out = new ArrayList<>(order.length);
         for (int position = 0; position < order.length; position++) {
             ImageEntry e = entries.get(order[position]);
             ImageInfo info = e.info();
             out.add(new SampleSpec(e.path().toString(), e.label(), info.format(), info.width(), info.height(),
-                    info.mode(), info.bytes(), Seeds.derive(augmentSeed, epoch + "/" + position)));
+                    info.mode(), info.bytes(), Seeds.derive(augmentSeed, epoch + "/" + position),
+                    BatchTargets.lossTarget(e, scaling)));
         }
         return out;
     }

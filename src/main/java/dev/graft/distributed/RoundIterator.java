@@ -98,7 +98,10 @@ final class RoundIterator implements DataSetIterator {
         }
     }
 
-    /** {@code batch} as {@code n} parts whose sizes differ by at most one (fewer when it has fewer rows). */
+    /**
+     * {@code batch} as {@code n} parts whose sizes differ by at most one (fewer when it has fewer rows), each with
+     * its rows of the labels mask (a multi-label head's unknown labels).
+     */
     static List<DataSet> split(DataSet batch, int n) {
         int rows = batch.numExamples();
         List<DataSet> out = new ArrayList<>(n);
@@ -108,8 +111,10 @@ final class RoundIterator implements DataSetIterator {
             if (size == 0) {
                 continue;
             }
+            INDArray mask = batch.getLabelsMaskArray();
             out.add(new DataSet(rows(batch.getFeatures(), start, start + size),
-                    rows(batch.getLabels(), start, start + size)));
+                    rows(batch.getLabels(), start, start + size), null,
+                    mask == null ? null : rows(mask, start, start + size)));
             start += size;
         }
         return out;

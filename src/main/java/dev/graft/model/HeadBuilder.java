@@ -12,12 +12,14 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossL1;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /**
  * Adds the head to a graph builder: optional hidden dense layers (each optionally followed by batch
- * normalisation) and a softmax output, with dropout before every dense layer.
+ * normalisation) and the output {@code head.problem} asks for (softmax, sigmoids or a linear value) with its
+ * loss, with dropout before every dense layer.
  * Vertex names: {@code head.dense0}, {@code head.bn0}, {@code head.act0}, ..., {@code head.out}.
  */
 final class HeadBuilder {
@@ -57,16 +59,31 @@ final class HeadBuilder {
     }
 
     /**
-     * Softmax + cross-entropy (optionally class-weighted); a sigmoid per label + binary cross-entropy; or identity
-     * + mean squared error. DL4J's losses apply a per-output labels mask, which is how an unknown label is ignored.
+     * Softmax + cross-entropy (optionally class-weighted); a sigmoid per label + binary cross-entropy (optionally
+     * weighting positives); or identity + mean squared error, L1 or Huber. The losses apply a per-output labels
+     * mask, which is how an unknown label is ignored.
      */
-    private static ILossFunction loss(HeadSpec spec) {
-        return switch (spec.config().problem()) {
-            case SINGLE_LABEL -> spec.classWeights() == null ? new LossMCXENT()
-                    : new LossMCXENT(Nd4j.create(spec.classWeights()));
-            case MULTI_LABEL -> new LossBinaryXENT();
-            case REGRESSION -> new LossMSE();
+    static ILossFunction loss(HeadSpec spec) {
+        HeadConfig config = spec.config();
+        return switch (config.problem()) {
+            case SINGLE_LABEL -> spec.lossWeights() == null ? new LossMCXENT()
+                    : new LossMCXENT(Nd4j.create(spec.lossWeights()));
+            case MULTI_LABEL -> spec.lossWeights() == null ? new LossBinaryXENT()
+                    : new PositiveWeightedBinaryCrossEntropy(toDoubles(spec.lossWeights()));
+            case REGRESSION -> switch (config.regressionLoss()) {
+                case MSE -> new LossMSE();
+                case L1 -> new LossL1();
+                case HUBER -> new HuberLoss(config.huberDelta());
+            };
         };
+    }
+
+    private static double[] toDoubles(float[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
     }
 
     /** The output layer's activation for {@code problem}. */

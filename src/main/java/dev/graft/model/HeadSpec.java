@@ -6,9 +6,10 @@ import dev.graft.config.HeadConfig;
  * The new head: {@link HeadConfig} plus what the dataset decides.
  *
  * @param numClasses   the outputs: classes (single-label), labels (multi-label) or 1 (regression)
- * @param classWeights per-class loss weights, or null for an unweighted loss
+ * @param lossWeights  per-output loss weights, or null for an unweighted loss: a single-label head's class weights
+ *                     ({@code data.class_weights}), a multi-label head's positive weights ({@code head.pos_weight})
  */
-public record HeadSpec(HeadConfig config, int numClasses, float[] classWeights) {
+public record HeadSpec(HeadConfig config, int numClasses, float[] lossWeights) {
     public HeadSpec {
         switch (config.problem()) {
             case SINGLE_LABEL -> {
@@ -28,8 +29,11 @@ public record HeadSpec(HeadConfig config, int numClasses, float[] classWeights) 
                 }
             }
         }
-        if (classWeights != null && classWeights.length != numClasses) {
-            throw new IllegalArgumentException(classWeights.length + " class weights for " + numClasses + " classes");
+        if (lossWeights != null && config.problem() == HeadConfig.Problem.REGRESSION) {
+            throw new IllegalArgumentException("a regression head takes no loss weights");
+        }
+        if (lossWeights != null && lossWeights.length != numClasses) {
+            throw new IllegalArgumentException(lossWeights.length + " loss weights for " + numClasses + " outputs");
         }
     }
 }

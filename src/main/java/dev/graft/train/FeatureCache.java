@@ -2,10 +2,12 @@ package dev.graft.train;
 
 import dev.graft.config.ExperimentConfig;
 import dev.graft.config.TrainConfig;
+import dev.graft.data.BatchTargets;
 import dev.graft.data.DataPipeline;
 import dev.graft.data.ImageEntry;
 import dev.graft.data.SampleRef;
 import dev.graft.data.Split;
+import dev.graft.data.TargetScaling;
 import dev.graft.model.InferenceGraph;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -46,6 +48,8 @@ final class FeatureCache implements AutoCloseable {
     private final FeatureStore val;
     private final long[] shape;
     private final ComputationGraph front;
+    /** A regression target's standardisation, for replayed batches' labels (identity for other heads). */
+    private final TargetScaling scaling;
     private TailModel tail;
 
     /** {@code folder} null: streaming, nothing stored. */
@@ -57,6 +61,7 @@ final class FeatureCache implements AutoCloseable {
         this.views = views;
         this.batchSize = batchSize;
         this.data = data;
+        this.scaling = data.targetScaling();
         int floats = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         this.train = folder == null ? null
                 : new FeatureStore(folder, "train", views, data.dataset().entries(Split.TRAIN).size(), floats);
@@ -86,8 +91,6 @@ final class FeatureCache implements AutoCloseable {
         String off = null;
         if (t.cacheFeatures() == TrainConfig.CacheMode.FALSE) {
             off = "train.cache_features: false";
-        } else if (config.head().problem() != dev.graft.config.HeadConfig.Problem.SINGLE_LABEL) {
-            off = "a replayed batch carries class indices, not a " + config.head().problem() + " head's targets";
         } else if (resumed) {
             off = "a resumed run does not have the earlier epochs' records";
         } else if (t.cacheFeatures() == TrainConfig.CacheMode.AUTO && !config.data().augment().isEmpty()
@@ -181,21 +184,21 @@ final class FeatureCache implements AutoCloseable {
     private DataSetIterator replay(FeatureStore store, int view, List<Integer> indices, List<ImageEntry> entries,
                                    Split split) {
         List<DataSet> batches = new ArrayList<>();
-        int classes = data.classes().size();
+        int outputs = data.classes().size();
         int floats = store.recordFloats();
         for (int start = 0; start < indices.size(); start += batchSize) {
             List<Integer> chunk = indices.subList(start, Math.min(indices.size(), start + batchSize));
             float[] x = new float[chunk.size() * floats];
-            float[] y = new float[chunk.size() * classes];
+            List<ImageEntry> batch = new ArrayList<>();
             List<SampleRef> meta = new ArrayList<>();
             for (int i = 0; i < chunk.size(); i++) {
                 int index = chunk.get(i);
                 store.get(view, index, x, i * floats);
-                y[i * classes + entries.get(index).label()] = 1f;
+                batch.add(entries.get(index));
                 meta.add(new SampleRef(split, index, entries.get(index).path().toString()));
             }
-            DataSet ds = new DataSet(Nd4j.create(x, batchShape(chunk.size()), 'c'),
-                    Nd4j.create(y, new long[] {chunk.size(), classes}));
+            BatchTargets y = BatchTargets.of(batch, data.dataset().problem(), outputs, scaling);
+            DataSet ds = new DataSet(Nd4j.create(x, batchShape(chunk.size()), 'c'), y.labels(), null, y.mask());
             ds.setExampleMetaData(meta);
             batches.add(ds);
         }

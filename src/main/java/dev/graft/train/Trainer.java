@@ -62,7 +62,7 @@ public final class Trainer {
             StageTraining training = ModelRecipe.training(config, plan, config.train().epochs(), batchesPerEpoch);
             Checkpoints.Loaded start = resumeFrom == null
                     ? new Checkpoints.Loaded(ModelRecipe.assemble(config, backbones, plan, training,
-                            new HeadSpec(config.head(), classes.size(), data.classWeights())),
+                            new HeadSpec(config.head(), classes.size(), lossWeights(data))),
                             TrainState.start(classes, scaling(data)), null)
                     : resumed(resumeFrom, classes);
             LOG.info("{} | {} classes | {} train images, {} batches/epoch | frozen: {}", config.arch().id(),
@@ -85,6 +85,31 @@ public final class Trainer {
         }
         LOG.info("resuming {} {}", run.path(), loaded.state().position());
         return loaded;
+    }
+
+    /** The head's per-output loss weights: class weights (single-label) or positive weights (multi-label). */
+    private float[] lossWeights(DataPipeline data) {
+        return switch (config.head().problem()) {
+            case SINGLE_LABEL -> data.classWeights();
+            case MULTI_LABEL -> {
+                float[] weights = data.positiveWeights(config.head().posWeight());
+                if (weights != null) {
+                    LOG.info("head.pos_weight {}: {}", config.head().posWeight().mode().toString()
+                            .toLowerCase(java.util.Locale.ROOT), describeWeights(data.classes(), weights));
+                }
+                yield weights;
+            }
+            case REGRESSION -> null;
+        };
+    }
+
+    private static String describeWeights(List<String> labels, float[] weights) {
+        StringBuilder out = new StringBuilder();
+        for (int j = 0; j < weights.length; j++) {
+            out.append(j == 0 ? "" : ", ").append(labels.get(j)).append(' ')
+                    .append(String.format(java.util.Locale.ROOT, "%.3g", weights[j]));
+        }
+        return out.toString();
     }
 
     /** A regression head's target standardisation (kept in every checkpoint); null for other heads. */

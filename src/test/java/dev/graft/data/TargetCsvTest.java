@@ -147,6 +147,37 @@ class TargetCsvTest {
         }
     }
 
+    /** Spark's executors decode sample descriptions: the same targets and mask as the local iterator's batches. */
+    @Test
+    void sampleDescriptionsCarryTheTargetsAndMaskToTheDecoder() throws Exception {
+        manifest("image,A,B,months", "1,-1,10", "0,1,20", "1,,30", "0,0,40", "1,1,50", "0,-1,60", "1,0,70", "0,1,80");
+        for (Problem problem : List.of(Problem.MULTI_LABEL, Problem.REGRESSION)) {
+            DataConfig data = data(problem, problem == Problem.MULTI_LABEL ? ", label_columns: [A, B]"
+                    : ", label_column: months");
+            try (DataPipeline p = DataPipeline.open(data, problem, 1, 8, Normalization.IMAGENET)) {
+                DataSet expected = p.train(6).next();
+                List<SampleSpec> samples = SampleSpec.trainEpoch(p, 1, 0).subList(0, 6);
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                    out.writeObject(new java.util.ArrayList<>(samples));
+                }
+                @SuppressWarnings("unchecked")
+                List<SampleSpec> shipped = (List<SampleSpec>) new java.io.ObjectInputStream(
+                        new java.io.ByteArrayInputStream(bytes.toByteArray())).readObject();
+                DataSet actual = BatchDecoder.train(p).decode(shipped);
+                assertArrayEquals(expected.getLabels().data().asFloat(), actual.getLabels().data().asFloat(), 0f,
+                        problem + " targets (regression standardised)");
+                if (problem == Problem.MULTI_LABEL) {
+                    assertNotNull(expected.getLabelsMaskArray(), "6 training images hold an uncertain B");
+                    assertEquals(expected.getLabelsMaskArray(), actual.getLabelsMaskArray(), "the mask travels");
+                } else {
+                    assertNull(actual.getLabelsMaskArray());
+                    assertTrue(Math.abs(actual.getLabels().getDouble(0, 0)) < 3, "standardised, not months");
+                }
+            }
+        }
+    }
+
     @Test
     void badIndicatorCellIsAClearError() throws IOException {
         manifest("image,A", "yes");

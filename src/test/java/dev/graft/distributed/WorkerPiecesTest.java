@@ -31,6 +31,15 @@ class WorkerPiecesTest {
     }
 
     @Test
+    void eachPartKeepsItsRowsOfTheLabelsMask() {
+        DataSet batch = new DataSet(Nd4j.arange(5).reshape(5, 1), Nd4j.ones(5, 2), null,
+                Nd4j.create(new float[][] {{1, 0}, {1, 1}, {0, 1}, {1, 1}, {1, 0}}));
+        List<DataSet> parts = RoundIterator.split(batch, 2);
+        assertArrayEquals(new float[] {1, 0, 1, 1, 0, 1}, parts.get(0).getLabelsMaskArray().data().asFloat());
+        assertArrayEquals(new float[] {1, 1, 1, 0}, parts.get(1).getLabelsMaskArray().data().asFloat());
+    }
+
+    @Test
     void talliesAddUpAndSurviveSerialisation() throws Exception {
         List<String> classes = List.of("a", "b", "c");
         TrainTally first = new TrainTally(classes);
