@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import java.awt.image.BufferedImage;
 import java.util.Arrays;
 
 /**
@@ -35,6 +36,26 @@ public record Normalization(float[] mean, float[] std) {
     @Override
     public float[] std() {
         return std.clone();
+    }
+
+    /**
+     * A normalised network input ({@code 3 x size x size} planar RGB floats) as the 8-bit RGB image it was
+     * before normalisation (what an explanation is drawn on).
+     */
+    public BufferedImage image(float[] input, int size) {
+        BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        int plane = size * size;
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                int rgb = 0;
+                for (int c = 0; c < 3; c++) {
+                    double v = input[c * plane + y * size + x] * std[c] + mean[c];
+                    rgb = rgb << 8 | (int) Math.round(255 * Math.max(0, Math.min(1, v)));
+                }
+                image.setRGB(x, y, rgb);
+            }
+        }
+        return image;
     }
 
     /** A 256-entry table per channel: byte value to normalised float. */

@@ -6,14 +6,13 @@ import dev.graft.backbone.ResNetSpec;
 import dev.graft.backbone.Stage;
 import dev.graft.backbone.Stages;
 import dev.graft.config.Arch;
-import dev.graft.data.Normalization;
 import dev.graft.model.GradCam;
+import dev.graft.model.Heatmap;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,7 +60,8 @@ final class Explainer {
         int c = classIndex(className, probabilities);
         GradCam.Result result = cam.explain(run[0], c);
         float[][] map = Heatmap.normalised(Heatmap.upsampled(result.map(), size, size));
-        return new Explanation(bundle.labels().get(c), c, probabilities[c], stage.name(), map, picture(input));
+        return new Explanation(bundle.labels().get(c), c, probabilities[c], stage.name(), map,
+                bundle.preprocessing().normalization().image(input, size));
     }
 
     /** The explained vertex's activation and the class probabilities. */
@@ -96,23 +96,5 @@ final class Explainer {
                     + String.join(", ", bundle.labels()));
         }
         return index;
-    }
-
-    /** The network input as the RGB image it was before normalisation. */
-    private BufferedImage picture(float[] input) {
-        Normalization n = bundle.preprocessing().normalization();
-        BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-        int plane = size * size;
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
-                int rgb = 0;
-                for (int ch = 0; ch < 3; ch++) {
-                    double v = input[ch * plane + y * size + x] * n.std()[ch] + n.mean()[ch];
-                    rgb = rgb << 8 | (int) Math.round(255 * Math.max(0, Math.min(1, v)));
-                }
-                image.setRGB(x, y, rgb);
-            }
-        }
-        return image;
     }
 }

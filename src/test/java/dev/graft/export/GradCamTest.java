@@ -6,6 +6,7 @@ import dev.graft.backbone.Stage;
 import dev.graft.backbone.Stages;
 import dev.graft.config.HeadConfig;
 import dev.graft.model.GradCam;
+import dev.graft.model.Heatmap;
 import dev.graft.model.InferenceGraph;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.graph.ComputationGraph;
