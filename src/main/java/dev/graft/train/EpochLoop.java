@@ -176,7 +176,7 @@ final class EpochLoop {
                     FinalEvaluation.run(config, setup.data(), bestCheckpoint, setup.run().path()));
         } else {
             TargetFinalEvaluation.run(config, setup.data(), bestCheckpoint, setup.run().path());
-            files.writeReport(state.history(), best.entries());
+            files.writeFinalReport(state.history(), best.entries(), bestCheckpoint);
         }
     }
 

@@ -111,7 +111,7 @@ final class EvaluationReport {
         return t.append("</table>").toString();
     }
 
-    private static String cells(double... values) {
+    static String cells(double... values) {
         StringBuilder b = new StringBuilder();
         for (double v : values) {
             b.append("<td>").append(Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "n/a")
@@ -121,6 +121,11 @@ final class EvaluationReport {
     }
 
     private byte[] plot(String name, XYChart chart) {
+        return plot(run, name, chart);
+    }
+
+    /** {@code chart} as PNG, also written to {@code plots/<name>.png}. */
+    static byte[] plot(RunDirectory run, String name, XYChart chart) {
         byte[] png = RunReport.png(chart);
         run.writeBytes("plots/" + name + ".png", png);
         return png;
@@ -143,17 +148,7 @@ final class EvaluationReport {
         XYChart chart = square("ROC (" + s.split() + ")", "1 - specificity (false-positive rate)",
                 "sensitivity (true-positive rate)");
         for (int c : curveClasses(s)) {
-            BinaryCurve curve = s.evaluation().scored().curve(c);
-            if (!curve.defined()) {
-                continue;
-            }
-            double[] x = new double[curve.size() + 1];
-            double[] y = new double[curve.size() + 1];
-            for (int p = 0; p < curve.size(); p++) {
-                x[p + 1] = curve.falsePositiveRate(p);
-                y[p + 1] = curve.truePositiveRate(p);
-            }
-            line(chart, label(s, c, curve.auroc(), "AUC"), x, y);
+            rocLine(chart, s.classes().get(c), s.evaluation().scored().curve(c));
         }
         line(chart, "chance", new double[] {0, 1}, new double[] {0, 1});
         if (s.rule().binary() && s.atThreshold() != null) {
@@ -167,17 +162,7 @@ final class EvaluationReport {
     private XYChart precisionRecall(ScoredSplit s) {
         XYChart chart = square("Precision-recall (" + s.split() + ")", "recall (sensitivity)", "precision (PPV)");
         for (int c : curveClasses(s)) {
-            BinaryCurve curve = s.evaluation().scored().curve(c);
-            if (!curve.defined()) {
-                continue;
-            }
-            double[] x = new double[curve.size()];
-            double[] y = new double[curve.size()];
-            for (int p = 0; p < curve.size(); p++) {
-                x[p] = curve.truePositiveRate(p);
-                y[p] = curve.precision(p);
-            }
-            line(chart, label(s, c, curve.averagePrecision(), "AP"), x, y);
+            precisionRecallLine(chart, s.classes().get(c), s.evaluation().scored().curve(c));
         }
         if (s.rule().binary() && s.atThreshold() != null && s.atThreshold().tp() + s.atThreshold().fp() > 0) {
             ThresholdStats a = s.atThreshold();
@@ -215,11 +200,36 @@ final class EvaluationReport {
         }
     }
 
-    private static String label(ScoredSplit s, int c, double area, String what) {
-        return String.format(Locale.ROOT, "%s (%s %.3f)", s.classes().get(c), what, area);
+    /** {@code curve}'s ROC as a line named "{@code name} (AUC x)"; nothing when it is undefined. */
+    static void rocLine(XYChart chart, String name, BinaryCurve curve) {
+        if (!curve.defined()) {
+            return;
+        }
+        double[] x = new double[curve.size() + 1];
+        double[] y = new double[curve.size() + 1];
+        for (int p = 0; p < curve.size(); p++) {
+            x[p + 1] = curve.falsePositiveRate(p);
+            y[p + 1] = curve.truePositiveRate(p);
+        }
+        line(chart, String.format(Locale.ROOT, "%s (AUC %.3f)", name, curve.auroc()), x, y);
     }
 
-    private static XYChart square(String title, String x, String y) {
+    /** {@code curve}'s precision against recall as a line named "{@code name} (AP x)"; nothing when undefined. */
+    static void precisionRecallLine(XYChart chart, String name, BinaryCurve curve) {
+        if (!curve.defined()) {
+            return;
+        }
+        double[] x = new double[curve.size()];
+        double[] y = new double[curve.size()];
+        for (int p = 0; p < curve.size(); p++) {
+            x[p] = curve.truePositiveRate(p);
+            y[p] = curve.precision(p);
+        }
+        line(chart, String.format(Locale.ROOT, "%s (AP %.3f)", name, curve.averagePrecision()), x, y);
+    }
+
+    /** A 480 x 460 chart with both axes from 0 to 1, legend inside at the bottom right. */
+    static XYChart square(String title, String x, String y) {
         XYChart chart = new XYChartBuilder().width(480).height(460).title(title).xAxisTitle(x).yAxisTitle(y).build();
         chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0)
                 .setXAxisDecimalPattern("0.0").setYAxisDecimalPattern("0.0")
@@ -227,7 +237,7 @@ final class EvaluationReport {
         return chart;
     }
 
-    private static void line(XYChart chart, String name, double[] x, double[] y) {
+    static void line(XYChart chart, String name, double[] x, double[] y) {
         chart.addSeries(name, x, y).setMarker(SeriesMarkers.NONE);
     }
 

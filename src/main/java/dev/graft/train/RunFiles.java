@@ -65,16 +65,30 @@ final class RunFiles {
         run.writeJson("best-metrics.json", json);
     }
 
+    /** The report during training: curves and tables of the epochs so far. */
     void writeReport(List<EpochRecord> history, List<TrainState.BestCheckpoint> best) {
-        writeReport(history, best, null);
+        write(history, best, null, null);
     }
 
-    /** The report, with the final model's section once {@code evaluation} (after training) is known. */
+    /** A single-label run's final report: adds the final model's {@code evaluation} and the galleries. */
     void writeReport(List<EpochRecord> history, List<TrainState.BestCheckpoint> best,
                      FinalEvaluation.Outcome evaluation) {
+        write(history, best, evaluation, evaluation.checkpoint());
+    }
+
+    /**
+     * A multi-label or regression run's final report: adds what {@link TargetFinalEvaluation} wrote for
+     * {@code checkpoint} (the best one) and the galleries.
+     */
+    void writeFinalReport(List<EpochRecord> history, List<TrainState.BestCheckpoint> best, Path checkpoint) {
+        write(history, best, null, checkpoint);
+    }
+
+    private void write(List<EpochRecord> history, List<TrainState.BestCheckpoint> best,
+                       FinalEvaluation.Outcome evaluation, Path finalCheckpoint) {
         int bestEpoch = best.isEmpty() ? history.get(history.size() - 1).epoch() : best.get(0).epoch();
         MetricsSummary bestVal = validation.get(bestEpoch);
-        new RunReport(run, config, classes).write(history, bestEpoch, bestVal, evaluation);
+        new RunReport(run, config, classes).write(history, bestEpoch, bestVal, evaluation, finalCheckpoint);
     }
 
     private Map<String, Object> perClass(MetricsSummary val) {

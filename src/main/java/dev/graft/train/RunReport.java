@@ -41,10 +41,14 @@ public final class RunReport {
     /**
      * Writes the plots and report.html.
      *
-     * @param best       validation metrics of the best epoch; null when unknown
-     * @param evaluation the final model's evaluation ({@link FinalEvaluation}); null until training has ended
+     * @param best            validation metrics of the best epoch; null when unknown
+     * @param evaluation      a single-label model's final evaluation ({@link FinalEvaluation}); null until
+     *                        training has ended, and for other heads
+     * @param finalCheckpoint the checkpoint final evaluation scored, once training has ended: adds the final
+     *                        model's sections and the galleries; null during training
      */
-    void write(List<EpochRecord> history, int bestEpoch, MetricsSummary best, FinalEvaluation.Outcome evaluation) {
+    void write(List<EpochRecord> history, int bestEpoch, MetricsSummary best, FinalEvaluation.Outcome evaluation,
+               Path finalCheckpoint) {
         byte[] loss = png(curves("Loss", "loss", history, List.of(
                 new Series("train", EpochRecord::trainLoss), new Series("val", EpochRecord::valLoss))));
         byte[] accuracy = png(singleLabel() ? curves("Accuracy", "accuracy", history, List.of(
@@ -59,8 +63,15 @@ public final class RunReport {
         if (confusion != null) {
             run.writeBytes("plots/confusion-best.png", confusion);
         }
-        String finalSection = evaluation == null ? "" : new EvaluationReport(run, evaluation).html();
+        String finalSection = finalCheckpoint == null ? "" : finalSections(evaluation, finalCheckpoint);
         run.writeString("report.html", html(history, bestEpoch, best, loss, accuracy, confusion, finalSection));
+    }
+
+    /** The final model's metrics and plots, then the galleries of its images. */
+    private String finalSections(FinalEvaluation.Outcome evaluation, Path checkpoint) {
+        String metrics = evaluation != null ? new EvaluationReport(run, evaluation).html()
+                : new TargetReport(run, config.head().problem()).html();
+        return metrics + new GalleryReport(run.path(), config, checkpoint).html();
     }
 
     private boolean singleLabel() {
@@ -136,7 +147,8 @@ public final class RunReport {
                 .append(esc(config.name())).append("</title><style>body{font-family:sans-serif;max-width:1000px;"
                         + "margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
                         + "padding:3px 8px;text-align:right}.wide{overflow-x:auto}.wide table{font-size:12px}.wide td,.wide th{padding:2px 5px}th{background:#f3f3f3}pre{background:#f7f7f7;"
-                        + "padding:1em;overflow:auto}img{max-width:100%}</style></head><body>");
+                        + "padding:1em;overflow:auto}img{max-width:100%}").append(GalleryReport.CSS)
+                .append("</style></head><body>");
         h.append("<h1>").append(esc(config.name())).append("</h1><p>").append(esc(run.path().toString()))
                 .append("</p>");
         h.append("<h2>Summary</h2><p>").append(esc(config.arch().id())).append(" from <code>")

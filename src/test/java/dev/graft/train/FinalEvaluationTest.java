@@ -33,6 +33,7 @@ class FinalEvaluationTest {
     static Path dir;
     static Path run;
     static TrainResult result;
+    static ExperimentConfig trained;
 
     @BeforeAll
     static void trainBinaryRun() throws IOException {
@@ -46,6 +47,7 @@ class FinalEvaluationTest {
             result = TestRuns.train(config, new StopSignal(), null, r);
         }
         run = result.runDirectory();
+        trained = config;
     }
 
     @Test
@@ -140,6 +142,83 @@ class FinalEvaluationTest {
                 }
             }
         }
+    }
+
+    /** Issue 18: each scored split's galleries show the rows of its predictions file, each with its Grad-CAM. */
+    @Test
+    void reportGalleriesShowEachSplitsHighestLossImagesWithTheirOverlays() throws IOException {
+        String html = Files.readString(run.resolve("report.html"));
+        assertTrue(Files.size(run.resolve("report.html")) < ReportGalleries.SIZE_CAP, "report size "
+                + Files.size(run.resolve("report.html")));
+        for (String split : List.of("val", "test")) {
+            List<String> rows = Files.readAllLines(run.resolve(split + "-predictions.csv"));
+            String worst = null;
+            double worstLoss = -1;
+            int mistakes = 0;
+            for (String row : rows.subList(1, rows.size())) {
+                String[] c = row.split(",");
+                double loss = -Math.log(Double.parseDouble(c[1].equals("blue") ? c[3] : c[4]));
+                if (loss > worstLoss) {
+                    worst = c[0];
+                    worstLoss = loss;
+                }
+                mistakes += c[1].equals(c[5]) ? 0 : 1;
+            }
+            List<ReportGalleries.Figure> highest = ReportGalleries.gallery(html, "Highest loss (" + split + ")");
+            assertEquals(Math.min(GalleryReport.PER_GALLERY, rows.size() - 1), highest.size());
+            assertEquals(worst, highest.get(0).path(), "the first image has the largest loss in the " + split
+                    + " predictions file");
+            highest.forEach(f -> ReportGalleries.assertImageWithOverlay(f, 24));
+            assertEquals(Math.min(GalleryReport.PER_GALLERY, mistakes),
+                    ReportGalleries.gallery(html, "Most confident mistakes (" + split + ")").size());
+            List<ReportGalleries.Figure> correct = ReportGalleries.gallery(html, "Correct examples (" + split + ")");
+            assertTrue(!correct.isEmpty() && correct.size() <= 2 * GalleryReport.CORRECT_PER_CLASS, "correct: "
+                    + correct.size());
+            for (ReportGalleries.Figure f : correct) {
+                String row = rows.stream().filter(r -> r.startsWith(f.path() + ",")).findFirst().orElseThrow();
+                String[] c = row.split(",");
+                assertEquals(c[1], c[5], "a correct example is decided as its class: " + row);
+            }
+        }
+    }
+
+    /** The galleries rank the rows of a predictions file as they say, and survive an image that has gone. */
+    @Test
+    void galleriesRankMistakesLossesAndCorrectExamplesOfThePredictionsFile() throws IOException {
+        List<Path> blue = images("blue");
+        List<Path> red = images("red");
+        Path gone = dir.resolve("gone/blue/9999.png");
+        Path folder = Files.createDirectories(dir.resolve("crafted"));
+        Files.writeString(folder.resolve("val-predictions.csv"), "path,label,predicted,p_blue,p_red,decision\n"
+                + row(blue.get(0), "blue", 0.95) + row(blue.get(1), "blue", 0.60) + row(blue.get(2), "blue", 0.30)
+                + row(red.get(0), "red", 0.10) + row(red.get(1), "red", 0.80) + row(red.get(2), "red", 0.45)
+                + row(gone, "blue", 0.97));
+        String html = new GalleryReport(folder, trained, run.resolve("checkpoints/best.zip")).html();
+        assertEquals(List.of(red.get(1), blue.get(2)), paths(ReportGalleries.gallery(html,
+                "Most confident mistakes (val)")));
+        assertEquals(List.of(red.get(1), blue.get(2), red.get(2), blue.get(1), red.get(0), blue.get(0), gone),
+                paths(ReportGalleries.gallery(html, "Highest loss (val)")));
+        List<ReportGalleries.Figure> correct = ReportGalleries.gallery(html, "Correct examples (val)");
+        assertEquals(List.of(gone, blue.get(0), red.get(0), red.get(2)), paths(correct));
+        assertTrue(correct.get(0).html().contains("image unreadable: no such image file"), correct.get(0).html());
+        correct.subList(1, 4).forEach(f -> ReportGalleries.assertImageWithOverlay(f, 24));
+        assertTrue(!html.contains("(test)"), "no test gallery without test-predictions.csv");
+    }
+
+    private static List<Path> images(String colour) throws IOException {
+        try (var files = Files.list(dir.resolve("colours").resolve(colour))) {
+            return files.sorted().limit(3).toList();
+        }
+    }
+
+    /** A predictions row of a binary task decided at 0.5. */
+    private static String row(Path image, String label, double blue) {
+        return image + "," + label + "," + (blue >= 0.5 ? "blue" : "red") + "," + blue + "," + (1 - blue) + ","
+                + (blue > 0.5 ? "blue" : "red") + "\n";
+    }
+
+    private static List<Path> paths(List<ReportGalleries.Figure> figures) {
+        return figures.stream().map(f -> Path.of(f.path())).toList();
     }
 
     @Test

@@ -21,7 +21,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -136,7 +138,7 @@ class ProblemHeadsTest {
         List<String> rows = Files.readAllLines(run.resolve("val-predictions.csv"));
         assertEquals("path,y_circle,y_square,y_triangle,p_circle,p_square,p_triangle", rows.get(0));
         assertEquals(val.path("count").asInt() + 1, rows.size());
-        assertTrue(Files.size(run.resolve("report.html")) > 0);
+        assertMultiLabelReport(run, val, rows);
 
         // The trained model deploys: its ONNX export equals DL4J, and the bundle gives validation's probabilities.
         BundleExporter.Result export = new BundleExporter("test").export(new BundleExporter.Request(run,
@@ -177,6 +179,7 @@ class ProblemHeadsTest {
         System.out.println("regression val MAE per epoch: "
                 + result.history().stream().map(r -> r.metric("val_mae")).toList() + ", target std " + std);
         assertEquals(result.bestValue(), mae, 1e-3, "val MAE in pixels, from the predictions CSV");
+        assertRegressionReport(run, rows);
         assertTrue(mae < 0.1 * std, "val MAE " + mae + " vs target std " + std);
         Checkpoints.Loaded best = Checkpoints.read(result.bestCheckpoint());
         assertNotNull(best.state().targetScaling(), "the standardisation is stored with the model");
@@ -194,5 +197,75 @@ class ProblemHeadsTest {
                         Math.abs(predicted)), cells[0]);
             }
         }
+    }
+
+    /**
+     * Issue 17 and 18: the report's per-label table has each label's prevalence (from the predictions file), AUROC
+     * and average precision (from val-metrics.json), per-label curves, and the highest-loss gallery starts with the
+     * row of the largest summed binary cross-entropy.
+     */
+    private static void assertMultiLabelReport(Path run, JsonNode val, List<String> rows) throws IOException {
+        String html = Files.readString(run.resolve("report.html"));
+        assertTrue(html.length() < ReportGalleries.SIZE_CAP, "report size " + html.length());
+        assertTrue(html.contains("<h3>Per label</h3>"), "per-label table");
+        String worst = null;
+        double worstLoss = -1;
+        int[] positives = new int[3];
+        for (String row : rows.subList(1, rows.size())) {
+            String[] c = row.split(",", -1);
+            double loss = 0;
+            for (int j = 0; j < 3; j++) {
+                int y = Integer.parseInt(c[1 + j]);
+                double p = Double.parseDouble(c[4 + j]);
+                positives[j] += y;
+                loss -= y == 1 ? Math.log(p) : Math.log(1 - p);
+            }
+            if (loss > worstLoss) {
+                worst = c[0];
+                worstLoss = loss;
+            }
+        }
+        for (int j = 0; j < 3; j++) {
+            JsonNode label = val.path("per_label").path(j);
+            String expected = String.format(Locale.ROOT, "<td style='text-align:left'>%s</td><td>%.3f</td>"
+                            + "<td>%.3f</td><td>%.3f</td>", label.path("label").asText(),
+                    (double) positives[j] / (rows.size() - 1), label.path("auroc").asDouble(),
+                    label.path("average_precision").asDouble());
+            assertTrue(html.contains(expected), expected);
+        }
+        assertTrue(Files.size(run.resolve("plots/roc-per-label.png")) > 0, "per-label ROC curves");
+        List<ReportGalleries.Figure> highest = ReportGalleries.gallery(html, "Highest loss (val)");
+        assertEquals(GalleryReport.PER_GALLERY, highest.size());
+        assertEquals(worst, highest.get(0).path(), "the largest loss in val-predictions.csv comes first");
+        highest.forEach(f -> ReportGalleries.assertImageWithOverlay(f, 16));
+    }
+
+    /**
+     * Issue 17: the report shows MAE/RMSE/R² as val-metrics.json has them and embeds the predicted-vs-true and
+     * residual plots; its largest-error gallery starts with the row of the largest absolute error.
+     */
+    private static void assertRegressionReport(Path run, List<String> rows) throws IOException {
+        String html = Files.readString(run.resolve("report.html"));
+        assertTrue(html.length() < ReportGalleries.SIZE_CAP, "report size " + html.length());
+        JsonNode val = new ObjectMapper().readTree(run.resolve("val-metrics.json").toFile());
+        assertTrue(html.contains(String.format(Locale.ROOT, "<td>%.3f</td><td>%.3f</td><td>%.3f</td></tr>",
+                val.path("mae").asDouble(), val.path("rmse").asDouble(), val.path("r2").asDouble())), "MAE, RMSE, R²");
+        for (String plot : List.of("predicted-vs-true", "residuals")) {
+            byte[] png = Files.readAllBytes(run.resolve("plots/" + plot + ".png"));
+            assertTrue(html.contains(Base64.getEncoder().encodeToString(png)), plot + " embedded");
+        }
+        String worst = null;
+        double worstError = -1;
+        for (String row : rows.subList(1, rows.size())) {
+            String[] c = row.split(",");
+            double error = Math.abs(Double.parseDouble(c[2]) - Double.parseDouble(c[1]));
+            if (error > worstError) {
+                worst = c[0];
+                worstError = error;
+            }
+        }
+        List<ReportGalleries.Figure> largest = ReportGalleries.gallery(html, "Largest errors (val)");
+        assertEquals(worst, largest.get(0).path());
+        largest.forEach(f -> ReportGalleries.assertImageWithOverlay(f, 16));
     }
 }
