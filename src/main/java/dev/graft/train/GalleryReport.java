@@ -30,7 +30,7 @@ final class GalleryReport {
     /** Correct images shown per class, for at most {@link #CORRECT_CLASSES} classes. */
     static final int CORRECT_PER_CLASS = 2;
     static final int CORRECT_CLASSES = 12;
-    /** A multi-label prediction lists the labels at or above this probability (no thresholds are tuned yet). */
+    /** A multi-label prediction lists the labels at or above this probability when no thresholds were tuned. */
     static final double LABEL_THRESHOLD = 0.5;
     /** The galleries' layout, added to the report's style sheet. */
     static final String CSS = ".gallery{display:flex;flex-wrap:wrap;gap:10px}.gallery figure{margin:0;width:236px;"
@@ -60,7 +60,7 @@ final class GalleryReport {
         }
         long start = System.nanoTime();
         GradCamThumbnails thumbnails = GradCamThumbnails.of(CheckpointFile.readModel(checkpoint, false), config);
-        StringBuilder h = new StringBuilder("<h2>Galleries</h2><p>Left: the image as the model saw it (resized, "
+        StringBuilder h = new StringBuilder("<h2 id='galleries'>Galleries</h2><p>Left: the image as the model saw it (resized, "
                 + "cropped); right: Grad-CAM of the ").append(thumbnails.stage()).append(" output on <code>")
                 .append(RunReport.esc(String.valueOf(checkpoint.getFileName()))).append("</code> for the class "
                         + "named under it (red: strongest evidence for it). Probabilities as in "
@@ -69,7 +69,8 @@ final class GalleryReport {
             PredictionsFile file = PredictionsFile.read(predictions(split));
             List<Gallery> galleries = switch (config.head().problem()) {
                 case SINGLE_LABEL -> singleLabel(file);
-                case MULTI_LABEL -> multiLabel(file);
+                case MULTI_LABEL -> multiLabel(file, TargetReport.labelThresholds(runFolder.resolve(split.id()
+                        + "-metrics.json"), file.suffixes("p_").size()));
                 case REGRESSION -> regression(file);
             };
             Map<String, String> pictures = pictures(thumbnails, file, galleries);
@@ -118,16 +119,20 @@ final class GalleryReport {
                 r.probabilities()[r.label()], r.loss(), RunReport.esc(classes.get(r.decided()))))).toList();
     }
 
-    private static List<Gallery> multiLabel(PredictionsFile file) {
+    /** @param thresholds each label's decision threshold; null when none were tuned (then {@value #LABEL_THRESHOLD}) */
+    private static List<Gallery> multiLabel(PredictionsFile file, double[] thresholds) {
         LabelScores scores = file.labelScores();
         List<String> labels = file.suffixes("p_");
+        double[] decide = thresholds != null ? thresholds : java.util.stream.DoubleStream.generate(
+                () -> LABEL_THRESHOLD).limit(labels.size()).toArray();
         List<Card> cards = GalleryPicks.highestLoss(scores, PER_GALLERY).stream()
-                .map(i -> multiLabelCard(i, scores, labels)).toList();
+                .map(i -> multiLabelCard(i, scores, labels, decide)).toList();
         return List.of(new Gallery("Highest loss", "largest binary cross-entropy summed over the known labels "
-                + "first; Grad-CAM of the label that contributes most; predicted: p &ge; " + LABEL_THRESHOLD, cards));
+                + "first; Grad-CAM of the label that contributes most; predicted: the labels at or above "
+                + (thresholds != null ? "their tuned thresholds" : "p " + LABEL_THRESHOLD), cards));
     }
 
-    private static Card multiLabelCard(int row, LabelScores scores, List<String> labels) {
+    private static Card multiLabelCard(int row, LabelScores scores, List<String> labels, double[] thresholds) {
         StringBuilder truth = new StringBuilder();
         StringBuilder predicted = new StringBuilder();
         for (int j = 0; j < labels.size(); j++) {
@@ -135,7 +140,7 @@ final class GalleryReport {
                 truth.append(truth.isEmpty() ? "" : ", ").append(RunReport.esc(labels.get(j)));
             }
             double p = scores.probabilities()[row][j];
-            if (p >= LABEL_THRESHOLD) {
+            if (p >= thresholds[j]) {
                 predicted.append(predicted.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%s %.2f",
                         RunReport.esc(labels.get(j)), p));
             }

@@ -75,10 +75,14 @@ final class TargetReport {
     private void multiLabel(StringBuilder h) {
         h.append(summaryTable(List.of("mauroc", "micro_auroc", "map"), List.of("macro AUROC", "micro AUROC", "mAP")));
         List<String> labels = splits.get(0).predictions().suffixes("p_");
+        // Thresholds tuned on validation add each label's threshold and F1 at it.
+        boolean tuned = labelThresholds(run.resolve(Split.VAL.id() + "-metrics.json"), labels.size()) != null;
         h.append("<h3>Per label</h3><table><tr><th rowspan='2'>label</th>");
-        splits.forEach(s -> h.append("<th colspan='3'>").append(s.split().id()).append("</th>"));
+        splits.forEach(s -> h.append("<th colspan='").append(tuned ? 5 : 3).append("'>").append(s.split().id())
+                .append("</th>"));
         h.append("</tr><tr>");
-        splits.forEach(s -> h.append("<th>prevalence</th><th>AUROC</th><th>AP</th>"));
+        splits.forEach(s -> h.append("<th>prevalence</th><th>AUROC</th><th>AP</th>")
+                .append(tuned ? "<th>threshold</th><th>F1</th>" : ""));
         h.append("</tr>");
         List<LabelScores> scores = splits.stream().map(s -> s.predictions().labelScores()).toList();
         for (int j = 0; j < labels.size(); j++) {
@@ -87,10 +91,14 @@ final class TargetReport {
                 JsonNode row = splits.get(k).metrics().path("per_label").path(j);
                 h.append(EvaluationReport.cells(prevalence(scores.get(k), j),
                         number(row.path("auroc")), number(row.path("average_precision"))));
+                if (tuned) {
+                    h.append(EvaluationReport.cells(number(row.path("threshold")), number(row.path("f1"))));
+                }
             }
             h.append("</tr>");
         }
-        h.append("</table><p>Prevalence: the share of images with the label among those where it is known.</p>");
+        h.append("</table><p>Prevalence: the share of images with the label among those where it is known")
+                .append(tuned ? "; threshold: tuned on validation, F1 at it" : "").append(".</p>");
         Scored shown = splits.get(splits.size() - 1);
         LabelScores curves = scores.get(scores.size() - 1);
         XYChart roc = EvaluationReport.square("ROC per label (" + shown.split().id() + ")",
@@ -181,6 +189,26 @@ final class TargetReport {
         XYSeries series = chart.addSeries(name, x, y);
         series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         series.setMarker(SeriesMarkers.CIRCLE);
+    }
+
+    /**
+     * The per-label decision thresholds a multi-label metrics file lists ({@code per_label[j].threshold}); null
+     * when the file is absent or has none for some label (no thresholds were tuned).
+     */
+    static double[] labelThresholds(Path metricsJson, int labels) {
+        if (!Files.isRegularFile(metricsJson)) {
+            return null;
+        }
+        JsonNode perLabel = readJson(metricsJson).path("per_label");
+        double[] out = new double[labels];
+        for (int j = 0; j < labels; j++) {
+            JsonNode t = perLabel.path(j).path("threshold");
+            if (!t.isNumber()) {
+                return null;
+            }
+            out[j] = t.asDouble();
+        }
+        return out;
     }
 
     /** A JSON number, NaN for null (an undefined metric). */
