@@ -33,8 +33,8 @@ final class GalleryReport {
     /** A multi-label prediction lists the labels at or above this probability when no thresholds were tuned. */
     static final double LABEL_THRESHOLD = 0.5;
     /** The galleries' layout, added to the report's style sheet. */
-    static final String CSS = ".gallery{display:flex;flex-wrap:wrap;gap:10px}.gallery figure{margin:0;width:236px;"
-            + "border:1px solid #ddd;padding:4px}.gallery img{width:114px;height:114px;object-fit:contain;"
+    static final String CSS = ".gallery{display:flex;flex-wrap:wrap;gap:10px}.gallery figure{margin:0;width:226px;"
+            + "border:1px solid #ddd;padding:4px}.gallery img{width:110px;height:110px;object-fit:contain;"
             + "background:#eee}.gallery img.px{image-rendering:pixelated}.gallery figcaption{font-size:12px;"
             + "line-height:1.35;word-break:break-all}.bad{color:#b00}";
     private static final Logger LOG = LoggerFactory.getLogger(GalleryReport.class);
@@ -60,8 +60,9 @@ final class GalleryReport {
         }
         long start = System.nanoTime();
         GradCamThumbnails thumbnails = GradCamThumbnails.of(CheckpointFile.readModel(checkpoint, false), config);
-        StringBuilder h = new StringBuilder("<h2 id='galleries'>Galleries</h2><p>Left: the image as the model saw it (resized, "
-                + "cropped); right: Grad-CAM of the ").append(thumbnails.stage()).append(" output on <code>")
+        StringBuilder h = new StringBuilder("<h2 id='galleries'>Galleries</h2><p>Left: the image as the model "
+                + "saw it (resized, cropped); right: Grad-CAM of the ").append(thumbnails.stage())
+                .append(" output on <code>")
                 .append(RunReport.esc(String.valueOf(checkpoint.getFileName()))).append("</code> for the class "
                         + "named under it (red: strongest evidence for it). Probabilities as in "
                         + "<code>&lt;split&gt;-predictions.csv</code>.</p>");

@@ -39,7 +39,8 @@ final class ReportGalleries {
             List<BufferedImage> pictures = new ArrayList<>();
             Matcher img = IMAGE.matcher(m.group(2));
             while (img.find()) {
-                BufferedImage picture = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(img.group(2))));
+                byte[] bytes = Base64.getDecoder().decode(img.group(2));
+                BufferedImage picture = ImageIO.read(new ByteArrayInputStream(bytes));
                 assertNotNull(picture, "an embedded picture decodes");
                 pictures.add(picture);
             }
