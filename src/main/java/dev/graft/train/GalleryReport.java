@@ -60,12 +60,13 @@ final class GalleryReport {
         }
         long start = System.nanoTime();
         GradCamThumbnails thumbnails = GradCamThumbnails.of(CheckpointFile.readModel(checkpoint, false), config);
+        boolean regression = config.head().problem() == dev.graft.config.HeadConfig.Problem.REGRESSION;
         StringBuilder h = new StringBuilder("<h2 id='galleries'>Galleries</h2><p>Left: the image as the model "
                 + "saw it (resized, cropped); right: Grad-CAM of the ").append(thumbnails.stage())
-                .append(" output on <code>")
-                .append(RunReport.esc(String.valueOf(checkpoint.getFileName()))).append("</code> for the class "
-                        + "named under it (red: strongest evidence for it). Probabilities as in "
-                        + "<code>&lt;split&gt;-predictions.csv</code>.</p>");
+                .append(" output on <code>").append(RunReport.esc(String.valueOf(checkpoint.getFileName())))
+                .append(regression ? "</code> for the predicted value (red: what raises it most). "
+                        + "Values as in " : "</code> for the class named under it (red: strongest evidence for "
+                        + "it). Probabilities as in ").append("<code>&lt;split&gt;-predictions.csv</code>.</p>");
         for (Split split : splits) {
             PredictionsFile file = PredictionsFile.read(predictions(split));
             List<Gallery> galleries = switch (config.head().problem()) {
@@ -148,9 +149,9 @@ final class GalleryReport {
         }
         int explained = GalleryPicks.worstLabel(scores, row);
         return new Card(row, explained, String.format(Locale.ROOT, "true <b>%s</b><br>predicted <b>%s</b><br>"
-                        + "loss %.3f<br>Grad-CAM: %s (p %.3f)", truth.isEmpty() ? "none" : truth,
+                        + "loss %.3f<br>Grad-CAM: %s (p %.3f, threshold %.4f)", truth.isEmpty() ? "none" : truth,
                 predicted.isEmpty() ? "none" : predicted, GalleryPicks.loss(scores, row),
-                RunReport.esc(labels.get(explained)), scores.probabilities()[row][explained]));
+                RunReport.esc(labels.get(explained)), scores.probabilities()[row][explained], thresholds[explained]));
     }
 
     private static List<Gallery> regression(PredictionsFile file) {
