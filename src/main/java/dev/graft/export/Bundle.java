@@ -227,6 +227,11 @@ public final class Bundle {
         return problem;
     }
 
+    /** The test-time augmentation every engine applies (none for a bundle without {@code bundle.json}). */
+    public List<dev.graft.config.EvaluationConfig.Tta> tta() {
+        return manifest == null ? List.of() : manifest.ttaFlips();
+    }
+
     /**
      * The decision rule of {@code bundle.json}: a binary threshold, a multi-label head's per-label thresholds, or
      * null when the bundle has neither.

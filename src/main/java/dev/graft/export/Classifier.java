@@ -106,7 +106,7 @@ public final class Classifier implements AutoCloseable {
         InferenceEngine model = chosen == Engine.DL4J
                 ? new Dl4jEngine(InferenceGraph.fold(restore(bundle, path)), size)
                 : new OnnxEngine(bundle.read(Bundle.ONNX_MODEL), size);
-        InferenceEngine runner = TtaEngine.wrap(model, bundle.manifest().ttaFlips(), size);
+        InferenceEngine runner = TtaEngine.wrap(model, bundle.tta(), size);
         Classifier classifier = new Classifier(bundle, chosen, runner, maxPixels);
         classifier.checkOutputs();
         return classifier;

@@ -75,17 +75,30 @@ final class EvaluationReport {
         }
         t.append("</tr>");
         for (ScoredSplit s : splits()) {
-            var m = s.evaluation().summary();
-            t.append("<tr><td style='text-align:left'>").append(s.split()).append("</td><td>").append(m.count())
-                    .append("</td>").append(cells(m.top1(), m.balancedAccuracy(), s.score("auroc"),
-                            s.score("pr_auc"), s.score("log_loss"), s.score("brier"), s.score("ece")));
-            if (s.rule().binary()) {
-                ThresholdStats a = s.atThreshold();
-                t.append(cells(a.sensitivity(), a.specificity(), a.ppv(), a.npv()));
+            splitRow(t, s, s.split().toString());
+            if (s.withoutTta() != null) { // the same split on the images alone, so the gain of TTA is visible
+                splitRow(t, s.withoutTta(), s.split() + " without TTA");
             }
-            t.append("</tr>");
         }
-        return t.append("</table>").toString();
+        t.append("</table>");
+        if (outcome.val().withoutTta() != null) {
+            t.append("<p>Test-time augmentation (<code>evaluation.tta</code>): each row averages the probabilities "
+                    + "over the views ").append(RunReport.esc(String.join(", ", outcome.val().tta())))
+                    .append("; the <i>without TTA</i> rows score the images alone at the same threshold.</p>");
+        }
+        return t.toString();
+    }
+
+    private static void splitRow(StringBuilder t, ScoredSplit s, String name) {
+        var m = s.evaluation().summary();
+        t.append("<tr><td style='text-align:left'>").append(RunReport.esc(name)).append("</td><td>").append(m.count())
+                .append("</td>").append(cells(m.top1(), m.balancedAccuracy(), s.score("auroc"),
+                        s.score("pr_auc"), s.score("log_loss"), s.score("brier"), s.score("ece")));
+        if (s.rule().binary()) {
+            ThresholdStats a = s.atThreshold();
+            t.append(cells(a.sensitivity(), a.specificity(), a.ppv(), a.npv()));
+        }
+        t.append("</tr>");
     }
 
     private List<ScoredSplit> splits() {

@@ -117,6 +117,8 @@ class FinalEvaluationTest {
             assertTrue(plain.hasNonNull(key), "the metrics without TTA too: " + key);
         }
         assertEquals(test.get("threshold").asDouble(), plain.get("threshold").asDouble(), 0, "one decision rule");
+        assertTrue(Files.readString(run.resolve("report.html")).contains("<td style='text-align:left'>test without TTA"
+                + "</td>"), "the report shows the metrics with and without test-time augmentation");
         String html = Files.readString(run.resolve("report.html"));
         assertTrue(html.contains("Final model") && html.contains("<td style='text-align:left'>test</td>"), "report");
         assertTrue(Files.size(run.resolve("plots/roc.png")) > 0 && Files.size(run.resolve("plots/reliability.png")) > 0);
