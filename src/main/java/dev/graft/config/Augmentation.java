@@ -25,6 +25,7 @@ import java.util.ServiceLoader;
  * shorthand ({@link Op}), its parameters ({@link Doc}), their defaults and checks, and the pixel work. This
  * package, which depends on nothing of Graft's, finds those records through the {@link Catalog} service
  * ({@code META-INF/services}), binds and validates them like any other section, and lists them in the README.
+ * A step may instead name a DataVec image transform class ({@link DataVecTransform}).
  */
 public interface Augmentation extends ConfigSection {
 
@@ -79,6 +80,9 @@ public interface Augmentation extends ConfigSection {
     static Augmentation fromYaml(JsonNode node, String path, ConfigErrors errors, RecordBinder binder) {
         String name;
         JsonNode params;
+        if (node.isObject() && node.has(DataVecTransform.KEY)) {
+            return DataVecTransform.fromYaml(node, path, errors);
+        }
         if (node.isTextual()) {
             name = node.asText();
             params = null;

@@ -40,6 +40,7 @@ public final class ConfigReference {
             walk(op.getValue(), RecordBinder.defaultsOf(op.getValue().asSubclass(Record.class)),
                     "data.augment[]." + op.getKey(), rows);
         }
+        rows.addAll(DataVecTransform.referenceRows());
         return rows;
     }
 

@@ -1,6 +1,7 @@
 package dev.graft.data;
 
 import dev.graft.config.Augmentation;
+import dev.graft.config.DataVecTransform;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -17,7 +18,8 @@ import java.util.Random;
  * Training: when the augmentation list has an op that crops and resizes itself ({@code random_resized_crop}), the
  * ops run in their order on the decoded image (that op produces {@code size x size}); otherwise the evaluation geometry runs first and the
  * ops after it, so train and eval images share one scale and the ops work on small images. Any image still
- * not {@code size x size} at the end gets the evaluation geometry. Stateless and thread-safe.
+ * not {@code size x size} at the end gets the evaluation geometry. A DataVec transform named in the list
+ * ({@link DataVecSteps}) runs in its place like any op. Stateless and thread-safe.
  */
 final class SampleTransform {
     private final int size;
@@ -34,6 +36,10 @@ final class SampleTransform {
         double minScale = 1;
         boolean crops = false;
         for (Augmentation a : augment) {
+            if (a instanceof DataVecTransform dataVec) {
+                list.add(DataVecSteps.step(dataVec));
+                continue;
+            }
             if (!(a instanceof AugmentOp op)) {
                 throw new IllegalArgumentException("no implementation for augmentation '" + a.op() + "'");
             }
