@@ -1,11 +1,17 @@
 package dev.graft.data;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.backbone.BackboneLoader;
+import dev.graft.config.Augmentation;
 import dev.graft.config.ConfigError;
+import dev.graft.config.ConfigErrors;
 import dev.graft.config.ConfigException;
 import dev.graft.config.ConfigLoader;
 import dev.graft.config.DataConfig;
+import dev.graft.config.DataVecTransform;
 import dev.graft.config.ExperimentConfig;
+import dev.graft.config.RecordBinder;
+import dev.graft.config.YamlFiles;
 import dev.graft.run.Provenance;
 import dev.graft.run.RunDirectory;
 import dev.graft.testing.ColourFolders;
@@ -157,6 +163,22 @@ class DataVecTransformTest {
                 "data.augment[5].argz: unknown key (did you mean 'args'?)",
                 "data.augment[5].datavec: no class 'FlipImageTransform' on the class path (did you mean '"
                         + FLIP + "'?)"), errors);
+    }
+
+    /** Spark executors rebuild {@code data.augment} from the YAML the driver writes, so a step must survive it. */
+    @Test
+    void aDataVecStepIsWrittenBackAsItWasWritten() {
+        JsonNode node = YamlFiles.parseMapping("op: {datavec: " + FLIP + ", args: [1]}", "test").get("op");
+        ConfigErrors errors = new ConfigErrors();
+        Augmentation step = Augmentation.fromYaml(node, "data.augment[0]", errors, new RecordBinder());
+        assertEquals(List.of(), errors.list());
+        assertEquals(new DataVecTransform(FLIP, List.of(1L)), step);
+        assertEquals("datavec FlipImageTransform", step.op());
+        String yaml = YamlFiles.toYaml(Map.of("op", step.yaml()));
+        Augmentation again = Augmentation.fromYaml(YamlFiles.parseMapping(yaml, "test").get("op"), "data.augment[0]",
+                errors, new RecordBinder());
+        assertEquals(List.of(), errors.list());
+        assertEquals(step, again);
     }
 
     @Test
