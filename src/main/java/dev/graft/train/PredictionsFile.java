@@ -1,11 +1,13 @@
 package dev.graft.train;
 
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import dev.graft.GraftException;
 import dev.graft.metrics.LabelScores;
 import dev.graft.metrics.RegressionMetrics;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,11 @@ import java.util.List;
  * @param rows   one cell array per image, in file order
  */
 record PredictionsFile(List<String> header, List<String[]> rows) {
+    /** RFC 4180, as {@link SplitResultFiles#cell} quotes a cell with a comma or a quote. */
+    private static final CsvMapper CSV = CsvMapper.builder()
+            .enable(CsvParser.Feature.WRAP_AS_ARRAY)
+            .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
+            .build();
 
     /**
      * One single-label row: {@code label} the true class, {@code decided} the class inference answers (a binary
@@ -37,21 +44,16 @@ record PredictionsFile(List<String> header, List<String[]> rows) {
 
     /** Reads {@code csv}; a file that cannot be read is an error naming it. */
     static PredictionsFile read(Path csv) {
-        try {
-            List<String> lines = Files.readAllLines(csv);
-            if (lines.isEmpty()) {
-                throw new GraftException(csv + " is empty; it should start with a header row");
-            }
-            List<String[]> rows = new ArrayList<>();
-            for (String line : lines.subList(1, lines.size())) {
-                if (!line.isEmpty()) {
-                    rows.add(cells(line));
-                }
-            }
-            return new PredictionsFile(List.of(cells(lines.get(0))), rows);
+        List<String[]> records;
+        try (MappingIterator<String[]> it = CSV.readerFor(String[].class).readValues(csv.toFile())) {
+            records = it.readAll();
         } catch (IOException e) {
             throw new GraftException("cannot read " + csv + ": " + e.getMessage(), e);
         }
+        if (records.isEmpty()) {
+            throw new GraftException(csv + " is empty; it should start with a header row");
+        }
+        return new PredictionsFile(List.of(records.get(0)), records.subList(1, records.size()));
     }
 
     int size() {
@@ -110,34 +112,5 @@ record PredictionsFile(List<String> header, List<String[]> rows) {
         double[] actual = rows.stream().mapToDouble(r -> Double.parseDouble(r[t])).toArray();
         double[] predicted = rows.stream().mapToDouble(r -> Double.parseDouble(r[p])).toArray();
         return new RegressionMetrics.Values(predicted, actual);
-    }
-
-    /** One CSV line as cells: {@link SplitResultFiles#cell} quotes a cell with a comma or a quote. */
-    static String[] cells(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (quoted) {
-                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cell.append('"');
-                    i++;
-                } else if (ch == '"') {
-                    quoted = false;
-                } else {
-                    cell.append(ch);
-                }
-            } else if (ch == '"') {
-                quoted = true;
-            } else if (ch == ',') {
-                out.add(cell.toString());
-                cell.setLength(0);
-            } else {
-                cell.append(ch);
-            }
-        }
-        out.add(cell.toString());
-        return out.toArray(String[]::new);
     }
 }
