@@ -103,8 +103,11 @@ public final class TestTimeAugmentation {
         return out;
     }
 
-    /** The element-wise mean of the views' outputs. */
+    /** The element-wise mean of the views' outputs (the one view itself when there is no augmentation). */
     public static float[][] mean(List<float[][]> perView) {
+        if (perView.size() == 1) {
+            return perView.get(0);
+        }
         float[][] first = perView.get(0);
         float[][] mean = new float[first.length][first.length == 0 ? 0 : first[0].length];
         for (float[][] view : perView) {

@@ -26,11 +26,6 @@ final class DecisionFitting {
     private DecisionFitting() {
     }
 
-    static DecisionRule fit(EvaluationConfig config, ScoredExamples val, List<String> classes, int positive,
-                            int epoch) {
-        return fit(config, List.of(val), classes, positive, epoch);
-    }
-
     /**
      * The rule for validation scored over test-time augmentation {@code views} (identity first): the temperature
      * is fitted on the image itself, the threshold on the mean of the views' calibrated probabilities, which is
