@@ -12,7 +12,10 @@ import java.util.Locale;
  * build's test class path (which {@code mvn test-compile} writes; surefire's name pattern does not pick it up):
  * <pre>java -cp target/test-classes:target/classes:$(cat cp.txt) dev.graft.export.GradCamMaskCheck \
  *     experiments/quickstart/TIME/export [stage]</pre>
- * Regenerates the quickstart's 300 images in memory with their masks and explains each for its true class.
+ * Regenerates the quickstart's images in memory with their masks and explains each for its true class. Prints,
+ * per class and overall: the mean heatmap mass inside the shape, the mean share of the image the shape covers
+ * (what a heatmap spread evenly would score) and the pointing-game hit rate (the heatmap's peak inside the shape,
+ * Zhang et al. 2016).
  */
 public final class GradCamMaskCheck {
     private GradCamMaskCheck() {
@@ -27,21 +30,48 @@ public final class GradCamMaskCheck {
             int size = classifier.preprocessing().imageSize();
             List<SyntheticShapes.Sample> samples = SyntheticShapes.samples(SyntheticShapes.PER_CLASS,
                     SyntheticShapes.SIZE, SyntheticShapes.SEED);
-            double inside = 0;
-            double area = 0;
-            int correct = 0;
+            int classes = SyntheticShapes.CLASSES.size();
+            Tally[] perClass = new Tally[classes + 1];
+            for (int c = 0; c <= classes; c++) {
+                perClass[c] = new Tally();
+            }
             for (SyntheticShapes.Sample sample : samples) {
                 String label = SyntheticShapes.CLASSES.get(sample.label());
                 Explanation e = classifier.explain(sample.image(), label, stage);
                 float[][] mask = sample.mask(size);
-                inside += massInside(e.map(), mask);
-                area += sum(mask) / (size * size);
-                correct += classifier.predict(sample.image()).label().equals(label) ? 1 : 0;
+                boolean correct = classifier.predict(sample.image()).label().equals(label);
+                for (Tally t : new Tally[] {perClass[sample.label()], perClass[classes]}) {
+                    t.add(massInside(e.map(), mask), sum(mask) / (size * size), peakInside(e.map(), mask), correct);
+                }
             }
-            int n = samples.size();
-            System.out.printf(Locale.ROOT, "%d images (%d classified correctly), stage %s: mean heatmap mass inside "
-                    + "the shape %.3f; the shape covers %.3f of the image on average%n", n, correct,
-                    stage == null ? "last" : stage, inside / n, area / n);
+            System.out.printf(Locale.ROOT, "stage %s, %d px input%n", stage == null ? "last" : stage, size);
+            for (int c = 0; c <= classes; c++) {
+                System.out.println((c < classes ? SyntheticShapes.CLASSES.get(c) : "all") + ": " + perClass[c]);
+            }
+        }
+    }
+
+    /** Sums over images of one class (or all). */
+    private static final class Tally {
+        int n;
+        int correct;
+        int peaks;
+        double inside;
+        double area;
+
+        void add(double massInside, double areaShare, boolean peakInside, boolean isCorrect) {
+            n++;
+            inside += massInside;
+            area += areaShare;
+            peaks += peakInside ? 1 : 0;
+            correct += isCorrect ? 1 : 0;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%d images (%d correct): heatmap mass inside the shape %.3f, shape "
+                    + "covers %.3f of the image, peak inside %.3f", n, correct, inside / n, area / n,
+                    (double) peaks / n);
         }
     }
 
@@ -55,6 +85,20 @@ public final class GradCamMaskCheck {
             }
         }
         return total == 0 ? 0 : in / total;
+    }
+
+    private static boolean peakInside(float[][] map, float[][] mask) {
+        int by = 0;
+        int bx = 0;
+        for (int y = 0; y < map.length; y++) {
+            for (int x = 0; x < map[y].length; x++) {
+                if (map[y][x] > map[by][bx]) {
+                    by = y;
+                    bx = x;
+                }
+            }
+        }
+        return mask[by][bx] >= 0.5f;
     }
 
     private static double sum(float[][] values) {
