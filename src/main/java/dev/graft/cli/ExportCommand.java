@@ -95,8 +95,8 @@ final class ExportCommand implements Callable<Integer> {
                     r.decision().threshold(), r.decision().operatingPoint());
         }
         if (!Double.isNaN(r.onnxMaxDifference())) {
-            w.printf(Locale.ROOT, "onnx check max |p_onnx - p_dl4j| = %.2e on a random batch%n",
-                    r.onnxMaxDifference());
+            w.printf(Locale.ROOT, "onnx check max |logit_onnx - logit_dl4j| / max(1, |logit_dl4j|) = %.2e %s%n",
+                    r.onnxMaxDifference(), r.onnxCheckedOn());
         }
         w.flush();
     }

@@ -37,8 +37,8 @@ import java.util.zip.ZipOutputStream;
  * Writes an inference bundle from a training run ({@code graft export}, and after {@code graft train} when the
  * config's {@code export.formats} is set). The bundle is built in a temporary sibling folder and moved into place
  * whole, so a failed export never leaves a half bundle or mixes files of two exports; every file inside is
- * written atomically too. When ONNX is written, the exporter runs it in ONNX Runtime next to DL4J on a random
- * batch and reports the largest probability difference.
+ * written atomically too. When ONNX is written, the exporter runs it in ONNX Runtime next to DL4J on the run's
+ * validation images (noise when they are gone) and reports the largest relative logit difference ({@link OnnxCheck}).
  *
  * <p>When the run folder's {@value DecisionRule#FILE} was chosen for the exported checkpoint, its temperature is
  * folded into the output layer of both model files (their probabilities are the calibrated ones) and recorded, with
@@ -76,13 +76,15 @@ public final class BundleExporter {
     /**
      * What was written.
      *
-     * @param onnxMaxDifference largest |onnx - dl4j| / max(1, |dl4j|) output difference on the verification batch;
-     *                          NaN when not measured
+     * @param onnxMaxDifference largest |onnx - dl4j| / max(1, |dl4j|) logit (regression: value) difference on the
+     *                          verification batch; NaN when not measured
+     * @param onnxCheckedOn     what that batch was ("on 8 validation images", "on random noise"); null when not
+     *                          measured
      * @param temperature       the calibration temperature folded into the models (1: uncalibrated)
      * @param decision          the binary decision threshold written to {@code bundle.json}, or null
      */
     public record Result(Path folder, Path zip, List<String> files, Path checkpoint, int epoch,
-                         double onnxMaxDifference, double temperature, BundleManifest.Threshold decision) {
+                         double onnxMaxDifference, String onnxCheckedOn, double temperature, BundleManifest.Threshold decision) {
     }
 
     /** Exports as {@code request} says. */
@@ -110,7 +112,7 @@ public final class BundleExporter {
         }
         BundleManifest manifest = manifest(run, request.formats(), rule);
         Path tmp;
-        double difference = Double.NaN;
+        OnnxCheck.Result check = null;
         try {
             Files.createDirectories(out.getParent());
             tmp = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + ".");
@@ -125,7 +127,7 @@ public final class BundleExporter {
             if (request.formats().contains(ExportConfig.Format.ONNX)) {
                 OnnxExporter.write(run.model, pre.imageSize(), graftVersion, onnxMetadata(manifest),
                         tmp.resolve(Bundle.ONNX_MODEL));
-                difference = OnnxCheck.maxDifference(run.model, tmp.resolve(Bundle.ONNX_MODEL), pre.imageSize());
+                check = OnnxCheck.compare(run.model, tmp.resolve(Bundle.ONNX_MODEL), pre, run.runDir);
             }
             AtomicFiles.writeString(tmp.resolve(Bundle.LABELS), Bundle.JSON.writeValueAsString(run.labels) + "\n");
             AtomicFiles.writeString(tmp.resolve(Bundle.PREPROCESSING), Bundle.JSON.writeValueAsString(pre) + "\n");
@@ -137,14 +139,15 @@ public final class BundleExporter {
         } finally {
             deleteTree(tmp);
         }
-        if (difference > TOLERANCE) {
-            LOG.warn("the ONNX model differs from DL4J by up to {} in probability (tolerance {}); prefer model.zip",
-                    difference, TOLERANCE);
+        if (check != null && check.maxDifference() > TOLERANCE) {
+            LOG.warn("the ONNX model's logits differ from DL4J's by up to {} {} (relative, tolerance {}); prefer "
+                    + "model.zip", check.maxDifference(), check.describe(), TOLERANCE);
         }
         List<String> files = listFiles(out);
         Path zip = request.zip() ? zip(out, files) : null;
-        return new Result(out, zip, files, run.checkpoint, run.epoch, difference, manifest.temperature(),
-                manifest.decision());
+        return new Result(out, zip, files, run.checkpoint, run.epoch,
+                check == null ? Double.NaN : check.maxDifference(), check == null ? null : check.describe(),
+                manifest.temperature(), manifest.decision());
     }
 
     private BundleManifest manifest(TrainedRun run, Set<ExportConfig.Format> formats, DecisionRule rule) {

@@ -37,10 +37,19 @@ final class OnnxEngine implements InferenceEngine {
 
     @Override
     public float[][] probabilities(float[] batch, int n) {
+        return outputs(output, batch, n);
+    }
+
+    /** Whether the model has the {@link OnnxExporter#LOGITS} output (a classifier's). */
+    boolean hasLogits() {
+        return session.getOutputNames().contains(OnnxExporter.LOGITS);
+    }
+
+    /** One named output of the model for a batch of {@code n} normalised NCHW images. */
+    float[][] outputs(String name, float[] batch, int n) {
         long[] shape = {n, 3, size, size};
         try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch), shape);
-             OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input),
-                     Set.of(output))) {
+             OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input), Set.of(name))) {
             return (float[][]) result.get(0).getValue();
         } catch (OrtException e) {
             throw new GraftException("ONNX Runtime failed: " + e.getMessage(), e);

@@ -109,11 +109,12 @@ public final class OnnxExporter {
         }
         String outputs;
         if (last != null && onnx.has(PROBABILITIES)) {
-            onnx.output(PROBABILITIES, null, null);
-            onnx.output(LOGITS, null, null);
+            long classes = model.getOutputLayer(0).getParam("W").size(1);
+            onnx.output(PROBABILITIES, null, classes);
+            onnx.output(LOGITS, null, classes);
             outputs = PROBABILITIES + " / " + LOGITS;
         } else if (last != null && onnx.has(VALUE)) {
-            onnx.output(VALUE, null, null);
+            onnx.output(VALUE, null, 1L);
             outputs = VALUE;
         } else {
             throw new GraftException("cannot export to ONNX: the output vertex '" + output

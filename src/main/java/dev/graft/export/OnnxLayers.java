@@ -190,15 +190,19 @@ final class OnnxLayers {
                 integer("axis", 1)), 2);
     }
 
-    /** {@code x W + b}: DL4J stores dense weights as {@code [nIn, nOut]}, which is Gemm's B as it is. */
+    /**
+     * {@code x W + b} as Gemm in its canonical form: B stored {@code [out, in]} with {@code transB = 1}, as PyTorch
+     * writes a Linear layer. DL4J keeps dense weights {@code [nIn, nOut]}; the plain {@code [in, out]} form is valid
+     * ONNX too, but some runtimes only take the canonical one (OpenCV's DNN module refused it).
+     */
     private String gemm(String output, String name, org.deeplearning4j.nn.conf.layers.FeedForwardLayer layer,
                         Tensor in) {
         requireRank(name, in, 2);
         boolean bias = layer instanceof DenseLayer d ? d.hasBias() : ((OutputLayer) layer).hasBias();
-        String w = weights(name, "W", param(name, "W"));
+        String w = weights(name, "W", param(name, "W").transpose());
         String[] inputs = bias ? new String[] {in.name(), w, weights(name, "b", param(name, "b").reshape(-1))}
                 : new String[] {in.name(), w};
-        return onnx.node("Gemm", output, inputs);
+        return onnx.node("Gemm", output, inputs, integer("transB", 1));
     }
 
     /**

@@ -35,6 +35,11 @@ public final class RunDirectory implements AutoCloseable {
     public static final String PROVENANCE = "provenance.json";
     public static final String LOG = "train.log";
     public static final String STATUS = "status";
+
+    /** The per-image predictions final evaluation writes for a split ({@code val}, {@code test}) into a run folder. */
+    public static Path predictionsCsv(Path runFolder, String splitId) {
+        return runFolder.resolve(splitId + "-predictions.csv");
+    }
     private static final Logger LOGGER = LoggerFactory.getLogger(RunDirectory.class);
     /** Lines for train.log only (log4j2.xml keeps them off the console, which shows them its own way). */
     private static final Marker RUN_LOG_ONLY = MarkerFactory.getMarker("RUN_LOG_ONLY");

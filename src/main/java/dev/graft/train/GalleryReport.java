@@ -1,5 +1,6 @@
 package dev.graft.train;
 
+import dev.graft.run.RunDirectory;
 import dev.graft.config.ExperimentConfig;
 import dev.graft.data.Split;
 import dev.graft.metrics.LabelScores;
@@ -94,7 +95,7 @@ final class GalleryReport {
     }
 
     private Path predictions(Split split) {
-        return runFolder.resolve(split.id() + "-predictions.csv");
+        return RunDirectory.predictionsCsv(runFolder, split.id());
     }
 
     private static List<Gallery> singleLabel(PredictionsFile file) {

@@ -2,6 +2,7 @@ package dev.graft.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.graft.run.RunDirectory;
 import dev.graft.AtomicFiles;
 import dev.graft.GraftException;
 import dev.graft.metrics.ClassStats;
@@ -33,7 +34,7 @@ final class SplitResultFiles {
     static Path write(ScoredSplit split, Path checkpoint, Path folder) {
         Path metrics = folder.resolve(split.split().id() + "-metrics.json");
         write(metrics, json(split, checkpoint));
-        writePredictions(split, folder.resolve(split.split().id() + "-predictions.csv"));
+        writePredictions(split, RunDirectory.predictionsCsv(folder, split.split().id()));
         return metrics;
     }
 

@@ -1,5 +1,6 @@
 package dev.graft.train;
 
+import dev.graft.run.RunDirectory;
 import dev.graft.config.ExperimentConfig;
 import dev.graft.data.DataPipeline;
 import dev.graft.data.Split;
@@ -48,8 +49,8 @@ final class TargetFinalEvaluation {
                         thresholds), runFolder.resolve(DecisionRule.FILE));
             }
             write(split, e, outputs, thresholds, best, loaded.state().completedEpochs(),
-                    runFolder.resolve(split.id() + "-metrics.json"), runFolder.resolve(split.id()
-                            + "-predictions.csv"));
+                    runFolder.resolve(split.id() + "-metrics.json"), RunDirectory.predictionsCsv(runFolder,
+                            split.id()));
         }
     }
 

@@ -45,7 +45,7 @@ final class TargetReport {
         this.problem = problem;
         for (Split split : List.of(Split.VAL, Split.TEST)) {
             Path metrics = run.resolve(split.id() + "-metrics.json");
-            Path csv = run.resolve(split.id() + "-predictions.csv");
+            Path csv = RunDirectory.predictionsCsv(run.path(), split.id());
             if (Files.isRegularFile(metrics) && Files.isRegularFile(csv)) {
                 splits.add(new Scored(split, readJson(metrics), PredictionsFile.read(csv)));
             }

@@ -1,5 +1,6 @@
 package dev.graft.train;
 
+import dev.graft.run.RunDirectory;
 import dev.graft.GraftException;
 import dev.graft.config.ConfigLoader;
 import dev.graft.config.DataConfig;
@@ -72,7 +73,7 @@ public final class TestSetEvaluation {
         }
         scored = scored.as(Split.TEST);
         Path folder = runFolder != null ? runFolder : checkpoint.toAbsolutePath().getParent();
-        Path csv = predictionsCsv != null ? predictionsCsv : folder.resolve("test-predictions.csv");
+        Path csv = predictionsCsv != null ? predictionsCsv : RunDirectory.predictionsCsv(folder, "test");
         // Another folder's metrics go next to its CSV: the run's own test-metrics.json is never overwritten by them.
         Path metricsJson = dataDir == null ? folder.resolve("test-metrics.json")
                 : csv.resolveSibling(csv.getFileName().toString().replaceFirst("\\.csv$", "") + "-metrics.json");
@@ -116,7 +117,7 @@ public final class TestSetEvaluation {
             e = TargetFinalEvaluation.evaluate(loaded, config, pipeline, Split.TEST);
         }
         Path folder = runFolder != null ? runFolder : checkpoint.toAbsolutePath().getParent();
-        Path csv = predictionsCsv != null ? predictionsCsv : folder.resolve("test-predictions.csv");
+        Path csv = predictionsCsv != null ? predictionsCsv : RunDirectory.predictionsCsv(folder, "test");
         Path metricsJson = folder.resolve("test-metrics.json");
         TargetFinalEvaluation.write(Split.TEST, e, outputs, thresholds, checkpoint, epoch, metricsJson, csv);
         StringBuilder line = new StringBuilder("test: " + e.count() + " images");

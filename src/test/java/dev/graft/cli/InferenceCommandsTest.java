@@ -38,7 +38,8 @@ class InferenceCommandsTest {
         assertEquals(0, export.code(), export.err());
         assertTrue(export.out().contains("bundle.json, labels.json, model-card.md, model.onnx, preprocessing.json"),
                 export.out());
-        assertTrue(export.out().contains("onnx check max |p_onnx - p_dl4j|"), export.out());
+        assertTrue(export.out().contains("onnx check max |logit_onnx - logit_dl4j| / max(1, |logit_dl4j|) = ")
+                && export.out().contains(" validation image"), export.out());
         assertTrue(Files.isRegularFile(dir.resolve("bundle.zip")));
         assertFalse(Files.exists(bundle.resolve("model.zip")));
 

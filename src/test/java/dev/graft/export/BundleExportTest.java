@@ -34,6 +34,8 @@ class BundleExportTest {
                 "preprocessing.json"), f.export.files());
         assertEquals(f.run.resolve("export"), f.bundle);
         assertTrue(f.export.onnxMaxDifference() <= 1e-4, "ONNX self-check " + f.export.onnxMaxDifference());
+        assertTrue(f.export.onnxCheckedOn().matches("on [1-8] validation images?"), "the run's validation images "
+                + "still exist, so the check uses them rather than noise: " + f.export.onnxCheckedOn());
 
         JsonNode pre = Bundle.JSON.readTree(f.bundle.resolve("preprocessing.json").toFile());
         assertEquals(16, pre.path("image_size").asInt());

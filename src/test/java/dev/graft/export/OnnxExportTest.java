@@ -109,7 +109,12 @@ class OnnxExportTest {
             long[] shape = ((TensorInfo) input.getInfo()).getShape();
             assertEquals(-1, shape[0], "dynamic batch dimension");
             assertEquals(List.of(3L, 32L, 32L), List.of(shape[1], shape[2], shape[3]));
+            for (String output : List.of(OnnxExporter.PROBABILITIES, OnnxExporter.LOGITS)) {
+                long[] declared = ((TensorInfo) session.getOutputInfo().get(output).getInfo()).getShape();
+                assertEquals(List.of(-1L, 4L), List.of(declared[0], declared[1]), output + ": [batch, classes]");
+            }
         }
+        assertGemmsAreCanonical(proto);
         for (int n : new int[] {1, 4}) {
             INDArray x = TinyClassifiers.images(n, size, n);
             float[][] p = run(proto, x)[0];
@@ -135,6 +140,22 @@ class OnnxExportTest {
         model.init();
         GraftException e = assertThrows(GraftException.class, () -> OnnxExporter.convert(model, 8, "test"));
         assertTrue(e.getMessage().contains("'up'") && e.getMessage().contains("Deconvolution2D"), e.getMessage());
+    }
+
+    /** Every Gemm stores its weights {@code [out, in]} with {@code transB = 1}, as PyTorch exports a Linear layer. */
+    private static void assertGemmsAreCanonical(Onnx.ModelProto proto) {
+        Map<String, Onnx.TensorProto> initializers = proto.getGraph().getInitializerList().stream()
+                .collect(Collectors.toMap(Onnx.TensorProto::getName, t -> t));
+        List<Onnx.NodeProto> gemms = proto.getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("Gemm")).toList();
+        assertEquals(2, gemms.size(), "a hidden layer and the output layer");
+        for (Onnx.NodeProto gemm : gemms) {
+            assertTrue(gemm.getAttributeList().stream().anyMatch(a -> a.getName().equals("transB") && a.getI() == 1),
+                    gemm.getName() + " has transB = 1");
+            Onnx.TensorProto w = initializers.get(gemm.getInput(1));
+            Onnx.TensorProto b = initializers.get(gemm.getInput(2));
+            assertEquals(b.getDims(0), w.getDims(0), gemm.getName() + ": weights [out, in], out = bias length");
+        }
     }
 
     /** Runs the model in ONNX Runtime: {probabilities, logits}. */
