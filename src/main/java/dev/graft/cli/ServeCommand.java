@@ -3,6 +3,7 @@ package dev.graft.cli;
 import dev.graft.GraftException;
 import dev.graft.export.Classifier;
 import dev.graft.serve.InferenceServer;
+import dev.graft.serve.ApiKeys;
 import dev.graft.serve.ServerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "408 (default: ${DEFAULT-VALUE}).")
     double bodyTimeout;
 
+    @Option(names = "--api-key-file", paramLabel = "FILE",
+            description = "Accept only requests with one of this file's keys (one per line) as 'Authorization: "
+                    + "Bearer KEY' or 'X-API-Key: KEY'; /v1/health stays open. The minimum for --host 0.0.0.0.")
+    Path apiKeyFile;
+
     @Override
     public Integer call() throws InterruptedException {
         ServerOptions options = options();
@@ -102,7 +108,8 @@ final class ServeCommand implements Callable<Integer> {
             ServerOptions defaults = ServerOptions.defaults(port);
             return defaults.withHost(host).withLimits((long) (maxBodyMb * (1 << 20)),
                     workers != null ? workers : defaults.workers(), queue)
-                    .withUploads(maxUploads, Duration.ofMillis(Math.round(bodyTimeout * 1000)));
+                    .withUploads(maxUploads, Duration.ofMillis(Math.round(bodyTimeout * 1000)))
+                    .withApiKeys(apiKeyFile == null ? null : ApiKeys.read(apiKeyFile));
         } catch (IllegalArgumentException e) {
             throw GraftException.usage(e.getMessage());
         }

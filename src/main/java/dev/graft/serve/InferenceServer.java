@@ -48,6 +48,8 @@ public final class InferenceServer implements AutoCloseable {
     /** How long an idle keep-alive connection stays open. */
     static final int IDLE_MILLIS = 60_000;
     private static final long DRAIN_POLL_MILLIS = 20;
+    /** The one route open without an API key: platforms probe it without credentials. */
+    static final String HEALTH = "/v1/health";
 
     private final Classifier classifier;
     private final ServerOptions options;
@@ -112,9 +114,12 @@ public final class InferenceServer implements AutoCloseable {
      */
     public static InferenceServer start(Classifier classifier, ServerOptions options) {
         InferenceServer server = new InferenceServer(classifier, options);
-        if (!isLoopback(options.host())) {
-            LOG.warn("listening on {}, reachable from other machines; the API has no authentication",
-                    options.host());
+        if (options.apiKeys() != null) {
+            LOG.info("requests need one of the {} API key(s) of --api-key-file; {} stays open", options.apiKeys()
+                    .size(), HEALTH);
+        } else if (!isLoopback(options.host())) {
+            LOG.warn("listening on {}, reachable from other machines, and anyone who can reach it may use the API; "
+                    + "give --api-key-file to require a key", options.host());
         }
         return server;
     }
@@ -138,8 +143,14 @@ public final class InferenceServer implements AutoCloseable {
     private void route(HttpServerExchange exchange) {
         String path = exchange.getRequestPath();
         HttpString method = exchange.getRequestMethod();
-        if (capacity.draining() && !path.equals("/v1/health")) {
+        if (capacity.draining() && !path.equals(HEALTH)) {
             Responses.error(exchange, StatusCodes.SERVICE_UNAVAILABLE, "draining", "the server is shutting down");
+            return;
+        }
+        if (!path.equals(HEALTH) && options.apiKeys() != null && !options.apiKeys().accepts(exchange)) {
+            exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer");
+            Responses.error(exchange, StatusCodes.UNAUTHORIZED, "unauthorized", "this server needs an API key: send "
+                    + "'Authorization: Bearer KEY' or 'X-API-Key: KEY'");
             return;
         }
         int parameters = exchange.getQueryParameters().values().stream().mapToInt(Deque::size).sum();
@@ -149,7 +160,7 @@ public final class InferenceServer implements AutoCloseable {
             return;
         }
         switch (path) {
-            case "/v1/health" -> {
+            case HEALTH -> {
                 if (allowed(exchange, method, Methods.GET)) {
                     Responses.json(exchange, capacity.ready() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
                             capacity.health());

@@ -14,9 +14,10 @@ import java.time.Duration;
  * @param defaultTop   classes returned per image when the request has no {@code ?top=}
  * @param uploads      request bodies being received at once (on the I/O threads, never on a worker); beyond: 503
  * @param bodyTimeout  how long a request's headers, and then its body, may take to arrive; longer: 408
+ * @param apiKeys      the keys a request must present (health stays open); null: no access control
  */
 public record ServerOptions(String host, int port, long maxBodyBytes, int workers, int queue, Duration drain,
-                            int defaultTop, int uploads, Duration bodyTimeout) {
+                            int defaultTop, int uploads, Duration bodyTimeout, ApiKeys apiKeys) {
     /** Loopback. */
     public static final String LOOPBACK = "127.0.0.1";
     /** Default of {@link #uploads()}. */
@@ -43,23 +44,30 @@ public record ServerOptions(String host, int port, long maxBodyBytes, int worker
      */
     public static ServerOptions defaults(int port) {
         return new ServerOptions(LOOPBACK, port, 20L << 20, Runtime.getRuntime().availableProcessors(), 64,
-                Duration.ofSeconds(10), 5, DEFAULT_UPLOADS, DEFAULT_BODY_TIMEOUT);
+                Duration.ofSeconds(10), 5, DEFAULT_UPLOADS, DEFAULT_BODY_TIMEOUT, null);
     }
 
     /** The same options on another interface. */
     public ServerOptions withHost(String newHost) {
-        return new ServerOptions(newHost, port, maxBodyBytes, workers, queue, drain, defaultTop, uploads, bodyTimeout);
+        return new ServerOptions(newHost, port, maxBodyBytes, workers, queue, drain, defaultTop, uploads, bodyTimeout,
+                apiKeys);
     }
 
     /** The same options with another body limit, worker count and queue length. */
     public ServerOptions withLimits(long newMaxBodyBytes, int newWorkers, int newQueue) {
         return new ServerOptions(host, port, newMaxBodyBytes, newWorkers, newQueue, drain, defaultTop, uploads,
-                bodyTimeout);
+                bodyTimeout, apiKeys);
     }
 
     /** The same options with another bound on bodies received at once and another time to send one. */
     public ServerOptions withUploads(int newUploads, Duration newBodyTimeout) {
         return new ServerOptions(host, port, maxBodyBytes, workers, queue, drain, defaultTop, newUploads,
-                newBodyTimeout);
+                newBodyTimeout, apiKeys);
+    }
+
+    /** The same options, accepting only requests that present one of {@code keys} (null: open). */
+    public ServerOptions withApiKeys(ApiKeys keys) {
+        return new ServerOptions(host, port, maxBodyBytes, workers, queue, drain, defaultTop, uploads, bodyTimeout,
+                keys);
     }
 }
