@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DataPipelineTest {
     private static final String ALL_OPS = "  augment: [random_resized_crop, hflip, vflip, {rotate: 20},"
             + " {color_jitter: {brightness: 0.3, contrast: 0.3, saturation: 0.3}}, {random_crop: 2},"
-            + " {grayscale: 0.3}, {gaussian_blur: {sigma: [0.5, 1.5], p: 0.5}}]\n";
+            + " {grayscale: 0.3}, {gaussian_blur: {sigma: [0.5, 1.5], p: 0.5}}, {randaugment: {n: 2, m: 12}},"
+            + " trivialaugment, {random_erasing: 0.5}]\n";
 
     @TempDir
     Path dir;
