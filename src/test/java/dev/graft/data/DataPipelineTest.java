@@ -84,6 +84,33 @@ class DataPipelineTest {
     }
 
     @Test
+    void mixedBatchesAreTheSameWhateverTheThreadCountAndWhenAnEpochIsReplayed() throws IOException {
+        String mix = "  mix: {mixup: 0.4, cutmix: 1.0}\n";
+        List<List<float[]>> one = twoEpochs(folders(ALL_OPS + mix + "  workers: 1\n  prefetch: 1\n"), 11);
+        DataConfig three = TestImages.data(dir, "  train: train\n  val: val\n  image_size: 16\n" + ALL_OPS + mix
+                + "  workers: 3\n  prefetch: 2\n");
+        List<List<float[]>> threeThreads = twoEpochs(three, 11);
+        assertSameBatches(one.get(0), threeThreads.get(0));
+        assertSameBatches(one.get(1), threeThreads.get(1));
+        try (DataPipeline p = DataPipeline.open(three, 11, 16, Normalization.IMAGENET)) {
+            ImageBatchIterator it = p.train(4);
+            it.setEpoch(1);
+            assertSameBatches(one.get(1), epoch(it));
+        }
+        boolean soft = false;
+        for (int i = 1; i < one.get(0).size(); i += 2) { // label arrays: rows of 2 classes summing to 1
+            float[] y = one.get(0).get(i);
+            for (int r = 0; r < y.length; r += 2) {
+                assertEquals(1.0, y[r] + y[r + 1], 1e-6);
+                soft |= y[r] > 0 && y[r] < 1;
+            }
+        }
+        assertTrue(soft, "some targets are mixed");
+        assertFalse(sameBatches(one.get(0), twoEpochs(folders(ALL_OPS + "  workers: 1\n  prefetch: 1\n"), 11).get(0)),
+                "mixing changes the batches");
+    }
+
+    @Test
     void otherSeedGivesOtherBatches() throws IOException {
         DataConfig data = folders(ALL_OPS);
         assertFalse(sameBatches(twoEpochs(data, 1).get(0), twoEpochs(data, 2).get(0)));
