@@ -34,7 +34,9 @@ public record TrainLoss(Kind kind, double gamma) {
         if (node.isTextual() && node.asText().equals("focal")) {
             return focal(DEFAULT_GAMMA);
         }
-        if (node.isObject() && node.size() == 1 && node.has("focal")) {
+        if (node.isObject() && node.has("focal")) {
+            node.fieldNames().forEachRemaining(key -> errors.check(key.equals("focal"), path + "." + key,
+                    "unknown key (allowed: focal; cross_entropy is written as a plain value)"));
             return focal(node.get("focal"), path + ".focal", errors);
         }
         errors.add(path, "must be cross_entropy or {focal: {gamma: number}} (was " + RecordBinder.describe(node)
@@ -50,11 +52,8 @@ public record TrainLoss(Kind kind, double gamma) {
             errors.add(path, "must be a mapping {gamma: number} (was " + RecordBinder.describe(params) + ")");
             return null;
         }
-        params.fieldNames().forEachRemaining(key -> {
-            if (!key.equals("gamma")) {
-                errors.add(path + "." + key, "unknown key (allowed: gamma)");
-            }
-        });
+        params.fieldNames().forEachRemaining(key -> errors.check(key.equals("gamma"), path + "." + key,
+                "unknown key (allowed: gamma; the per-class alpha is data.class_weights)"));
         JsonNode gamma = params.get("gamma");
         if (gamma == null) {
             return focal(DEFAULT_GAMMA);
