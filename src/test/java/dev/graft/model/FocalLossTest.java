@@ -179,6 +179,25 @@ class FocalLossTest {
     }
 
     @Test
+    void saturatedLogitsGiveFiniteLossesAndGradients() {
+        INDArray z = Nd4j.create(new float[][] {{200, -200, 0, 0}, {-300, 300, 0, 0}, {0, 0, 90, -90}});
+        INDArray y = Nd4j.create(new float[][] {{1, 0, 0, 0}, {1, 0, 0, 0}, {0, 0, 0.5f, 0.5f}});
+        for (double gamma : new double[] {0.3, 2}) {
+            SoftmaxFocalLoss loss = new SoftmaxFocalLoss(gamma, null);
+            INDArray scores = loss.computeScoreArray(y, z.dup(), new ActivationSoftmax(), null);
+            INDArray gradient = loss.computeGradient(y, z.dup(), new ActivationSoftmax(), null);
+            for (double v : scores.toDoubleVector()) {
+                assertTrue(Double.isFinite(v), "score " + scores);
+            }
+            for (double v : gradient.ravel().toDoubleVector()) {
+                assertTrue(Double.isFinite(v), "gradient " + gradient);
+            }
+            assertEquals(0, scores.getDouble(0), 1e-6, "a sure, right answer costs nothing");
+            assertEquals(600, scores.getDouble(1), 1e-3 * 600, "a sure, wrong answer costs its log-odds: 300 - (-300)");
+        }
+    }
+
+    @Test
     void theFocalLossSurvivesTheModelConfigurationsJson() {
         for (float[] weights : new float[][] {null, WEIGHTS}) {
             ComputationGraph model = head(TrainLoss.focal(1.5), weights);
