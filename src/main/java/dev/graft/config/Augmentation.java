@@ -105,8 +105,9 @@ public interface Augmentation extends ConfigSection {
         if (params.isValueNode()) {
             String field = spec(type).shorthand();
             if (field.isEmpty()) {
-                errors.add(opPath, "takes a mapping of parameters " + parameterNames(type)
-                        + " (was " + RecordBinder.describe(params) + ")");
+                errors.add(opPath, (parameterNames(type).isEmpty() ? "takes no parameters; write the bare name"
+                        : "takes a mapping of parameters " + parameterNames(type)) + " (was "
+                        + RecordBinder.describe(params) + ")");
                 return null;
             }
             params = JsonNodeFactory.instance.objectNode().set(field, params);

@@ -25,6 +25,7 @@ public final class ConfigReference {
             Map.entry(boolean.class, "boolean"), Map.entry(Boolean.class, "boolean"),
             Map.entry(StageSelection.class, "all \\| none \\| list of stages"),
             Map.entry(ClassWeights.class, "auto \\| none \\| list of numbers"),
+            Map.entry(TrainLoss.class, "cross_entropy \\| {focal: {gamma: number}}"),
             Map.entry(PosWeight.class, "none \\| auto \\| list of numbers \\| {label: number}"),
             Map.entry(OperatingPointChoice.class, "youden \\| {sensitivity\\|specificity\\|threshold: number}"),
             Map.entry(Augmentation.class, "op"));

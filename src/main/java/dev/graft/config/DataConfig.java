@@ -13,6 +13,7 @@ import java.util.Locale;
  *                   means the backbone's default (0.875 = 224/256 for ImageNet layouts, 1 for CIFAR)
  * @param workers    decode threads; 0 means one per core
  * @param prefetch   batches decoded ahead of the model
+ * @param mix        batch-level Mixup / CutMix ({@link MixConfig})
  */
 public record DataConfig(
         @Doc("Training folder, one sub-folder per class")
@@ -47,7 +48,9 @@ public record DataConfig(
         @Doc("Image decode threads; 0 = one per core")
         int workers,
         @Doc("Batches prepared ahead of the model")
-        int prefetch)
+        int prefetch,
+        @Doc("Batch-level Mixup / CutMix of the training images and their targets (single-label heads)")
+        MixConfig mix)
         implements ConfigSection {
 
     /** A built-in dataset Graft can generate (for the offline quickstarts and smoke tests). */
@@ -88,13 +91,13 @@ public record DataConfig(
 
     public static DataConfig defaults() {
         return new DataConfig(null, null, null, null, Synthetic.NONE, null, SplitConfig.defaults(), List.of(),
-                null, null, null, List.of(), ClassWeights.none(), Sampler.SHUFFLE, 0, 4);
+                null, null, null, List.of(), ClassWeights.none(), Sampler.SHUFFLE, 0, 4, MixConfig.defaults());
     }
 
     /** The same section with the input size and crop ratio filled in. */
     public DataConfig withInput(int size, double crop) {
         return new DataConfig(train, val, test, root, synthetic, csv, split, classes, positiveClass, size, crop,
-                augment, classWeights, sampler, workers, prefetch);
+                augment, classWeights, sampler, workers, prefetch, mix);
     }
 
     /** The manifest sets generate {@code labels.csv} and {@code images/} into one folder: csv must name both. */

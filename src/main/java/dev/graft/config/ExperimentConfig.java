@@ -81,5 +81,6 @@ public record ExperimentConfig(
                     "must be >= 32 for " + arch.id() + " (was " + data.imageSize() + ")");
         }
         new ProblemChecks(this).check(errors);
+        data.mix().checkWith(this, errors);
     }
 }

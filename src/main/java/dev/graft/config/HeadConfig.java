@@ -115,7 +115,8 @@ public record HeadConfig(
                         + (problem == Problem.SINGLE_LABEL ? ", or use data.class_weights)" : ")"));
         errors.check(loss == null || problem == Problem.REGRESSION, path + ".loss", "chooses a regression head's "
                 + "loss (mse, l1, huber); a " + problem + " head trains with "
-                + (problem == Problem.MULTI_LABEL ? "binary cross-entropy (see head.pos_weight)" : "cross-entropy"));
+                + (problem == Problem.MULTI_LABEL ? "binary cross-entropy (see head.pos_weight)"
+                : "cross-entropy or train.loss: {focal: {gamma: 2}}"));
         errors.positive(path + ".huber_delta", huberDelta);
         errors.check(huberDelta == 1.0 || (problem == Problem.REGRESSION
                         && regressionLoss() == RegressionLoss.HUBER), path + ".huber_delta",

@@ -47,6 +47,10 @@ final class ProblemChecks {
                 "balanced oversamples classes of a single-label head; use shuffle with head.problem: " + problem);
         errors.check(config.train().labelSmoothing() == 0, "train.label_smoothing",
                 "is for a single-label head (must be 0 with head.problem: " + problem + ")");
+        errors.check(config.train().loss().kind() == TrainLoss.Kind.CROSS_ENTROPY, "train.loss",
+                "chooses a single-label head's loss; a " + problem + " head trains with "
+                        + (problem == Problem.MULTI_LABEL ? "binary cross-entropy (see head.pos_weight)"
+                        : "head.loss (mse, l1, huber)"));
         errors.check(config.evaluation().calibration() == EvaluationConfig.Calibration.NONE,
                 "evaluation.calibration", "temperature scaling is for a softmax head; use none with head.problem: "
                         + problem);

@@ -12,6 +12,7 @@ import java.util.Locale;
  * @param cacheViews      augmented views cached per image when caching with augmentation on
  * @param devices         data-parallel workers on this machine (DL4J ParallelWrapper) when > 1
  * @param logEvery        progress line every this many batches when the console is not a terminal
+ * @param loss            a single-label head's loss ({@link TrainLoss})
  */
 public record TrainConfig(
         @Doc("Number of epochs")
@@ -39,7 +40,10 @@ public record TrainConfig(
         @Doc("Train on Spark instead of in-process")
         DistributedConfig distributed,
         @Doc("Progress line every N batches when not on a terminal")
-        int logEvery) implements ConfigSection {
+        int logEvery,
+        @Doc("Single-label training loss: cross_entropy, or {focal: {gamma: 2}} (softmax focal loss; "
+                + "data.class_weights are its alpha); val_loss stays the plain cross-entropy")
+        TrainLoss loss) implements ConfigSection {
 
     public enum CacheMode {
         AUTO, TRUE, FALSE;
@@ -52,7 +56,8 @@ public record TrainConfig(
 
     public static TrainConfig defaults() {
         return new TrainConfig(10, 32, OptimizerConfig.defaults(), ScheduleConfig.defaults(), 0.0, 0.0, List.of(),
-                EarlyStoppingConfig.defaults(), CacheMode.AUTO, 1, 1, DistributedConfig.defaults(), 20);
+                EarlyStoppingConfig.defaults(), CacheMode.AUTO, 1, 1, DistributedConfig.defaults(), 20,
+                TrainLoss.crossEntropy());
     }
 
     @Override

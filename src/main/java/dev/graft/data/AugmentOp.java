@@ -241,7 +241,7 @@ public sealed interface AugmentOp extends Augmentation {
         }
 
         /** Step 0 scales brightness, 1 contrast (around the mean grey), 2 saturation (towards grey). */
-        private static Mat adjusted(Mat current, int step, double factor) {
+        static Mat adjusted(Mat current, int step, double factor) {
             Mat next = new Mat();
             if (step == 0) {
                 current.convertTo(next, -1, factor, 0);
@@ -340,6 +340,132 @@ public sealed interface AugmentOp extends Augmentation {
             }
             return dst;
         }
+    }
+
+    @Op(name = "randaugment", doc = "RandAugment (Cubuk et al. 2020, torchvision's): n ops drawn uniformly from 14 "
+            + "(identity, shear, translate, rotate, brightness, colour, contrast, sharpness, posterize, solarize, "
+            + "autocontrast, equalize), each at magnitude m of 0..30 with a random sign (timm's m of 0..10 is 3x "
+            + "smaller: rand-m9 is m 27 here)")
+    record RandAugment(@Doc("Ops applied per image") int n,
+                       @Doc("Magnitude, 0..30 (torchvision's scale; 9 is its default)") int m) implements AugmentOp {
+        public static RandAugment defaults() {
+            return new RandAugment(2, 9);
+        }
+
+        @Override
+        public void validate(String path, ConfigErrors errors) {
+            errors.check(n >= 1 && n <= 10, path + ".n", "must be in [1, 10] (was " + n + ")");
+            errors.check(m >= 0 && m < PolicyOp.BINS, path + ".m", "must be in [0, 30] (was " + m + ")");
+        }
+
+        @Override
+        public Mat apply(Mat src, Random rng, int size) {
+            Mat current = src;
+            for (int i = 0; i < n; i++) {
+                PolicyOp op = PolicyOp.values()[rng.nextInt(PolicyOp.values().length)];
+                Mat next = op.apply(current, signed(op, op.magnitude(m, false, current.cols(), current.rows()), rng));
+                if (next != current && current != src) {
+                    current.close();
+                }
+                current = next;
+            }
+            return current;
+        }
+    }
+
+    @Op(name = "trivialaugment", doc = "TrivialAugmentWide (Mueller & Hutter 2021, torchvision's): one of the 14 "
+            + "randaugment ops per image at a uniform magnitude bin of 0..30 of its wider ranges, random sign")
+    record TrivialAugment() implements AugmentOp {
+        public static TrivialAugment defaults() {
+            return new TrivialAugment();
+        }
+
+        @Override
+        public Mat apply(Mat src, Random rng, int size) {
+            PolicyOp op = PolicyOp.values()[rng.nextInt(PolicyOp.values().length)];
+            int bin = rng.nextInt(PolicyOp.BINS);
+            return op.apply(src, signed(op, op.magnitude(bin, true, src.cols(), src.rows()), rng));
+        }
+    }
+
+    @Op(name = "random_erasing", shorthand = "p", doc = "With probability p, fill a random rectangle (area fraction "
+            + "`scale`, aspect `ratio`; up to 10 tries to fit, else nothing) with per-pixel noise or one grey level "
+            + "(torchvision's RandomErasing, on the 8-bit image before normalisation; list it last)")
+    record RandomErasing(@Doc("Probability") double p,
+                         @Doc("Erased area fraction range [min, max]") List<Double> scale,
+                         @Doc("Aspect ratio (height / width) range [min, max]") List<Double> ratio,
+                         @Doc("random (uniform 0..255 noise per pixel and channel, timm's 'pixel' mode) or a grey "
+                                 + "level 0..255 (0 is black: before normalisation; ImageNet's mean is about 124)")
+                         String value) implements AugmentOp {
+        /** The {@code value} that fills with noise. */
+        public static final String RANDOM = "random";
+
+        public static RandomErasing defaults() {
+            return new RandomErasing(0.5, List.of(0.02, 0.33), List.of(0.3, 3.3), RANDOM);
+        }
+
+        @Override
+        public void validate(String path, ConfigErrors errors) {
+            errors.probability(path + ".p", p);
+            if (errors.check(scale.size() == 2, path + ".scale", "must be [min, max]")) {
+                errors.check(scale.get(0) > 0 && scale.get(0) <= scale.get(1) && scale.get(1) <= 1,
+                        path + ".scale", "must satisfy 0 < min <= max <= 1 (was " + scale + ")");
+            }
+            if (errors.check(ratio.size() == 2, path + ".ratio", "must be [min, max]")) {
+                errors.check(ratio.get(0) > 0 && ratio.get(0) <= ratio.get(1), path + ".ratio",
+                        "must satisfy 0 < min <= max (was " + ratio + ")");
+            }
+            errors.check(RANDOM.equals(value) || grey() >= 0, path + ".value",
+                    "must be random or a grey level 0..255 (was '" + value + "')");
+        }
+
+        /** The fill level, or -1 for noise (or an invalid value). */
+        private int grey() {
+            try {
+                int level = Integer.parseInt(value);
+                return level >= 0 && level <= 255 ? level : -1;
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        @Override
+        public Mat apply(Mat src, Random rng, int size) {
+            if (rng.nextDouble() >= p) {
+                return src;
+            }
+            int w = src.cols();
+            int h = src.rows();
+            double logLow = Math.log(ratio.get(0));
+            double logHigh = Math.log(ratio.get(1));
+            for (int attempt = 0; attempt < 10; attempt++) {
+                double area = (double) w * h * uniform(rng, scale.get(0), scale.get(1));
+                double aspect = Math.exp(uniform(rng, logLow, logHigh));
+                int eh = (int) Math.round(Math.sqrt(area * aspect));
+                int ew = (int) Math.round(Math.sqrt(area / aspect));
+                if (eh < h && ew < w) {
+                    return erased(src, rng.nextInt(w - ew + 1), rng.nextInt(h - eh + 1), ew, eh, rng);
+                }
+            }
+            return src;
+        }
+
+        private Mat erased(Mat src, int x, int y, int ew, int eh, Random rng) {
+            byte[] bytes = Pixels.read(src);
+            int level = RANDOM.equals(value) ? -1 : grey();
+            int stride = src.cols() * 3;
+            for (int row = y; row < y + eh; row++) {
+                for (int i = row * stride + x * 3; i < row * stride + (x + ew) * 3; i++) {
+                    bytes[i] = (byte) (level < 0 ? rng.nextInt(256) : level);
+                }
+            }
+            return Pixels.image(bytes, src.cols(), src.rows());
+        }
+    }
+
+    /** {@code magnitude}, negated with probability 1/2 for an op that takes a sign. */
+    private static double signed(PolicyOp op, double magnitude, Random rng) {
+        return op.signed && rng.nextBoolean() ? -magnitude : magnitude;
     }
 
     private static Mat flipped(Mat src, int axis) {

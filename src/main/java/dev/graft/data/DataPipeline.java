@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * Seeds: split {@code Seeds.derive(seed, "split")}, epoch order {@code "shuffle"} (or {@code "sampler"} for the
- * balanced sampler), augmentation {@code "augment"}. Decoding runs on {@code data.workers} threads (0: one per
+ * balanced sampler), augmentation {@code "augment"}, batch mixing {@code "mix"}. Decoding runs on {@code data.workers} threads (0: one per
  * core) shared by all iterators of this pipeline; they stop after 30 s idle or on {@link #close()}.
  */
 public final class DataPipeline implements AutoCloseable {
@@ -145,14 +145,21 @@ public final class DataPipeline implements AutoCloseable {
         return SampleOrder.shuffled(train.size(), Seeds.derive(seed, "shuffle"));
     }
 
-    /** Training batches: the configured augmentation and sampler, a new order and new augmentations per epoch. */
+    /**
+     * Training batches: the configured augmentation and sampler, a new order and new augmentations per epoch, and
+     * with {@code data.mix} Mixup / CutMix of each batch (seed {@code "mix"}).
+     */
     public ImageBatchIterator train(int batchSize) {
         return train(batchSize, trainTransform());
     }
 
     ImageBatchIterator train(int batchSize, SampleTransform transform) {
-        return new ImageBatchIterator(this, Split.TRAIN, transform, trainOrder(), Seeds.derive(seed, "augment"),
-                batchSize, config.prefetch(), workers);
+        ImageBatchIterator batches = new ImageBatchIterator(this, Split.TRAIN, transform, trainOrder(),
+                Seeds.derive(seed, "augment"), batchSize, config.prefetch(), workers);
+        if (config.mix().enabled()) {
+            batches.mixBatches(new BatchMix(config.mix(), Seeds.derive(seed, "mix")));
+        }
+        return batches;
     }
 
     /**

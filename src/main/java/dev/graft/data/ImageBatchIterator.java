@@ -30,6 +30,10 @@ import java.util.concurrent.Future;
  * Sample order comes from the {@link SampleOrder} and each sample's augmentation from a seed derived from
  * (augment seed, epoch, position), so batches are identical for the same seed whatever the thread count.
  *
+ * <p>The training iterator may mix each batch with itself ({@link BatchMix}, {@code data.mix}): the labels are then
+ * soft rows that sum to 1, and the mix is seeded by (epoch, batch index), so it too is the same whatever the thread
+ * count and on resume.
+ *
  * <p>A file that fails to decode here (rare: the scan already checked it) is skipped with one warning and
  * the batch is filled from the following samples.
  */
@@ -49,10 +53,14 @@ public final class ImageBatchIterator implements DataSetIterator, AutoCloseable 
     private final TargetScaling scaling;
     private final transient ArrayDeque<Future<float[]>> queue = new ArrayDeque<>();
     private transient DataSetPreProcessor preProcessor;
+    /** {@code data.mix} for training batches; null: batches are not mixed. */
+    private transient BatchMix mix;
     private int epoch;
     private int[] positions;
     private int submitted;
     private int taken;
+    /** Batches returned in this epoch (the index {@link #mix} seeds from). */
+    private int batchesTaken;
     private boolean consumed;
 
     ImageBatchIterator(DataPipeline pipeline, Split split, SampleTransform transform, SampleOrder order,
@@ -70,6 +78,11 @@ public final class ImageBatchIterator implements DataSetIterator, AutoCloseable 
         this.lookahead = Math.max(1, prefetchBatches) * batchSize;
         this.workers = workers;
         this.scaling = pipeline.targetScaling();
+    }
+
+    /** Mixes every batch from now on with {@code batchMix} ({@code data.mix}; the training iterator only). */
+    void mixBatches(BatchMix batchMix) {
+        this.mix = batchMix;
     }
 
     /** The epoch the next batch belongs to (0-based). */
@@ -125,6 +138,10 @@ public final class ImageBatchIterator implements DataSetIterator, AutoCloseable 
         }
         consumed = true;
         DataSet batch = assemble(features, refs);
+        if (mix != null) {
+            mix.apply(batch, epoch, batchesTaken);
+        }
+        batchesTaken++;
         if (preProcessor != null) {
             preProcessor.preProcess(batch);
         }
@@ -189,6 +206,7 @@ public final class ImageBatchIterator implements DataSetIterator, AutoCloseable 
         positions = null;
         submitted = 0;
         taken = 0;
+        batchesTaken = 0;
         consumed = false;
     }
 

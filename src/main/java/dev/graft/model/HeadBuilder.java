@@ -1,6 +1,7 @@
 package dev.graft.model;
 
 import dev.graft.config.HeadConfig;
+import dev.graft.config.TrainLoss;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -59,15 +60,14 @@ final class HeadBuilder {
     }
 
     /**
-     * Softmax + cross-entropy (optionally class-weighted); a sigmoid per label + binary cross-entropy (optionally
-     * weighting positives); or identity + mean squared error, L1 or Huber. The losses apply a per-output labels
-     * mask, which is how an unknown label is ignored.
+     * Softmax + cross-entropy or focal loss ({@code train.loss}; optionally class-weighted); a sigmoid per label +
+     * binary cross-entropy (optionally weighting positives); or identity + mean squared error, L1 or Huber. The
+     * losses apply a per-output labels mask, which is how an unknown label is ignored.
      */
     static ILossFunction loss(HeadSpec spec) {
         HeadConfig config = spec.config();
         return switch (config.problem()) {
-            case SINGLE_LABEL -> spec.lossWeights() == null ? new LossMCXENT()
-                    : new LossMCXENT(Nd4j.create(spec.lossWeights()));
+            case SINGLE_LABEL -> singleLabelLoss(spec);
             case MULTI_LABEL -> spec.lossWeights() == null ? new LossBinaryXENT()
                     : new PositiveWeightedBinaryCrossEntropy(toDoubles(spec.lossWeights()));
             case REGRESSION -> switch (config.regressionLoss()) {
@@ -76,6 +76,15 @@ final class HeadBuilder {
                 case HUBER -> new HuberLoss(config.huberDelta());
             };
         };
+    }
+
+    /** Cross-entropy (DL4J's, which takes soft targets such as mixup's) or the focal loss, class-weighted or not. */
+    private static ILossFunction singleLabelLoss(HeadSpec spec) {
+        if (spec.loss().kind() == TrainLoss.Kind.FOCAL) {
+            return new SoftmaxFocalLoss(spec.loss().gamma(),
+                    spec.lossWeights() == null ? null : toDoubles(spec.lossWeights()));
+        }
+        return spec.lossWeights() == null ? new LossMCXENT() : new LossMCXENT(Nd4j.create(spec.lossWeights()));
     }
 
     private static double[] toDoubles(float[] values) {

@@ -72,8 +72,9 @@ final class FeatureCache implements AutoCloseable {
     /**
      * The split for this run, or null when the whole model trains: nothing frozen, stages unfreezing later (the
      * frozen part would change), or workers training the whole model. It stores features unless the cache is
-     * off: {@code false}, a resumed run ({@code resumed}: the records of earlier epochs are gone), or
-     * ({@code auto}) a cache larger than {@link #AUTO_BUDGET_BYTES} or one that would replay one augmented view.
+     * off: {@code false}, a resumed run ({@code resumed}: the records of earlier epochs are gone), {@code data.mix}
+     * (mixed images differ every epoch), or ({@code auto}) a cache larger than {@link #AUTO_BUDGET_BYTES} or one
+     * that would replay one augmented view.
      */
     static FeatureCache plan(ExperimentConfig config, ComputationGraph model, DataPipeline data, Path folder,
                              boolean resumed) {
@@ -93,6 +94,8 @@ final class FeatureCache implements AutoCloseable {
             off = "train.cache_features: false";
         } else if (resumed) {
             off = "a resumed run does not have the earlier epochs' records";
+        } else if (config.data().mix().enabled()) {
+            off = "data.mix mixes the images of every batch anew each epoch";
         } else if (t.cacheFeatures() == TrainConfig.CacheMode.AUTO && !config.data().augment().isEmpty()
                 && t.cacheViews() == 1) {
             off = "auto, with augmentation and cache_views 1 every epoch would replay the first epoch's views; set "

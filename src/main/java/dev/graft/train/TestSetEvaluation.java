@@ -138,7 +138,7 @@ public final class TestSetEvaluation {
         String folder = dataDir.toAbsolutePath().normalize().toString();
         return new DataConfig(folder, folder, null, null, DataConfig.Synthetic.NONE, null, d.split(), classes,
                 d.positiveClass(), d.imageSize(), d.cropRatio(), List.of(), dev.graft.config.ClassWeights.none(),
-                DataConfig.Sampler.SHUFFLE, d.workers(), d.prefetch());
+                DataConfig.Sampler.SHUFFLE, d.workers(), d.prefetch(), dev.graft.config.MixConfig.defaults());
     }
 
     private static void requireSameClasses(List<String> data, List<String> model) {

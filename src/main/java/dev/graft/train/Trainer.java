@@ -62,7 +62,8 @@ public final class Trainer {
             StageTraining training = ModelRecipe.training(config, plan, config.train().epochs(), batchesPerEpoch);
             Checkpoints.Loaded start = resumeFrom == null
                     ? new Checkpoints.Loaded(ModelRecipe.assemble(config, backbones, plan, training,
-                            new HeadSpec(config.head(), classes.size(), lossWeights(data))),
+                            new HeadSpec(config.head(), classes.size(), lossWeights(data),
+                                    config.train().loss())),
                             TrainState.start(classes, scaling(data)), null)
                     : resumed(resumeFrom, classes);
             LOG.info("{} | {} classes | {} train images, {} batches/epoch | frozen: {}", config.arch().id(),

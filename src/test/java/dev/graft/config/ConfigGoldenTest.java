@@ -73,6 +73,18 @@ class ConfigGoldenTest {
     }
 
     @org.junit.jupiter.api.Test
+    void recipesConfigBindsIssue21sKeys() {
+        ExperimentConfig c = new ConfigLoader().load(ROOT.resolve("valid/recipes.yaml"));
+        assertEquals(List.of(new AugmentOp.HFlip(0.5), new AugmentOp.RandAugment(2, 9),
+                new AugmentOp.TrivialAugment(), new AugmentOp.RandomErasing(0.25, List.of(0.02, 0.33),
+                        List.of(0.3, 3.3), "0")), c.data().augment());
+        assertEquals(new MixConfig(0.8, 1.0, 0.9, 0.5), c.data().mix());
+        assertEquals(TrainLoss.focal(2), c.train().loss());
+        assertEquals(TrainLoss.crossEntropy(), ExperimentConfig.defaults().train().loss());
+        assertTrue(!ExperimentConfig.defaults().data().mix().enabled(), "no mixing by default");
+    }
+
+    @org.junit.jupiter.api.Test
     void minimalConfigTakesDefaults() {
         ExperimentConfig c = new ConfigLoader().load(ROOT.resolve("valid/minimal.yaml"));
         assertEquals("minimal", c.name(), "name defaults to the file name");

@@ -70,6 +70,27 @@ class SweepLoaderTest {
     }
 
     @Test
+    void issue21sKeysCanBeSearched() throws IOException {
+        SweepPlan plan = load("""
+                base: exp.yaml
+                space:
+                  data.mix.mixup: {uniform: [0.1, 0.8]}
+                  data.mix.cutmix: {choice: [0, 1.0]}
+                  train.loss: {choice: [cross_entropy, {focal: {gamma: 2}}]}
+                  data.augment: {choice: [[hflip], [hflip, {randaugment: {n: 2, m: 9}}], [trivialaugment]]}
+                """);
+        assertEquals(List.of("data.mix.mixup", "data.mix.cutmix", "train.loss", "data.augment"),
+                plan.sweep().space().paths());
+        ExperimentConfig trial = plan.experiment(List.of("data.mix.mixup=0.3", "data.mix.cutmix=1.0",
+                "train.loss={focal: {gamma: 1.5}}", "data.augment=[{randaugment: {n: 1, m: 20}}]"));
+        assertEquals(new MixConfig(0.3, 1.0, 1.0, 0.5), trial.data().mix());
+        assertEquals(TrainLoss.focal(1.5), trial.train().loss());
+        assertEquals(List.of(new dev.graft.data.AugmentOp.RandAugment(1, 20)), trial.data().augment());
+        assertEquals(List.of("space.data.mix.mixup.uniform[1]: data.mix.mixup: must be in [0, 10] (was 11); 0 turns "
+                + "Mixup off"), errors("base: exp.yaml\nspace: {data.mix.mixup: {uniform: [0.1, 11]}}\n"));
+    }
+
+    @Test
     void everyBadKeyAndValueIsReportedUpFrontWithItsPath() {
         List<String> errors = errors("""
                 base: exp.yaml

@@ -42,7 +42,7 @@ class AugmentOpTest {
     @Test
     void everyOpBindsFromItsNameShorthandAndMappingAndWritesItselfBack() {
         assertEquals(List.of("random_resized_crop", "hflip", "vflip", "rotate", "color_jitter", "random_crop",
-                "grayscale", "gaussian_blur"), List.copyOf(Augmentation.OPS.keySet()));
+                "grayscale", "gaussian_blur", "randaugment", "trivialaugment", "random_erasing"), List.copyOf(Augmentation.OPS.keySet()));
         for (Map.Entry<String, Class<? extends Augmentation>> e : Augmentation.OPS.entrySet()) {
             String name = e.getKey();
             Augmentation defaults = (Augmentation) RecordBinder.defaultsOf(e.getValue().asSubclass(Record.class));

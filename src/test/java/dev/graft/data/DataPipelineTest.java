@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DataPipelineTest {
     private static final String ALL_OPS = "  augment: [random_resized_crop, hflip, vflip, {rotate: 20},"
             + " {color_jitter: {brightness: 0.3, contrast: 0.3, saturation: 0.3}}, {random_crop: 2},"
-            + " {grayscale: 0.3}, {gaussian_blur: {sigma: [0.5, 1.5], p: 0.5}}]\n";
+            + " {grayscale: 0.3}, {gaussian_blur: {sigma: [0.5, 1.5], p: 0.5}}, {randaugment: {n: 2, m: 12}},"
+            + " trivialaugment, {random_erasing: 0.5}]\n";
 
     @TempDir
     Path dir;
@@ -80,6 +81,33 @@ class DataPipelineTest {
         assertSameBatches(one.get(0), three.get(0));
         assertSameBatches(one.get(1), three.get(1));
         assertFalse(sameBatches(one.get(0), one.get(1)), "epochs differ");
+    }
+
+    @Test
+    void mixedBatchesAreTheSameWhateverTheThreadCountAndWhenAnEpochIsReplayed() throws IOException {
+        String mix = "  mix: {mixup: 0.4, cutmix: 1.0}\n";
+        List<List<float[]>> one = twoEpochs(folders(ALL_OPS + mix + "  workers: 1\n  prefetch: 1\n"), 11);
+        DataConfig three = TestImages.data(dir, "  train: train\n  val: val\n  image_size: 16\n" + ALL_OPS + mix
+                + "  workers: 3\n  prefetch: 2\n");
+        List<List<float[]>> threeThreads = twoEpochs(three, 11);
+        assertSameBatches(one.get(0), threeThreads.get(0));
+        assertSameBatches(one.get(1), threeThreads.get(1));
+        try (DataPipeline p = DataPipeline.open(three, 11, 16, Normalization.IMAGENET)) {
+            ImageBatchIterator it = p.train(4);
+            it.setEpoch(1);
+            assertSameBatches(one.get(1), epoch(it));
+        }
+        boolean soft = false;
+        for (int i = 1; i < one.get(0).size(); i += 2) { // label arrays: rows of 2 classes summing to 1
+            float[] y = one.get(0).get(i);
+            for (int r = 0; r < y.length; r += 2) {
+                assertEquals(1.0, y[r] + y[r + 1], 1e-6);
+                soft |= y[r] > 0 && y[r] < 1;
+            }
+        }
+        assertTrue(soft, "some targets are mixed");
+        assertFalse(sameBatches(one.get(0), twoEpochs(folders(ALL_OPS + "  workers: 1\n  prefetch: 1\n"), 11).get(0)),
+                "mixing changes the batches");
     }
 
     @Test

@@ -40,6 +40,18 @@ class ParallelWrapperTrainingTest {
         assertEquals(4 * 5, last.model().getIterationCount(), "one step per batch: 5 batches x 4 epochs");
     }
 
+    /** data.mix (issue 21): ParallelWrapper splits the mixed batch over its workers; soft targets are scored. */
+    @Test
+    void twoWorkersTrainOnMixedBatches() throws Exception {
+        ExperimentConfig config = TinyRuns.config(dir, "devices-mix", 1, "train.devices=2", "train.batch_size=16",
+                "head.dropout=0", "data.mix={mixup: 0.4, cutmix: 1.0}");
+        TrainResult result = TinyRuns.train(dir, config, new StopSignal());
+        assertEquals(TrainResult.Status.COMPLETED, result.status(), result.message());
+        TinyRuns.assertRunFolder(result, 1, 72);
+        double loss = result.history().get(0).trainLoss();
+        assertTrue(Double.isFinite(loss) && loss > 0, "train loss on soft targets " + loss);
+    }
+
     @Test
     void stopsAtAnAveragingAndResumesFromThere() throws Exception {
         ExperimentConfig config = TinyRuns.config(dir, "devices-stop", 2, "train.devices=2", "train.batch_size=16",

@@ -40,19 +40,25 @@ class FeatureCacheTest {
 
     private static TrainResult run(String name, String freeze, String cache, int epochs, String extraTrain)
             throws IOException {
+        return run(name, freeze, cache, epochs, extraTrain, "");
+    }
+
+    /** {@code extraData}: more keys of the data mapping, each starting with ", ". */
+    private static TrainResult run(String name, String freeze, String cache, int epochs, String extraTrain,
+                                   String extraData) throws IOException {
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, """
                 name: %s
                 seed: 5
                 backbone: {arch: resnet20_cifar, weights: none, freeze: %s}
                 head: {hidden: [8], dropout: 0.2}
-                data: {root: colours, split: {val: 0.25}, image_size: 16, workers: 2}
+                data: {root: colours, split: {val: 0.25}, image_size: 16, workers: 2%s}
                 train:
                   epochs: %d
                   batch_size: 8
                   optimizer: {type: adam, lr: 1.0e-2}
                   cache_features: %s
-                %s""".formatted(name, freeze, epochs, cache, extraTrain));
+                %s""".formatted(name, freeze, extraData, epochs, cache, extraTrain));
         ExperimentConfig config = new ConfigLoader().load(file);
         try (RunDirectory run = RunDirectory.create(dir.resolve("experiments"), config,
                 Provenance.collect("test", 5, "test", Map.of()), LocalDateTime.now())) {
@@ -122,5 +128,27 @@ class FeatureCacheTest {
             }
         }
         assertTrue(checked >= 5, "stem conv and BatchNorm parameters compared: " + checked);
+    }
+
+    /**
+     * data.mix (issue 21) mixes images, not features: with frozen stages the auto cache streams the mixed images
+     * through the frozen front, which trains as the whole graph does on the same mixed batches.
+     */
+    @Test
+    void mixedImagesFlowThroughTheFrozenFrontAsThroughTheWholeGraph() throws IOException {
+        String constantRate = "  schedule: {type: constant}\n";
+        String mix = ", mix: {mixup: 0.4, cutmix: 1.0}";
+        TrainResult split = run("mix-split", "[stem, stage1]", "auto", 2, constantRate, mix);
+        TrainResult whole = run("mix-whole", "[stem, stage1]", "auto", 3,
+                constantRate + "  unfreeze: [{at_epoch: 3, stages: [stage1]}]\n", mix);
+        String log = Files.readString(split.runDirectory().resolve("train.log"));
+        assertTrue(log.contains("feature cache off (data.mix"), log);
+        for (int i = 0; i < 2; i++) {
+            EpochRecord a = whole.history().get(i);
+            EpochRecord b = split.history().get(i);
+            assertEquals(a.trainLoss(), b.trainLoss(), 1e-4 * Math.max(1, a.trainLoss()),
+                    "train loss, epoch " + (i + 1));
+            assertEquals(a.valLoss(), b.valLoss(), 1e-4 * Math.max(1, a.valLoss()), "val loss, epoch " + (i + 1));
+        }
     }
 }
