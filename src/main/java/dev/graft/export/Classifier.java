@@ -61,14 +61,22 @@ public final class Classifier implements AutoCloseable {
     private final InferenceEngine runner;
     private final EvalPreprocessor preprocessor;
     private final long maxPixels;
+    private final java.time.Duration loadTime;
     private Explainer explainer;
 
-    private Classifier(Bundle bundle, Engine engine, InferenceEngine runner, long maxPixels) {
+    private Classifier(Bundle bundle, Engine engine, InferenceEngine runner, long maxPixels,
+                       java.time.Duration loadTime) {
         this.bundle = bundle;
+        this.loadTime = loadTime;
         this.engine = engine;
         this.runner = runner;
         this.preprocessor = bundle.preprocessing().preprocessor();
         this.maxPixels = maxPixels;
+    }
+
+    /** How long {@link #load} took: reading the bundle and building its model. */
+    public java.time.Duration loadTime() {
+        return loadTime;
     }
 
     /** Loads a bundle folder or {@code .zip} with its DL4J model, or its ONNX model when it has no DL4J one. */
@@ -95,6 +103,7 @@ public final class Classifier implements AutoCloseable {
         if (maxPixels < 1) {
             throw GraftException.usage("the pixel limit must be >= 1 (was " + maxPixels + ")");
         }
+        long start = System.nanoTime();
         Bundle bundle = Bundle.open(path);
         Engine chosen = engine != null ? engine : bundle.has(Bundle.DL4J_MODEL) ? Engine.DL4J : Engine.ONNX;
         String file = chosen == Engine.DL4J ? Bundle.DL4J_MODEL : Bundle.ONNX_MODEL;
@@ -107,7 +116,8 @@ public final class Classifier implements AutoCloseable {
                 ? new Dl4jEngine(InferenceGraph.fold(restore(bundle, path)), size)
                 : new OnnxEngine(bundle.read(Bundle.ONNX_MODEL), size);
         InferenceEngine runner = TtaEngine.wrap(model, bundle.tta(), size);
-        Classifier classifier = new Classifier(bundle, chosen, runner, maxPixels);
+        Classifier classifier = new Classifier(bundle, chosen, runner, maxPixels,
+                java.time.Duration.ofNanos(System.nanoTime() - start));
         classifier.checkOutputs();
         return classifier;
     }

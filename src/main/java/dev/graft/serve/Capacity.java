@@ -62,6 +62,11 @@ final class Capacity {
         return uploads.get() + predictions.get();
     }
 
+    /** Received requests waiting for a worker. */
+    int queued() {
+        return Math.max(0, predictions.get() - options.workers());
+    }
+
     /** Whether a new prediction request would be accepted now. */
     boolean ready() {
         return !draining.get() && uploads.get() < options.uploads() && !predictionsFull();
@@ -74,7 +79,7 @@ final class Capacity {
         health.put("ready", ready());
         int running = predictions.get();
         health.put("predicting", Math.min(running, options.workers()));
-        health.put("queued", Math.max(0, running - options.workers()));
+        health.put("queued", queued());
         health.put("queue", options.queue());
         health.put("workers", options.workers());
         health.put("uploads", uploads.get());

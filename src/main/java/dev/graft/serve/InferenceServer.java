@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The HTTP JSON API of {@code graft serve}, on Undertow: {@code POST /v1/predict}, {@code POST /v1/explain}, {@code GET /v1/health},
- * {@code GET /v1/model}. Request bodies are received on the I/O threads without blocking ({@link Upload}: at most
+ * The HTTP JSON API of {@code graft serve}, on Undertow: {@code POST /v1/predict}, {@code POST /v1/explain},
+ * {@code GET /v1/health}, {@code GET /v1/model}, and {@code GET /metrics} for Prometheus ({@link ServerMetrics}). Request bodies are received on the I/O threads without blocking ({@link Upload}: at most
  * {@link ServerOptions#uploads()} at once, each within {@link ServerOptions#bodyTimeout()}); complete requests run
  * on a bounded worker pool ({@link ServerOptions#workers()} threads, {@link ServerOptions#queue()} waiting). A
  * request beyond a bound is answered 503 at once rather than queued without bound, and health reports not ready.
@@ -50,6 +50,8 @@ public final class InferenceServer implements AutoCloseable {
     private static final long DRAIN_POLL_MILLIS = 20;
     /** The one route open without an API key: platforms probe it without credentials. */
     static final String HEALTH = "/v1/health";
+    /** Prometheus' scrape target ({@link ServerMetrics}). */
+    static final String METRICS = "/metrics";
 
     private final Classifier classifier;
     private final ServerOptions options;
@@ -57,6 +59,7 @@ public final class InferenceServer implements AutoCloseable {
     private final ThreadPoolExecutor pool;
     private final PredictHandler predict;
     private final ExplainHandler explain;
+    private final ServerMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Undertow undertow;
     private final int port;
@@ -73,7 +76,8 @@ public final class InferenceServer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
-        this.predict = new PredictHandler(classifier, options, capacity, pool);
+        this.metrics = new ServerMetrics(classifier, capacity);
+        this.predict = new PredictHandler(classifier, options, capacity, pool, metrics::batch);
         this.explain = new ExplainHandler(classifier, options, capacity, pool);
         this.undertow = listen();
         this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
@@ -142,6 +146,11 @@ public final class InferenceServer implements AutoCloseable {
 
     private void route(HttpServerExchange exchange) {
         String path = exchange.getRequestPath();
+        long start = System.nanoTime();
+        exchange.addExchangeCompleteListener((done, next) -> {
+            metrics.request(path, done.getStatusCode(), System.nanoTime() - start);
+            next.proceed();
+        });
         HttpString method = exchange.getRequestMethod();
         if (capacity.draining() && !path.equals(HEALTH)) {
             Responses.error(exchange, StatusCodes.SERVICE_UNAVAILABLE, "draining", "the server is shutting down");
@@ -181,9 +190,15 @@ public final class InferenceServer implements AutoCloseable {
                     explain.handle(exchange);
                 }
             }
+            case METRICS -> {
+                if (allowed(exchange, method, Methods.GET)) {
+                    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, ServerMetrics.CONTENT_TYPE);
+                    exchange.getResponseSender().send(metrics.scrape());
+                }
+            }
             default -> Responses.error(exchange, StatusCodes.NOT_FOUND, "not_found", "no endpoint " + path
-                    + "; the API has POST /v1/predict, POST /v1/explain, GET /v1/health and "
-                    + "GET /v1/model");
+                    + "; the API has POST /v1/predict, POST /v1/explain, GET /v1/health, GET /v1/model and "
+                    + "GET /metrics");
         }
     }
 
@@ -252,6 +267,7 @@ public final class InferenceServer implements AutoCloseable {
         }
         undertow.stop();
         pool.shutdownNow();
+        metrics.close();
     }
 
     private static boolean isLoopback(String host) {

@@ -46,9 +46,13 @@ final class PredictHandler {
     private final ServerOptions options;
     private final Capacity capacity;
     private final Executor workers;
+    private final java.util.function.IntConsumer batches;
 
-    PredictHandler(Classifier classifier, ServerOptions options, Capacity capacity, Executor workers) {
+    /** @param batches told the number of images of every model call */
+    PredictHandler(Classifier classifier, ServerOptions options, Capacity capacity, Executor workers,
+                   java.util.function.IntConsumer batches) {
         this.classifier = classifier;
+        this.batches = batches;
         this.options = options;
         this.capacity = capacity;
         this.workers = workers;
@@ -119,6 +123,7 @@ final class PredictHandler {
         List<Prediction> predictions;
         try {
             predictions = classifier.predictEncoded(images.stream().map(Image::bytes).toList());
+            batches.accept(images.size());
         } catch (ImageTooLargeException e) {
             Responses.error(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "image_too_large", culprit(images, e));
             return;
