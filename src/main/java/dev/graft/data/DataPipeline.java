@@ -151,8 +151,13 @@ public final class DataPipeline implements AutoCloseable {
     }
 
     ImageBatchIterator train(int batchSize, SampleTransform transform) {
-        return new ImageBatchIterator(this, Split.TRAIN, transform, trainOrder(), Seeds.derive(seed, "augment"),
+        return new ImageBatchIterator(this, Split.TRAIN, transform, trainOrder(), augmentSeed(),
                 batchSize, config.prefetch(), workers);
+    }
+
+    /** The root of the training samples' augmentation seeds (each sample's: this, epoch and position). */
+    long augmentSeed() {
+        return Seeds.derive(seed, "augment");
     }
 
     /**
@@ -165,8 +170,7 @@ public final class DataPipeline implements AutoCloseable {
             throw new GraftException("the dataset has no " + split + " images"
                     + (split == Split.TEST ? " (set data.test, or data.split.test for root/csv layouts)" : ""));
         }
-        SampleTransform transform = SampleTransform.eval(imageSize, config.cropRatio(), normalization);
-        return new ImageBatchIterator(this, split, transform, SampleOrder.sequential(dataset.entries(split).size()),
+        return new ImageBatchIterator(this, split, evalTransform(), SampleOrder.sequential(dataset.entries(split).size()),
                 0, batchSize, config.prefetch(), workers);
     }
 
@@ -188,6 +192,21 @@ public final class DataPipeline implements AutoCloseable {
     /** The training transform: decode, the configured augmentation, geometry and normalisation. */
     SampleTransform trainTransform() {
         return SampleTransform.train(imageSize, config.cropRatio(), config.augment(), normalization);
+    }
+
+    /** The evaluation transform: decode, resize the shorter side, centre crop, normalise. */
+    SampleTransform evalTransform() {
+        return SampleTransform.eval(imageSize, config.cropRatio(), normalization);
+    }
+
+    /** The decode threads, shared by every iterator and record reader of this pipeline. */
+    ExecutorService executor() {
+        return workers;
+    }
+
+    /** {@code data.prefetch}: batches decoded ahead of the consumer. */
+    int prefetch() {
+        return config.prefetch();
     }
 
     ClassWeights classWeightsConfig() {
@@ -216,8 +235,8 @@ public final class DataPipeline implements AutoCloseable {
      * augmentation drawn from {@code previewSeed}, or with the evaluation transform. The caller closes it.
      */
     Mat preview(ImageEntry entry, boolean augmented, long previewSeed) throws IOException {
-        SampleTransform transform = augmented ? trainTransform() : SampleTransform.eval(imageSize, config.cropRatio(), normalization);
-        return transform.pixels(entry, new Random(Seeds.derive(Seeds.derive(seed, "augment"), "preview " + previewSeed)));
+        SampleTransform transform = augmented ? trainTransform() : evalTransform();
+        return transform.pixels(entry, new Random(Seeds.derive(augmentSeed(), "preview " + previewSeed)));
     }
 
     private void recordFailure(Split split, ImageEntry entry, Exception e) {
