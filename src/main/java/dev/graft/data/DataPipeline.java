@@ -189,9 +189,14 @@ public final class DataPipeline implements AutoCloseable {
         return DataReport.of(this, config, seed);
     }
 
+    /** What defines the training transform, as serialisable values (for a cluster's executors). */
+    public TransformSpec trainTransformSpec() {
+        return new TransformSpec(config.augment(), config.cropRatio(), imageSize, normalization);
+    }
+
     /** The training transform: decode, the configured augmentation, geometry and normalisation. */
     SampleTransform trainTransform() {
-        return SampleTransform.train(imageSize, config.cropRatio(), config.augment(), normalization);
+        return trainTransformSpec().trainTransform();
     }
 
     /** The evaluation transform: decode, resize the shorter side, centre crop, normalise. */
