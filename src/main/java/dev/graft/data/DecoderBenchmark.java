@@ -5,11 +5,14 @@ import org.datavec.image.loader.NativeImageLoader;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -20,7 +23,8 @@ import java.util.stream.Stream;
  *
  * <pre>{@code java -cp target/graft.jar dev.graft.data.DecoderBenchmark ../shared/datasets/hymenoptera/train [passes] [size]}</pre>
  *
- * Numbers only, no verdict: the machine's load moves them; run it idle and compare rows of one run.
+ * Numbers only, no verdict: the machine's load moves them; run it idle and compare rows of one run. The CPU
+ * column (the process's CPU time, all threads) moves less with load than the wall-clock rate.
  */
 public final class DecoderBenchmark {
     private DecoderBenchmark() {
@@ -48,39 +52,47 @@ public final class DecoderBenchmark {
         run(images, passes, size, System.out);
     }
 
-    /** Times each reader over {@code images}, one warm-up pass and {@code passes} timed ones, on this thread. */
+    /**
+     * Times each reader over {@code images}, {@code passes} times, on this thread, after one untimed pass of every
+     * reader (so no row pays for JIT, native library loading or the file cache).
+     */
     static void run(List<ImageEntry> images, int passes, int size, PrintStream out) throws IOException {
         SampleTransform eval = SampleTransform.eval(size, 0.875, Normalization.IMAGENET);
         int reduceTo = (int) Math.round(size / 0.875);
         NativeImageLoader sized = new NativeImageLoader(size, size, 3);
         NativeImageLoader native3 = new NativeImageLoader(-1, -1, 3);
-        long bytes = images.stream().mapToLong(e -> e.info().bytes()).sum();
-        out.printf(Locale.ROOT, "%d images, %.1f MB, %d timed passes, one thread%n", images.size(), bytes / 1e6,
-                passes);
-        time(out, "Graft ImageDecoder, full size", images, passes, e -> {
+        Map<String, Reader> readers = new LinkedHashMap<>();
+        readers.put("Graft ImageDecoder, full size", e -> {
             try (Mat m = ImageDecoder.readBgr(e.path(), e.info(), 0)) {
                 m.cols();
             }
         });
-        time(out, "Graft ImageDecoder, JPEG DCT-reduced to >= " + reduceTo + " px (as the pipeline)", images, passes,
-                e -> {
-                    try (Mat m = ImageDecoder.readBgr(e.path(), e.info(), reduceTo)) {
-                        m.cols();
-                    }
-                });
-        time(out, "DataVec NativeImageLoader.asWritable, full size", images, passes,
-                e -> native3.asWritable(e.path().toFile()));
-        time(out, "Graft file -> " + size + " px tensor (decode, resize, crop, normalise)", images, passes,
+        readers.put("Graft ImageDecoder, JPEG DCT-reduced to >= " + reduceTo + " px (as the eval pipeline)", e -> {
+            try (Mat m = ImageDecoder.readBgr(e.path(), e.info(), reduceTo)) {
+                m.cols();
+            }
+        });
+        readers.put("DataVec NativeImageLoader.asWritable, full size", e -> native3.asWritable(e.path().toFile()));
+        readers.put("Graft file -> " + size + " px tensor (decode, resize, crop, normalise)",
                 e -> eval.tensor(e, new Random(0)));
-        time(out, "DataVec NativeImageLoader(" + size + ", " + size + ", 3).asMatrix (decode, resize)", images,
-                passes, e -> sized.asMatrix(e.path().toFile()));
+        readers.put("DataVec NativeImageLoader(" + size + ", " + size + ", 3).asMatrix (decode, resize)",
+                e -> sized.asMatrix(e.path().toFile()));
+        long bytes = images.stream().mapToLong(e -> e.info().bytes()).sum();
+        out.printf(Locale.ROOT, "%d images, %.1f MB, %d timed passes, one thread%n", images.size(), bytes / 1e6,
+                passes);
+        for (Reader reader : readers.values()) {
+            for (ImageEntry e : images) {
+                reader.read(e);
+            }
+        }
+        for (Map.Entry<String, Reader> r : readers.entrySet()) {
+            time(out, r.getKey(), images, passes, r.getValue());
+        }
     }
 
     private static void time(PrintStream out, String name, List<ImageEntry> images, int passes, Reader reader)
             throws IOException {
-        for (ImageEntry e : images) {
-            reader.read(e); // warm-up: JIT, file cache, native libraries
-        }
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         for (int p = 0; p < passes; p++) {
             for (ImageEntry e : images) {
@@ -88,8 +100,17 @@ public final class DecoderBenchmark {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.printf(Locale.ROOT, "%-78s %8.1f images/s  %6.2f ms/image%n", name, images.size() * passes / seconds,
-                1000 * seconds / (images.size() * passes));
+        int count = images.size() * passes;
+        out.printf(Locale.ROOT, "%-78s %8.1f images/s  %6.2f ms/image  CPU %6.2f ms/image%n", name, count / seconds,
+                1000 * seconds / count, (processCpuNanos() - cpuStart) / 1e6 / count);
+    }
+
+    /** CPU time of this process, all threads (0 where the JVM cannot tell). */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 
     /** Every file under {@code folder} the scan can read, sorted by path. */
