@@ -166,12 +166,17 @@ public final class DataPipeline implements AutoCloseable {
      * @throws GraftException when the split has no images
      */
     public ImageBatchIterator eval(Split split, int batchSize) {
+        requireImages(split);
+        return new ImageBatchIterator(this, split, evalTransform(), SampleOrder.sequential(dataset.entries(split).size()),
+                0, batchSize, config.prefetch(), workers);
+    }
+
+    /** @throws GraftException when {@code split} has no images, saying how to give it some */
+    void requireImages(Split split) {
         if (!dataset.has(split)) {
             throw new GraftException("the dataset has no " + split + " images"
                     + (split == Split.TEST ? " (set data.test, or data.split.test for root/csv layouts)" : ""));
         }
-        return new ImageBatchIterator(this, split, evalTransform(), SampleOrder.sequential(dataset.entries(split).size()),
-                0, batchSize, config.prefetch(), workers);
     }
 
     /** Whether the dataset has images in {@code split} (a test split is optional). */

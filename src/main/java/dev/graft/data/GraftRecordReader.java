@@ -74,9 +74,7 @@ public final class GraftRecordReader extends BaseRecordReader {
 
     private GraftRecordReader(DataPipeline pipeline, Split split, SampleTransform transform, SampleOrder order,
                               long augmentSeed, int epoch) {
-        if (!pipeline.has(split)) {
-            throw new IllegalArgumentException("the dataset has no " + split + " images");
-        }
+        pipeline.requireImages(split);
         this.pipeline = pipeline;
         this.split = split;
         this.entries = pipeline.dataset().entries(split);
@@ -97,7 +95,11 @@ public final class GraftRecordReader extends BaseRecordReader {
                 epoch);
     }
 
-    /** {@code split} with the evaluation transform (resize, centre crop), in dataset order, as {@code data.eval}. */
+    /**
+     * {@code split} with the evaluation transform (resize, centre crop), in dataset order, as {@code data.eval}.
+     *
+     * @throws dev.graft.GraftException when the split has no images
+     */
     public static GraftRecordReader eval(DataPipeline data, Split split) {
         return new GraftRecordReader(data, split, data.evalTransform(),
                 SampleOrder.sequential(data.dataset().entries(split).size()), 0, 0);

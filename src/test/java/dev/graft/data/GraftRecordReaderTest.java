@@ -146,8 +146,11 @@ class GraftRecordReaderTest {
     }
 
     @Test
-    void initializeWithAnInputSplitSaysHowToBuildTheReader() throws IOException {
+    void aSplitWithoutImagesAndInitializeWithAnInputSplitAreClearErrors() throws IOException {
         try (DataPipeline p = DataPipeline.open(folders(""), 3, 16, Normalization.IMAGENET)) {
+            dev.graft.GraftException noTest = assertThrows(dev.graft.GraftException.class,
+                    () -> GraftRecordReader.eval(p, Split.TEST));
+            assertTrue(noTest.getMessage().contains("no test images (set data.test"), noTest.getMessage());
             GraftRecordReader reader = GraftRecordReader.eval(p, Split.VAL);
             UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                     () -> reader.initialize(new org.datavec.api.split.CollectionInputSplit(List.of())));
