@@ -1,7 +1,6 @@
 package dev.graft.data;
 
 import dev.graft.config.HeadConfig.Problem;
-import dev.graft.config.Seeds;
 import org.datavec.api.conf.Configuration;
 import org.datavec.api.records.Record;
 import org.datavec.api.records.metadata.RecordMetaData;
@@ -19,14 +18,10 @@ import java.io.IOException;
 import java.io.Serial;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 
 /**
  * One split of a Graft dataset (any layout: class folders, root + split, CSV; any head: single-label, multi-label,
@@ -61,16 +56,9 @@ public final class GraftRecordReader extends BaseRecordReader {
     private final Split split;
     private final transient List<ImageEntry> entries;
     private final transient SampleTransform transform;
-    private final transient SampleOrder order;
-    private final long augmentSeed;
+    private final transient SampleQueue samples;
     private final TargetScaling scaling;
-    private final int lookahead;
-    private final transient ArrayDeque<Future<float[]>> queue = new ArrayDeque<>();
     private Configuration conf;
-    private int epoch;
-    private int[] positions;
-    private int submitted;
-    private int taken;
 
     private GraftRecordReader(DataPipeline pipeline, Split split, SampleTransform transform, SampleOrder order,
                               long augmentSeed, int epoch) {
@@ -79,11 +67,9 @@ public final class GraftRecordReader extends BaseRecordReader {
         this.split = split;
         this.entries = pipeline.dataset().entries(split);
         this.transform = transform;
-        this.order = order;
-        this.augmentSeed = augmentSeed;
+        this.samples = new SampleQueue(pipeline, split, transform, order, augmentSeed,
+                Math.max(1, pipeline.prefetch()) * LOOKAHEAD_PER_PREFETCH, epoch);
         this.scaling = pipeline.targetScaling();
-        this.lookahead = Math.max(1, pipeline.prefetch()) * LOOKAHEAD_PER_PREFETCH;
-        this.epoch = epoch;
     }
 
     /**
@@ -128,28 +114,22 @@ public final class GraftRecordReader extends BaseRecordReader {
 
     /** The epoch the next record belongs to (0-based). */
     public int epoch() {
-        return epoch;
+        return samples.epoch();
     }
 
     /** Starts epoch {@code epoch} from its first record. */
     public void setEpoch(int epoch) {
-        this.epoch = epoch;
-        restart();
+        samples.setEpoch(epoch);
     }
 
     /** Records per epoch (with the balanced sampler: more than the split holds). */
     public int epochSize() {
-        start();
-        return positions.length;
+        return samples.epochSize();
     }
 
     @Override
     public boolean hasNext() {
-        start();
-        while (taken < positions.length && await(queue.peek()) == null) {
-            take(); // a sample that failed to decode: drop it now so hasNext stays truthful
-        }
-        return taken < positions.length;
+        return samples.hasNext();
     }
 
     @Override
@@ -160,12 +140,13 @@ public final class GraftRecordReader extends BaseRecordReader {
     @Override
     public Record nextRecord() {
         if (!hasNext()) {
-            throw new NoSuchElementException("epoch " + epoch + " of " + split + " is exhausted; call reset()");
+            throw new NoSuchElementException("epoch " + epoch() + " of " + split + " is exhausted; call reset()");
         }
-        int position = taken;
-        int index = positions[position];
-        float[] image = take();
-        Sample meta = new Sample(new SampleRef(split, index, entries.get(index).path().toString()), seedOf(position));
+        int position = samples.position();
+        int index = samples.nextIndex();
+        float[] image = samples.take();
+        Sample meta = new Sample(new SampleRef(split, index, entries.get(index).path().toString()),
+                samples.seedOf(position));
         return new org.datavec.api.records.impl.Record(writables(entries.get(index), image), meta);
     }
 
@@ -214,10 +195,11 @@ public final class GraftRecordReader extends BaseRecordReader {
     /** After the last record: the next epoch; before it: the current epoch again from its start. */
     @Override
     public void reset() {
-        if (positions != null && taken >= positions.length) {
-            epoch++;
+        if (samples.exhausted()) {
+            samples.setEpoch(samples.epoch() + 1);
+        } else {
+            samples.restart();
         }
-        restart();
     }
 
     @Override
@@ -228,7 +210,7 @@ public final class GraftRecordReader extends BaseRecordReader {
     /** Cancels the images decoded ahead. */
     @Override
     public void close() {
-        restart();
+        samples.restart();
     }
 
     /** Unsupported: the reader's images come from the pipeline's scan of the config's layout, not a split. */
@@ -257,55 +239,6 @@ public final class GraftRecordReader extends BaseRecordReader {
     @Override
     public Configuration getConf() {
         return conf;
-    }
-
-    private long seedOf(int position) {
-        return Seeds.derive(augmentSeed, epoch + "/" + position);
-    }
-
-    private float[] take() {
-        Future<float[]> head = queue.poll();
-        taken++;
-        float[] sample = await(head);
-        fill();
-        return sample;
-    }
-
-    private void start() {
-        if (positions == null) {
-            positions = order.order(epoch);
-            fill();
-        }
-    }
-
-    private void fill() {
-        while (submitted < positions.length && submitted - taken < lookahead) {
-            int position = submitted++;
-            ImageEntry entry = entries.get(positions[position]);
-            long seed = seedOf(position);
-            queue.add(pipeline.executor().submit(() -> pipeline.load(split, entry, transform, new Random(seed))));
-        }
-    }
-
-    private static float[] await(Future<float[]> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for an image", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("image worker failed: " + e.getCause(), e.getCause());
-        } catch (CancellationException e) {
-            return null;
-        }
-    }
-
-    private void restart() {
-        queue.forEach(f -> f.cancel(false));
-        queue.clear();
-        positions = null;
-        submitted = 0;
-        taken = 0;
     }
 
     /**
