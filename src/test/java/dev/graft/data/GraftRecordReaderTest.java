@@ -88,6 +88,26 @@ class GraftRecordReaderTest {
         assertFalse(java.util.Arrays.equals(first.get(0), second.get(0)), "the epochs differ");
     }
 
+    /** DL4J's fit loop resets its iterator between epochs: the reader then serves the next epoch, not a replay. */
+    @Test
+    void computationGraphFitMovesTheReaderOnAnEpochPerEpoch() throws IOException {
+        try (DataPipeline p = DataPipeline.open(folders(""), 3, 16, Normalization.IMAGENET)) {
+            GraftRecordReader reader = GraftRecordReader.train(p, 0);
+            var net = new org.deeplearning4j.nn.graph.ComputationGraph(
+                    new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().graphBuilder()
+                            .addInputs("in")
+                            .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(16, 16, 3))
+                            .addLayer("pool", new org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer(), "in")
+                            .addLayer("out", new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nOut(2)
+                                    .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build(), "pool")
+                            .setOutputs("out").build());
+            net.init();
+            net.fit(reader.dataSetIterator(4), 3);
+            assertEquals(3 * 3, net.getConfiguration().getIterationCount(), "9 images in batches of 4, 3 epochs");
+            assertEquals(2, reader.epoch(), "the third epoch was epoch 2");
+        }
+    }
+
     @Test
     void aRecordIsTheImageTensorAndTheClassIndexAndReloadsFromItsMetadata() throws IOException {
         try (DataPipeline p = DataPipeline.open(folders(""), 3, 16, Normalization.IMAGENET)) {
