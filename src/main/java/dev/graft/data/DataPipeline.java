@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * Seeds: split {@code Seeds.derive(seed, "split")}, epoch order {@code "shuffle"} (or {@code "sampler"} for the
  * balanced sampler), augmentation {@code "augment"}. Decoding runs on {@code data.workers} threads (0: one per
- * core) shared by all iterators of this pipeline; they stop after 30 s idle or on {@link #close()}.
+ * core) shared by all iterators of this pipeline; they stop after 30 s idle or on {@link #close()}. The same
+ * samples, transforms and seeds as DataVec records, for DL4J code of your own: {@link GraftRecordReader}.
  */
 public final class DataPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataPipeline.class);
@@ -167,11 +168,11 @@ public final class DataPipeline implements AutoCloseable {
      */
     public ImageBatchIterator eval(Split split, int batchSize) {
         requireImages(split);
-        return new ImageBatchIterator(this, split, evalTransform(), SampleOrder.sequential(dataset.entries(split).size()),
-                0, batchSize, config.prefetch(), workers);
+        SampleOrder order = SampleOrder.sequential(dataset.entries(split).size());
+        return new ImageBatchIterator(this, split, evalTransform(), order, 0, batchSize, config.prefetch(), workers);
     }
 
-    /** @throws GraftException when {@code split} has no images, saying how to give it some */
+    /** Throws a {@link GraftException} saying how to add images when {@code split} has none. */
     void requireImages(Split split) {
         if (!dataset.has(split)) {
             throw new GraftException("the dataset has no " + split + " images"

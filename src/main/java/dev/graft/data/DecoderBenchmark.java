@@ -21,7 +21,9 @@ import java.util.stream.Stream;
  * {@link NativeImageLoader} read a folder of images on one thread, decoded alone and decoded into a
  * {@code 3 x size x size} float tensor. The README's decoder table comes from here:
  *
- * <pre>{@code java -cp target/graft.jar dev.graft.data.DecoderBenchmark ../shared/datasets/hymenoptera/train [passes] [size]}</pre>
+ * <pre>{@code
+ * java -cp target/graft.jar dev.graft.data.DecoderBenchmark ../shared/datasets/hymenoptera/train [passes] [size]
+ * }</pre>
  *
  * Numbers only, no verdict: the machine's load moves them; run it idle and compare rows of one run. The CPU
  * column (the process's CPU time, all threads) moves less with load than the wall-clock rate.

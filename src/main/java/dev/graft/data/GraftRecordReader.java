@@ -29,7 +29,7 @@ import java.util.Random;
  *
  * <ol start="0">
  *   <li>the image: an {@link NDArrayWritable} {@code [1, 3, size, size]} float (RGB planes), decoded, augmented
- *       and normalised exactly as {@link ImageBatchIterator} does it (same decoder, transform and per-sample seed);</li>
+ *       and normalised exactly as {@link ImageBatchIterator} does it (same decoder, transform, per-sample seed);</li>
  *   <li>the label(s): single-label, an {@link IntWritable} class index; multi-label, one {@link DoubleWritable}
  *       per label (1, 0, or NaN for an unknown/uncertain cell the config ignores); regression, one
  *       {@link DoubleWritable} holding the target standardised with the training split's mean/std.</li>

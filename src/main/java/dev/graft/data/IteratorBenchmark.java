@@ -17,7 +17,9 @@ import java.util.Locale;
  * {@code RecordReaderDataSetIterator} over a {@link GraftRecordReader} (alone and behind DL4J's
  * {@link AsyncDataSetIterator}), for one experiment config; the README's iterator table comes from here:
  *
- * <pre>{@code java -cp target/graft.jar dev.graft.data.IteratorBenchmark configs/quickstart.yaml 30 data.image_size=224}</pre>
+ * <pre>{@code
+ * java -cp target/graft.jar dev.graft.data.IteratorBenchmark configs/quickstart.yaml 30 data.image_size=224
+ * }</pre>
  *
  * Arguments: the config, the timed batches (after 3 warm-up ones), then {@code --set}-style overrides. Numbers
  * only; the machine's load moves them, so compare rows of one run.
