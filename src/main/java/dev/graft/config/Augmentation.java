@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
+import java.io.Serializable;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -25,9 +26,10 @@ import java.util.ServiceLoader;
  * shorthand ({@link Op}), its parameters ({@link Doc}), their defaults and checks, and the pixel work. This
  * package, which depends on nothing of Graft's, finds those records through the {@link Catalog} service
  * ({@code META-INF/services}), binds and validates them like any other section, and lists them in the README.
- * A step may instead name a DataVec image transform class ({@link DataVecTransform}).
+ * A step may instead name a DataVec image transform class ({@link DataVecTransform}). Steps are serialisable
+ * values, so a cluster's executors get the same list with the samples (no YAML round trip).
  */
-public interface Augmentation extends ConfigSection {
+public interface Augmentation extends ConfigSection, Serializable {
 
     /** How an op is written in YAML and what it does (the README's op table comes from here). */
     @Retention(RetentionPolicy.RUNTIME)

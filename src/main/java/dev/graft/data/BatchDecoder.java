@@ -1,6 +1,5 @@
 package dev.graft.data;
 
-import dev.graft.config.Augmentation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -28,20 +27,15 @@ public final class BatchDecoder {
         this.classes = classes;
     }
 
-    /**
-     * The training transform: {@code augment} and {@code cropRatio} as in {@code data.augment} and the resolved
-     * {@code data.crop_ratio}, at {@code imageSize} with the backbone's normalisation.
-     */
-    public static BatchDecoder train(List<Augmentation> augment, double cropRatio, int imageSize,
-                                     Normalization normalization, int classes) {
-        return new BatchDecoder(SampleTransform.train(imageSize, cropRatio, augment, normalization), classes);
+    /** The training transform {@code spec} describes, for samples of a dataset with {@code classes} outputs. */
+    public static BatchDecoder train(TransformSpec spec, int classes) {
+        return new BatchDecoder(spec.trainTransform(), classes);
     }
 
     /** The training transform of {@code pipeline}, for samples of its dataset. */
     public static BatchDecoder train(DataPipeline pipeline) {
-        return new BatchDecoder(pipeline.trainTransform(), pipeline.classes().size());
+        return train(pipeline.trainTransformSpec(), pipeline.classes().size());
     }
-
 
     /**
      * Features {@code [n, 3, size, size]} and the labels of {@link BatchTargets} (one-hot {@code [n, classes]}, or

@@ -36,8 +36,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * Seeds: split {@code Seeds.derive(seed, "split")}, epoch order {@code "shuffle"} (or {@code "sampler"} for the
- * balanced sampler), augmentation {@code "augment"}, batch mixing {@code "mix"}. Decoding runs on {@code data.workers} threads (0: one per
- * core) shared by all iterators of this pipeline; they stop after 30 s idle or on {@link #close()}.
+        ImageBatchIterator batches = new ImageBatchIterator(this, Split.TRAIN, transform, trainOrder(),
+                augmentSeed(), batchSize, config.prefetch(), workers);
+        if (config.mix().enabled()) {
+            batches.mixBatches(new BatchMix(config.mix(), Seeds.derive(seed, "mix")));
+        }
+        return batches;
  */
 public final class DataPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataPipeline.class);
@@ -155,11 +159,16 @@ public final class DataPipeline implements AutoCloseable {
 
     ImageBatchIterator train(int batchSize, SampleTransform transform) {
         ImageBatchIterator batches = new ImageBatchIterator(this, Split.TRAIN, transform, trainOrder(),
-                Seeds.derive(seed, "augment"), batchSize, config.prefetch(), workers);
+                augmentSeed(), batchSize, config.prefetch(), workers);
         if (config.mix().enabled()) {
             batches.mixBatches(new BatchMix(config.mix(), Seeds.derive(seed, "mix")));
         }
         return batches;
+    }
+
+    /** The root of the training samples' augmentation seeds (each sample's: this, epoch and position). */
+    long augmentSeed() {
+        return Seeds.derive(seed, "augment");
     }
 
     /**
@@ -168,13 +177,17 @@ public final class DataPipeline implements AutoCloseable {
      * @throws GraftException when the split has no images
      */
     public ImageBatchIterator eval(Split split, int batchSize) {
+        requireImages(split);
+        SampleOrder order = SampleOrder.sequential(dataset.entries(split).size());
+        return new ImageBatchIterator(this, split, evalTransform(), order, 0, batchSize, config.prefetch(), workers);
+    }
+
+    /** Throws a {@link GraftException} saying how to add images when {@code split} has none. */
+    void requireImages(Split split) {
         if (!dataset.has(split)) {
             throw new GraftException("the dataset has no " + split + " images"
                     + (split == Split.TEST ? " (set data.test, or data.split.test for root/csv layouts)" : ""));
         }
-        SampleTransform transform = SampleTransform.eval(imageSize, config.cropRatio(), normalization);
-        return new ImageBatchIterator(this, split, transform, SampleOrder.sequential(dataset.entries(split).size()),
-                0, batchSize, config.prefetch(), workers);
     }
 
     /** Whether the dataset has images in {@code split} (a test split is optional). */
@@ -192,9 +205,29 @@ public final class DataPipeline implements AutoCloseable {
         return DataReport.of(this, config, seed);
     }
 
+    /** What defines the training transform, as serialisable values (for a cluster's executors). */
+    public TransformSpec trainTransformSpec() {
+        return new TransformSpec(config.augment(), config.cropRatio(), imageSize, normalization);
+    }
+
     /** The training transform: decode, the configured augmentation, geometry and normalisation. */
     SampleTransform trainTransform() {
-        return SampleTransform.train(imageSize, config.cropRatio(), config.augment(), normalization);
+        return trainTransformSpec().trainTransform();
+    }
+
+    /** The evaluation transform: decode, resize the shorter side, centre crop, normalise. */
+    SampleTransform evalTransform() {
+        return SampleTransform.eval(imageSize, config.cropRatio(), normalization);
+    }
+
+    /** The decode threads, shared by every iterator and record reader of this pipeline. */
+    ExecutorService executor() {
+        return workers;
+    }
+
+    /** {@code data.prefetch}: batches decoded ahead of the consumer. */
+    int prefetch() {
+        return config.prefetch();
     }
 
     ClassWeights classWeightsConfig() {
@@ -223,8 +256,8 @@ public final class DataPipeline implements AutoCloseable {
      * augmentation drawn from {@code previewSeed}, or with the evaluation transform. The caller closes it.
      */
     Mat preview(ImageEntry entry, boolean augmented, long previewSeed) throws IOException {
-        SampleTransform transform = augmented ? trainTransform() : SampleTransform.eval(imageSize, config.cropRatio(), normalization);
-        return transform.pixels(entry, new Random(Seeds.derive(Seeds.derive(seed, "augment"), "preview " + previewSeed)));
+        SampleTransform transform = augmented ? trainTransform() : evalTransform();
+        return transform.pixels(entry, new Random(Seeds.derive(augmentSeed(), "preview " + previewSeed)));
     }
 
     private void recordFailure(Split split, ImageEntry entry, Exception e) {

@@ -1,13 +1,14 @@
 package dev.graft.data;
 
 import java.awt.image.BufferedImage;
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
  * Per-channel normalisation applied after scaling pixels to [0, 1]: {@code (x - mean[c]) / std[c]}, channels in
  * RGB order. The values come from the backbone (its pretraining statistics); this package only applies them.
  */
-public record Normalization(float[] mean, float[] std) {
+public record Normalization(float[] mean, float[] std) implements Serializable {
     /** ImageNet statistics, used by torchvision's ImageNet and most CIFAR ResNets. */
     public static final Normalization IMAGENET =
             new Normalization(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});

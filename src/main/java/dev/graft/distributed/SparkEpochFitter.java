@@ -56,7 +56,7 @@ final class SparkEpochFitter implements EpochFitter {
             }
             this.averagingFrequency = d.averagingFrequency();
             int perWorker = (batchSize + workers - 1) / workers;
-            this.decode = new ExecutorBatches(config.data(), data, config.train().labelSmoothing());
+            this.decode = new ExecutorBatches(data, config.train().labelSmoothing());
             this.tally = new TallyAccumulator(data.classes());
             spark.sc().register(tally, "graft training metrics");
             this.master = new ParameterAveragingTrainingMaster.Builder(workers, perWorker)

@@ -12,7 +12,8 @@
  * in an accumulator.
  *
  * <p>On Spark the driver ships sample descriptions ({@link dev.graft.data.SampleSpec}: path, label, seed), not
- * pixels; executors decode them with the same transform as a local run ({@link dev.graft.data.BatchDecoder}).
+ * pixels, and the transform as a {@link dev.graft.data.TransformSpec} (the augmentation records themselves, Java
+ * serialised); executors decode with the same transform as a local run ({@link dev.graft.data.BatchDecoder}).
  *
  * <p>May use {@code dev.graft.config}, {@code data}, {@code model}, {@code train}, {@code metrics} and {@code run};
  * only {@code cli} uses it ({@link dev.graft.distributed.DistributedTraining#fitters()}).

@@ -1,11 +1,15 @@
 package dev.graft.distributed;
 
-import dev.graft.config.Augmentation;
-import dev.graft.config.YamlFiles;
-import dev.graft.data.AugmentOp;
+import dev.graft.config.ExperimentConfig;
+import dev.graft.data.DataPipeline;
+import dev.graft.data.Normalization;
+import dev.graft.data.SampleSpec;
+import dev.graft.testing.ColourFolders;
+import dev.graft.testing.TinyExperiments;
 import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.metrics.MetricsSummary;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -13,13 +17,15 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The small parts that travel to workers: batch splitting, training counts, the shipped augmentation. */
+/** The small parts that travel to workers: batch splitting, training counts, the shipped transform. */
 class WorkerPiecesTest {
     @Test
     void batchesSplitIntoNearEqualPartsInOrder() {
@@ -62,12 +68,26 @@ class WorkerPiecesTest {
         assertEquals(1, s.confusion()[1][2]);
     }
 
+    /**
+     * The executors' transform travels as values (Graft op records and a DataVec transform spec) and decodes the
+     * same batch as the driver's own pipeline.
+     */
     @Test
-    void augmentationTravelsAsYamlUnchanged() {
-        List<Augmentation> augment = List.of(AugmentOp.RandomResizedCrop.defaults(), new AugmentOp.HFlip(0.3),
-                new AugmentOp.Rotate(12));
-        String yaml = YamlFiles.toYaml(Map.of("augment", augment));
-        assertEquals(augment, ExecutorBatches.augment(yaml));
+    void theShippedTransformDecodesThePipelinesBatch(@TempDir Path dir) throws Exception {
+        ColourFolders.colourFolders(dir.resolve("colours"), 4, 24, 5);
+        ExperimentConfig config = TinyExperiments.config(dir, "ship", 1, "data.augment=[random_resized_crop, hflip,"
+                + " {rotate: 10}, {datavec: org.datavec.image.transform.FlipImageTransform, args: [0]}]");
+        try (DataPipeline data = DataPipeline.open(config.data(), config.seed(), config.imageSize(),
+                Normalization.IMAGENET)) {
+            assertEquals(4, data.trainTransformSpec().augment().size());
+            DataSet local = data.train(6).next();
+            ExecutorBatches shipped = copy(new ExecutorBatches(data, 0));
+            List<SampleSpec> samples = SampleSpec.trainEpoch(data, config.seed(), 0).subList(0, 6);
+            Iterator<DataSet> remote = shipped.call(List.of(new ArrayList<>(samples)));
+            DataSet decoded = remote.next();
+            assertArrayEquals(local.getFeatures().data().asFloat(), decoded.getFeatures().data().asFloat());
+            assertEquals(local.getLabels(), decoded.getLabels());
+        }
     }
 
     @SuppressWarnings("unchecked")
