@@ -34,7 +34,11 @@ final class InProcessFitter implements EpochFitter {
         ComputationGraph graph = epoch.model();
         TrainPredictions predictions = new TrainPredictions(graph);
         GradientAccumulation accumulation = new GradientAccumulation();
-        graph.setListeners(predictions, accumulation);
+        if (epoch.average() != null) {
+            graph.setListeners(predictions, accumulation, epoch.average());
+        } else {
+            graph.setListeners(predictions, accumulation);
+        }
         DataSetIterator batches = epoch.batches();
         int done = epoch.startBatch();
         double loss = 0;

@@ -74,7 +74,7 @@ public final class Trainer {
             try (EpochFitter fitter = fitters.create(config, data)) {
                 EpochLoop.Setup setup = new EpochLoop.Setup(config, run, stop, fitter, data, trainData, plan,
                         training, batchesPerEpoch, startNanos);
-                return new EpochLoop(setup, start.model(), start.state()).run();
+                return new EpochLoop(setup, start.model(), start.state(), start.average()).run();
             }
         }
     }
