@@ -115,7 +115,7 @@ final class EpochLoop {
             List<String> released = new ArrayList<>(current);
             released.removeAll(wanted);
             LOG.info("epoch {}: unfreezing {} (lr x{})", epoch, Trainer.describe(released),
-                    setup.plan().multipliers().get(released.get(0)));
+                    setup.training().multiplier(released.get(0)));
             model = ModelAssembler.refreeze(model, setup.plan().stages(), wanted, setup.training());
         }
     }

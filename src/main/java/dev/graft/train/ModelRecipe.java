@@ -21,7 +21,8 @@ final class ModelRecipe {
     static StageTraining training(ExperimentConfig config, FreezePlan plan, int epochs, int batchesPerEpoch) {
         LrSchedule schedule = LrSchedule.of(config.train().schedule(), config.train().optimizer().lr(), 1.0, epochs,
                 batchesPerEpoch);
-        return new StageTraining(config.train().optimizer(), schedule, plan.multipliers(), config.train().gradClip());
+        return new StageTraining(config.train().optimizer(), schedule, plan.multipliers(), config.train().gradClip(),
+                StageTraining.layerDecay(plan.stages().names(), config.train().layerDecay()));
     }
 
     /** The backbone loaded by {@code backbones} with {@code head} attached and the plan's epoch-1 freezing. */
