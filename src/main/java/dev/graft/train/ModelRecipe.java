@@ -22,7 +22,8 @@ final class ModelRecipe {
         LrSchedule schedule = LrSchedule.of(config.train().schedule(), config.train().optimizer().lr(), 1.0, epochs,
                 batchesPerEpoch);
         return new StageTraining(config.train().optimizer(), schedule, plan.multipliers(), config.train().gradClip(),
-                StageTraining.layerDecay(plan.stages().names(), config.train().layerDecay()));
+                StageTraining.layerDecay(plan.stages().names(), config.train().layerDecay()),
+                config.backbone().normEval());
     }
 
     /** The backbone loaded by {@code backbones} with {@code head} attached and the plan's epoch-1 freezing. */

@@ -25,16 +25,21 @@ final class StageTraining implements LayerTraining {
     private final Map<String, Double> multipliers;
     private final double gradientClip;
     private final Map<String, Double> layerDecay;
+    private final boolean normEval;
 
     StageTraining(OptimizerConfig optimizer, LrSchedule schedule, Map<String, Double> multipliers,
                   double gradientClip) {
-        this(optimizer, schedule, multipliers, gradientClip, Map.of());
+        this(optimizer, schedule, multipliers, gradientClip, Map.of(), false);
     }
 
-    /** {@code layerDecay}: stage -> its layer-decay factor (absent: 1), see {@link #layerDecay(List, double)}. */
+    /**
+     * {@code layerDecay}: stage -> its layer-decay factor (absent: 1), see {@link #layerDecay(List, double)};
+     * {@code normEval}: backbone.norm_eval.
+     */
     StageTraining(OptimizerConfig optimizer, LrSchedule schedule, Map<String, Double> multipliers,
-                  double gradientClip, Map<String, Double> layerDecay) {
+                  double gradientClip, Map<String, Double> layerDecay, boolean normEval) {
         this.layerDecay = Map.copyOf(layerDecay);
+        this.normEval = normEval;
         this.optimizer = optimizer;
         this.schedule = schedule;
         this.multipliers = Map.copyOf(multipliers);
@@ -89,5 +94,10 @@ final class StageTraining implements LayerTraining {
     @Override
     public double gradientClip() {
         return gradientClip;
+    }
+
+    @Override
+    public boolean normEval() {
+        return normEval;
     }
 }

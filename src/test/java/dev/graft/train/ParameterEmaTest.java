@@ -89,7 +89,7 @@ class ParameterEmaTest {
         List<String> settings = new java.util.ArrayList<>(List.of("data.root=" + dir.resolve("shapes"),
                 "train.ema.decay=0.6"));
         settings.addAll(List.of(extra));
-        return TinyExperiments.config(dir, name, 2, settings.toArray(String[]::new));
+        return TinyExperiments.config(dir, name, 1, settings.toArray(String[]::new));
     }
 
     @Test
