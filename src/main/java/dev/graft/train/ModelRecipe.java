@@ -5,6 +5,7 @@ import dev.graft.backbone.BackboneLoader;
 import dev.graft.config.ExperimentConfig;
 import dev.graft.config.Seeds;
 import dev.graft.model.HeadSpec;
+import dev.graft.model.LayerTraining;
 import dev.graft.model.ModelAssembler;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
@@ -28,7 +29,7 @@ final class ModelRecipe {
 
     /** The backbone loaded by {@code backbones} with {@code head} attached and the plan's epoch-1 freezing. */
     static ComputationGraph assemble(ExperimentConfig config, BackboneLoader backbones, FreezePlan plan,
-                                     StageTraining training, HeadSpec head) {
+                                     LayerTraining training, HeadSpec head) {
         Backbone backbone = backbones.withSeed(Seeds.derive(config.seed(), "backbone-init"))
                 .load(config.arch(), config.backbone().weights());
         return ModelAssembler.assemble(backbone, head, plan.frozenAt(1), training, Seeds.derive(config.seed(), "init"));

@@ -48,7 +48,11 @@ final class StageTraining implements LayerTraining {
 
     @Override
     public IUpdater updater(String stage) {
-        LrSchedule lr = schedule.withMultiplier(multiplier(stage));
+        return updater(optimizer, schedule.withMultiplier(multiplier(stage)));
+    }
+
+    /** The config's update rule following the learning-rate schedule {@code lr}. */
+    static IUpdater updater(OptimizerConfig optimizer, org.nd4j.linalg.schedule.ISchedule lr) {
         return switch (optimizer.type()) {
             case SGD -> optimizer.momentum() > 0
                     ? new Nesterovs(lr, optimizer.momentum())
