@@ -51,14 +51,13 @@ final class LrFindCommand implements Callable<Integer> {
         PrintWriter console = spec.commandLine().getOut();
         console.printf(Locale.ROOT, "lr-find: %d steps%s; curve in %s and %s%n", o.steps(),
                 o.diverged() ? " (stopped: loss above 4x its best)" : "", o.csv(), o.png());
-        console.printf(Locale.ROOT, "lowest smoothed loss at lr %.3g (that / 10: %.3g)%n", o.minimumLr(),
-                o.minimumOver10());
+        console.printf(Locale.ROOT, "lowest smoothed loss at lr %.3g; steepest descent at %s%n", o.minimumLr(),
+                Double.isFinite(o.steepestLr()) ? String.format(Locale.ROOT, "%.3g", o.steepestLr()) : "none");
         if (Double.isFinite(o.suggestedLr())) {
-            console.printf(Locale.ROOT, "suggested (steepest descent): %.3g%n--set train.optimizer.lr=%.3g%n",
+            console.printf(Locale.ROOT, "suggested (lowest loss's rate / 10): %.3g%n--set train.optimizer.lr=%.3g%n",
                     o.suggestedLr(), o.suggestedLr());
         } else {
-            console.printf(Locale.ROOT, "the loss never fell: no steepest descent; try --min-lr lower or more "
-                    + "--steps. Minimum / 10:%n--set train.optimizer.lr=%.3g%n", o.minimumOver10());
+            console.printf(Locale.ROOT, "the loss never fell: no suggestion; lower --min-lr or add --steps%n");
         }
         console.flush();
         return 0;

@@ -38,7 +38,7 @@ public final class LrFinder {
     }
 
     /** What the sweep found, and its files. */
-    public record Outcome(double suggestedLr, double minimumLr, double minimumOver10, boolean diverged,
+    public record Outcome(double suggestedLr, double minimumLr, double steepestLr, boolean diverged,
                           int steps, Path csv, Path png) {
     }
 
@@ -90,7 +90,7 @@ public final class LrFinder {
         } catch (IOException e) {
             throw new GraftException("cannot write " + options.outDir() + ": " + e.getMessage(), e);
         }
-        return new Outcome(curve.suggestedLr(), curve.minimumLr(), curve.minimumLr() / 10, curve.diverged(),
+        return new Outcome(curve.suggestedLr(), curve.minimumLr(), curve.steepestLr(), curve.diverged(),
                 curve.points().size(), csv, png);
     }
 
@@ -105,8 +105,9 @@ public final class LrFinder {
         chart.addSeries("loss", lr, finite);
         chart.addSeries("smoothed", lr, curve.points().stream().map(RangeTest.Point::smoothed).toList());
         if (Double.isFinite(curve.suggestedLr())) {
-            double y = curve.points().stream().filter(p -> p.lr() == curve.suggestedLr()).findFirst()
-                    .map(RangeTest.Point::smoothed).orElse(Double.NaN);
+            double y = curve.points().stream().min(java.util.Comparator.comparingDouble(
+                    p -> Math.abs(Math.log(p.lr() / curve.suggestedLr())))).map(RangeTest.Point::smoothed)
+                    .orElse(Double.NaN);
             chart.addSeries(String.format(Locale.ROOT, "suggested %.2g", curve.suggestedLr()), List.of(
                     curve.suggestedLr()), List.of(y)).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
         }

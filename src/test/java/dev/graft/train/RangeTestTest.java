@@ -72,11 +72,13 @@ class RangeTestTest {
         assertTrue(minimum < 0.5 * first.smoothed(), "the (smoothed, lagging) loss fell: " + first.smoothed() + " -> " + minimum);
         assertTrue(last.smoothed() > 4 * minimum, "then rose: " + last.smoothed());
         double suggested = curve.suggestedLr();
-        assertTrue(suggested > MIN_LR && suggested < curve.minimumLr(),
-                "the suggestion " + suggested + " lies before the minimum at " + curve.minimumLr());
-        RangeTest.Point atSuggestion = points.stream().filter(p -> p.lr() == suggested).findFirst().orElseThrow();
-        int i = atSuggestion.step();
-        assertTrue(points.get(i + 1).smoothed() < points.get(i - 1).smoothed(), "the loss is falling there");
+        assertTrue(suggested > 1e-2 && suggested < 1, "the suggestion " + suggested + " lies below the divergent rate, "
+                + "where plain SGD converges fast on this problem");
+        RangeTest.Point near = points.stream().min(java.util.Comparator.comparingDouble(
+                p -> Math.abs(Math.log(p.lr() / suggested)))).orElseThrow();
+        int i = near.step();
+        assertTrue(points.get(i + 1).smoothed() < points.get(i - 1).smoothed(), "the smoothed loss is falling there");
+        assertTrue(near.loss() < 0.1 * first.loss(), "and training at that rate works: loss " + near.loss());
     }
 
     @Test
@@ -84,7 +86,7 @@ class RangeTestTest {
         var points = java.util.List.of(new RangeTest.Point(0, 1e-3, 1, 1), new RangeTest.Point(1, 1e-2, 2, 2),
                 new RangeTest.Point(2, 1e-1, 3, 3));
         RangeTest.Curve curve = RangeTest.summarise(points, false);
-        assertTrue(Double.isNaN(curve.suggestedLr()));
+        assertTrue(Double.isNaN(curve.suggestedLr()) && Double.isNaN(curve.steepestLr()));
         assertTrue(curve.minimumLr() == 1e-3);
     }
 }
