@@ -11,6 +11,7 @@ import dev.graft.model.LayerTraining;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.regularization.Regularization;
@@ -98,18 +99,19 @@ public final class LrFinder {
         XYChart chart = new XYChartBuilder().width(720).height(420).title("Learning-rate range test")
                 .xAxisTitle("learning rate (log)").yAxisTitle("training loss").build();
         chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setMarkerSize(0);
+        chart.getStyler().setMarkerSize(9); // only the suggestion has a marker
         List<Double> lr = curve.points().stream().map(RangeTest.Point::lr).toList();
         List<Double> finite = curve.points().stream().map(p -> Double.isFinite(p.loss()) ? p.loss() : Double.NaN)
                 .toList();
-        chart.addSeries("loss", lr, finite);
-        chart.addSeries("smoothed", lr, curve.points().stream().map(RangeTest.Point::smoothed).toList());
+        chart.addSeries("loss", lr, finite).setMarker(SeriesMarkers.NONE);
+        chart.addSeries("smoothed", lr, curve.points().stream().map(RangeTest.Point::smoothed).toList())
+                .setMarker(SeriesMarkers.NONE);
         if (Double.isFinite(curve.suggestedLr())) {
             double y = curve.points().stream().min(java.util.Comparator.comparingDouble(
                     p -> Math.abs(Math.log(p.lr() / curve.suggestedLr())))).map(RangeTest.Point::smoothed)
                     .orElse(Double.NaN);
             chart.addSeries(String.format(Locale.ROOT, "suggested %.2g", curve.suggestedLr()), List.of(
-                    curve.suggestedLr()), List.of(y)).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
+                    curve.suggestedLr()), List.of(y)).setMarker(SeriesMarkers.CIRCLE);
         }
         return chart;
     }
