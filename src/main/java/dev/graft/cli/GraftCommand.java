@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = GraftVersion.class,
         description = "Fine-tune pretrained ResNet backbones into image classifiers from one YAML file.",
-        subcommands = {TrainCommand.class, BenchCommand.class, EvaluateCommand.class, ValidateCommand.class, EnvCommand.class, DataCommand.class, BackbonesCommand.class, ClassifyCommand.class, ExportCommand.class, PredictCommand.class, ExplainCommand.class, ServeCommand.class, SweepCommand.class},
+        subcommands = {TrainCommand.class, LrFindCommand.class, BenchCommand.class, EvaluateCommand.class, ValidateCommand.class, EnvCommand.class, DataCommand.class, BackbonesCommand.class, ClassifyCommand.class, ExportCommand.class, PredictCommand.class, ExplainCommand.class, ServeCommand.class, SweepCommand.class},
         footer = {"", "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error, "
                 + "130 interrupted (Ctrl-C or SIGTERM; the run is saved: resume with --resume).",
                 "Run 'graft COMMAND --help' for a command's options."})

@@ -10,6 +10,8 @@ import java.util.List;
  *                or a path: a PyTorch {@code .pth}/{@code .th} file, a Hugging Face model folder, or a Graft
  *                DL4J {@code .zip}
  * @param freeze  stages that receive no updates (their BatchNorm uses running statistics)
+ * @param normEval BatchNorm of the trainable stages too normalises with its running statistics and keeps them
+ *                 (mmpretrain's norm_eval; for small batches); gamma and beta still learn
  */
 public record BackboneConfig(
         @Doc("resnet18/34/50/101/152 (ImageNet layout) or resnet20/32/44/56/110_cifar")
@@ -17,12 +19,14 @@ public record BackboneConfig(
         @Doc("imagenet (torchvision V1), imagenet_v2, none (random init), or a path: .pth/.th file, Hugging Face folder, Graft .zip")
         String weights,
         @Doc("Stages that get no updates (BatchNorm in inference mode): all, none or a list of stem, stage1..stage4")
-        StageSelection freeze) implements ConfigSection {
+        StageSelection freeze,
+        @Doc("BatchNorm in trainable stages uses and keeps its running statistics (gamma/beta still learn)")
+        boolean normEval) implements ConfigSection {
     /** The weight keywords; anything else is a path. */
     public static final List<String> WEIGHT_KEYWORDS = List.of("imagenet", "imagenet_v1", "imagenet_v2", "none");
 
     public static BackboneConfig defaults() {
-        return new BackboneConfig("resnet50", "imagenet", StageSelection.none());
+        return new BackboneConfig("resnet50", "imagenet", StageSelection.none(), false);
     }
 
     /** True when {@link #weights} names a file or folder rather than a keyword. */

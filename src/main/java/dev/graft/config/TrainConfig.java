@@ -13,6 +13,11 @@ import java.util.Locale;
  * @param devices         data-parallel workers on this machine (DL4J ParallelWrapper) when > 1
  * @param logEvery        progress line every this many batches when the console is not a terminal
  * @param loss            a single-label head's loss ({@link TrainLoss})
+ * @param accumulate      micro-batches of {@code batchSize} images whose gradients make one update: the effective
+ *                        batch is {@code accumulate x batchSize}, and the schedule counts updates
+ * @param ema             exponential moving average of the weights, validated and exported instead of the raw ones
+ * @param layerDecay      learning-rate multiplier per stage from the head down: head x1, the stage below x decay,
+ *                        the next x decay^2, ...; 1 turns it off
  */
 public record TrainConfig(
         @Doc("Number of epochs")
@@ -43,7 +48,13 @@ public record TrainConfig(
         int logEvery,
         @Doc("Single-label training loss: cross_entropy, or {focal: {gamma: 2}} (softmax focal loss; "
                 + "data.class_weights are its alpha); val_loss stays the plain cross-entropy")
-        TrainLoss loss) implements ConfigSection {
+        TrainLoss loss,
+        @Doc("Gradient accumulation: micro-batches of batch_size images per update (effective batch = accumulate x batch_size)")
+        int accumulate,
+        @Doc("Exponential moving average of the weights (validated, checkpointed, exported)")
+        EmaConfig ema,
+        @Doc("Per-stage LR multiplier decay^(stages below the head); 1 = off")
+        double layerDecay) implements ConfigSection {
 
     public enum CacheMode {
         AUTO, TRUE, FALSE;
@@ -57,7 +68,12 @@ public record TrainConfig(
     public static TrainConfig defaults() {
         return new TrainConfig(10, 32, OptimizerConfig.defaults(), ScheduleConfig.defaults(), 0.0, 0.0, List.of(),
                 EarlyStoppingConfig.defaults(), CacheMode.AUTO, 1, 1, DistributedConfig.defaults(), 20,
-                TrainLoss.crossEntropy());
+                TrainLoss.crossEntropy(), 1, EmaConfig.defaults(), 1.0);
+    }
+
+    /** Optimizer updates per epoch of {@code batchesPerEpoch} micro-batches (the last update may take fewer). */
+    public int updatesPerEpoch(int batchesPerEpoch) {
+        return (batchesPerEpoch + accumulate - 1) / accumulate;
     }
 
     @Override
@@ -78,6 +94,13 @@ public record TrainConfig(
                         + distributed.workers() + ")");
         errors.check(cacheFeatures != CacheMode.TRUE || (devices == 1 && !spark), path + ".cache_features",
                 "the feature cache trains in-process; use auto or false with train.devices or train.distributed");
+        errors.check(accumulate >= 1, path + ".accumulate", "must be >= 1 (was " + accumulate + ")");
+        errors.check(accumulate <= 1 || (devices == 1 && !spark), path + ".accumulate", "gradient accumulation "
+                + "trains in-process; use train.accumulate: 1 with train.devices or train.distributed");
+        errors.check(!ema.enabled() || (devices == 1 && !spark), path + ".ema.decay", "the weight average is "
+                + "kept in-process; set train.ema.decay: 0 with train.devices or train.distributed");
+        errors.check(layerDecay > 0 && layerDecay <= 1, path + ".layer_decay", "must be in (0, 1] (was "
+                + layerDecay + "); 1 turns it off");
         errors.check(logEvery >= 1, path + ".log_every", "must be >= 1 (was " + logEvery + ")");
         errors.check(schedule.warmupEpochs() < epochs || schedule.warmupEpochs() == 0, path
                 + ".schedule.warmup_epochs", "must be < train.epochs (" + epochs + ")");

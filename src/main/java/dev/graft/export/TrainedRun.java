@@ -56,7 +56,7 @@ final class TrainedRun {
         this.labels = entries.labels();
         this.epoch = entries.completedEpochs();
         this.arch = config.arch();
-        this.model = CheckpointFile.readModel(checkpoint, false);
+        this.model = CheckpointFile.readInferenceModel(checkpoint); // the weight average when train.ema kept one
         this.targetScaling = problem() == HeadConfig.Problem.REGRESSION ? targetScaling(entries, checkpoint) : null;
     }
 

@@ -21,4 +21,9 @@ public interface LayerTraining {
 
     /** Per-layer gradient L2-norm clipping threshold; 0 turns clipping off. */
     double gradientClip();
+
+    /** True when the backbone's trainable BatchNorm layers keep inference mode (backbone.norm_eval). */
+    default boolean normEval() {
+        return false;
+    }
 }

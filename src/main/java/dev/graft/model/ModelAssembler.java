@@ -1,8 +1,10 @@
 package dev.graft.model;
 
+import dev.graft.GraftException;
 import dev.graft.backbone.Backbone;
 import dev.graft.backbone.Stage;
 import dev.graft.backbone.Stages;
+import dev.graft.backbone.layers.DirectBatchNormalizationLayer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -99,6 +101,9 @@ public final class ModelAssembler {
                 continue;
             }
             layerConf.setLayer(inner);
+            if (inner instanceof BatchNormalization bn && !stage.equals(LayerTraining.HEAD)) {
+                setNormEval(entry.getKey(), bn, training.normEval());
+            }
             if (inner instanceof BaseLayer trainable && !(trainable.getIUpdater() instanceof NoOp)) {
                 trainable.setIUpdater(training.updater(stage));
                 trainable.setBiasUpdater(training.updater(stage));
@@ -112,6 +117,16 @@ public final class ModelAssembler {
                     trainable.setGradientNormalization(GradientNormalization.None);
                 }
             }
+        }
+    }
+
+    /** backbone.norm_eval on a trainable backbone BatchNorm (Graft's own layer is the one that implements it). */
+    private static void setNormEval(String vertex, BatchNormalization bn, boolean normEval) {
+        if (bn instanceof DirectBatchNormalizationLayer direct) {
+            direct.setNormEval(normEval);
+        } else if (normEval) {
+            throw GraftException.usage("backbone.norm_eval: the BatchNorm layer " + vertex + " is DL4J's own, not "
+                    + "Graft's; norm_eval works with the backbones Graft builds (set it to false for this model)");
         }
     }
 

@@ -9,7 +9,9 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +35,8 @@ public final class CheckpointFile {
     static final String STATE = "graft/state.json";
     static final String CONFIG = "graft/config.yaml";
     static final String LABELS = "graft/labels.json";
+    /** The weight average of {@code train.ema}, laid out as the model's parameters; absent without it. */
+    static final String AVERAGE = "graft/ema.bin";
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS.mappedFeature());
 
@@ -62,6 +66,16 @@ public final class CheckpointFile {
      * 13%), and whose zip had to be copied to add Graft's entries; stored entries take a fraction of a second.
      */
     public static void write(Path file, ComputationGraph model, boolean withUpdater, Entries entries) {
+        write(file, model, withUpdater, entries, null);
+    }
+
+    /**
+     * Writes {@code file} as {@link #write(Path, ComputationGraph, boolean, Entries)} does, plus the weight average
+     * {@code average} (same layout as {@code model.params()}) when not null: the model entries keep the raw weights
+     * a resumed run continues from; {@link #readInferenceModel} predicts with the average.
+     */
+    public static void write(Path file, ComputationGraph model, boolean withUpdater, Entries entries,
+                             INDArray average) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             AtomicFiles.write(file, out -> {
@@ -74,6 +88,9 @@ public final class CheckpointFile {
                         ? model.getUpdater().getStateViewArray() : null;
                 if (updaterState != null && updaterState.length() > 0) {
                     putArray(zip, ModelSerializer.UPDATER_BIN, updaterState);
+                }
+                if (average != null) {
+                    putArray(zip, AVERAGE, average);
                 }
                 put(zip, STATE, entries.stateJson());
                 put(zip, CONFIG, entries.configYaml());
@@ -120,6 +137,35 @@ public final class CheckpointFile {
             throw new GraftException("cannot load the model in " + file + " (" + e.getMessage() + "); is it a "
                     + "complete checkpoint written by this Graft version?", e);
         }
+    }
+
+    /** The weight average of {@code file} (see {@link #AVERAGE}), or null when the run kept none. */
+    public static INDArray readAverage(Path file) {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry entry = zip.getEntry(AVERAGE);
+            if (entry == null) {
+                return null;
+            }
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(zip.getInputStream(entry)))) {
+                return Nd4j.read(in);
+            }
+        } catch (IOException e) {
+            throw new GraftException("cannot read the weight average in " + file + " (" + e.getMessage() + "); is it "
+                    + "a complete checkpoint written by this Graft version?", e);
+        }
+    }
+
+    /**
+     * The model of {@code file} to predict with: its weight average ({@code train.ema}) when it has one, else its
+     * weights; without optimizer state.
+     */
+    public static ComputationGraph readInferenceModel(Path file) {
+        ComputationGraph model = readModel(file, false);
+        INDArray average = readAverage(file);
+        if (average != null) {
+            model.params().assign(average.reshape(model.params().shape()));
+        }
+        return model;
     }
 
     private static void putArray(ZipOutputStream zip, String name, INDArray array) throws IOException {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.GraftException;
 import dev.graft.run.CheckpointFile;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.file.Path;
 
@@ -22,13 +23,33 @@ public final class Checkpoints {
     private Checkpoints() {
     }
 
-    /** A checkpoint read back. */
-    public record Loaded(ComputationGraph model, TrainState state, String configYaml) {
+    /**
+     * A checkpoint read back: the raw model (with optimizer state, what a resumed run continues) and the weight
+     * average of {@code train.ema} (null without it).
+     */
+    public record Loaded(ComputationGraph model, TrainState state, String configYaml, INDArray average) {
+        public Loaded(ComputationGraph model, TrainState state, String configYaml) {
+            this(model, state, configYaml, null);
+        }
+
+        /** The model to predict with: its parameters replaced by the weight average when there is one. */
+        public ComputationGraph inferenceModel() {
+            if (average != null) {
+                model.params().assign(average.reshape(model.params().shape()));
+            }
+            return model;
+        }
     }
 
     /** Writes {@code file} atomically, with the optimizer state when {@code withUpdater}. */
     public static void write(Path file, ComputationGraph model, TrainState state, String configYaml,
                              boolean withUpdater) {
+        write(file, model, state, configYaml, withUpdater, null);
+    }
+
+    /** Writes {@code file} atomically, with the weight average {@code average} when not null. */
+    public static void write(Path file, ComputationGraph model, TrainState state, String configYaml,
+                             boolean withUpdater, INDArray average) {
         String stateJson;
         try {
             stateJson = JSON.writeValueAsString(state);
@@ -36,7 +57,7 @@ public final class Checkpoints {
             throw new IllegalStateException("cannot render the training state", e); // a bug, not the user's
         }
         CheckpointFile.write(file, model, withUpdater, new CheckpointFile.Entries(stateJson, configYaml,
-                state.classes()));
+                state.classes()), average);
     }
 
     /** The model (with optimizer state), training state and config of {@code file}. */
@@ -49,6 +70,7 @@ public final class Checkpoints {
             throw new GraftException("cannot read the training state in " + file + " (" + e.getOriginalMessage()
                     + "); is it a checkpoint written by this Graft version?", e);
         }
-        return new Loaded(CheckpointFile.readModel(file, true), state, entries.configYaml());
+        return new Loaded(CheckpointFile.readModel(file, true), state, entries.configYaml(),
+                CheckpointFile.readAverage(file));
     }
 }

@@ -84,9 +84,17 @@ public interface EpochFitter extends AutoCloseable {
         private final ClassificationMetrics metrics;
         private final StopSignal stop;
         private final Progress progress;
+        private final ParameterEma average;
 
         Epoch(ComputationGraph model, int number, int startBatch, int totalBatches, ImageBatchIterator trainData,
               DataSetIterator batches, ClassificationMetrics metrics, StopSignal stop, Progress progress) {
+            this(model, number, startBatch, totalBatches, trainData, batches, metrics, stop, progress, null);
+        }
+
+        Epoch(ComputationGraph model, int number, int startBatch, int totalBatches, ImageBatchIterator trainData,
+              DataSetIterator batches, ClassificationMetrics metrics, StopSignal stop, Progress progress,
+              ParameterEma average) {
+            this.average = average;
             this.model = model;
             this.number = number;
             this.startBatch = startBatch;
@@ -104,6 +112,11 @@ public interface EpochFitter extends AutoCloseable {
          */
         public ComputationGraph model() {
             return model;
+        }
+
+        /** The weight average to update after every optimizer step (train.ema; in-process only), or null. */
+        ParameterEma average() {
+            return average;
         }
 
         /** The epoch, 1-based. */

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One run of the epoch loop: holds the evolving model and {@link TrainState}, gives each epoch's training to the
@@ -55,10 +56,13 @@ final class EpochLoop {
     private ComputationGraph model;
     private TrainState state;
     private FeatureCache cache;
+    /** The weight average of train.ema; null without it. */
+    private final ParameterEma average;
     /** The class whose probability binary metrics score (data.positive_class). */
     private final int positiveClass;
 
-    EpochLoop(Setup setup, ComputationGraph model, TrainState state) {
+    /** {@code average}: a resumed run's weight average (null: a new one starts from {@code model}, if asked for). */
+    EpochLoop(Setup setup, ComputationGraph model, TrainState state, org.nd4j.linalg.api.ndarray.INDArray average) {
         this.config = setup.config();
         this.setup = setup;
         this.model = model;
@@ -69,6 +73,9 @@ final class EpochLoop {
         this.earlierSeconds = state.runSeconds();
         boolean resumed = state.completedEpochs() > 0 || state.midEpoch();
         this.positiveClass = PositiveClass.forMetrics(PositiveClass.index(config.data(), state.classes()));
+        double decay = config.train().ema().decay();
+        this.average = !config.train().ema().enabled() ? null
+                : average != null ? ParameterEma.restored(model, decay, average) : ParameterEma.of(model, decay);
         this.cache = FeatureCache.plan(config, model, setup.data(), setup.run().resolve("cache"), resumed);
     }
 
@@ -108,7 +115,7 @@ final class EpochLoop {
             List<String> released = new ArrayList<>(current);
             released.removeAll(wanted);
             LOG.info("epoch {}: unfreezing {} (lr x{})", epoch, Trainer.describe(released),
-                    setup.plan().multipliers().get(released.get(0)));
+                    setup.training().multiplier(released.get(0)));
             model = ModelAssembler.refreeze(model, setup.plan().stages(), wanted, setup.training());
         }
     }
@@ -157,7 +164,7 @@ final class EpochLoop {
         try (Progress progress = Progress.start(task, setup.batchesPerEpoch(), startBatch,
                 config.train().logEvery())) {
             return setup.fitter().fit(new EpochFitter.Epoch(tail != null ? tail.graph() : model, epoch, startBatch,
-                    setup.batchesPerEpoch(), trainData, batches, metrics, setup.stop(), progress));
+                    setup.batchesPerEpoch(), trainData, batches, metrics, setup.stop(), progress, average));
         }
     }
 
@@ -189,21 +196,27 @@ final class EpochLoop {
         if (!singleLabel()) {
             return finishTargets(epoch, lr, train, seconds, tail);
         }
-        DataSetIterator valData = setup.data().eval(Split.VAL, config.train().batchSize());
-        Evaluator.Evaluation evaluation = tail != null
-                ? Evaluator.evaluate(tail.graph(), cache.valBatches(valData), state.classes(), positiveClass)
-                : Evaluator.evaluate(model, valData, state.classes(), positiveClass);
+        Evaluator.Evaluation evaluation = validate(tail);
+        Map<String, Double> scores = evaluation.scores();
+        if (average != null) { // val_* of the average, the raw weights' next to them
+            Evaluator.Evaluation raw = evaluation;
+            try (ParameterEma.Swap swap = average.swapInto(tail != null ? tail.graph() : model)) {
+                evaluation = validate(tail);
+            }
+            scores = withRaw(evaluation.scores(), raw.summary().loss(), raw.summary().top1());
+        }
         MetricsSummary val = evaluation.summary();
         EpochRecord record = new EpochRecord(epoch, lr, train.loss(), train.top1(), train.topK(), val.loss(),
                 val.top1(), val.topK(), val.balancedAccuracy(), val.macroF1(), train.count(), seconds,
-                train.count() / Math.max(1e-9, seconds), String.join(" ", setup.plan().frozenIn(model)),
-                evaluation.scores());
+                train.count() / Math.max(1e-9, seconds), String.join(" ", setup.plan().frozenIn(model)), scores);
         model.getConfiguration().setEpochCount(epoch);
         LOG.info(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  top1 %.3f | val loss %.4f  top1 %.3f  "
                         + "top%d %.3f  bal.acc %.3f  auroc %.3f | %.0fs, %.1f img/s", epoch, config.train().epochs(),
                 record.trainLoss(), record.trainTop1(), record.valLoss(), record.valTop1(), val.k(),
                 record.valTop5(), record.valBalancedAccuracy(), record.metric("val_auroc"), seconds,
-                record.imagesPerSecond()));
+                record.imagesPerSecond()) + (average == null ? "" : String.format(Locale.ROOT,
+                " | EMA above; raw weights: val loss %.4f  top1 %.3f", record.metric(EpochRecord.RAW_VAL_LOSS),
+                record.metric(EpochRecord.RAW_VAL_TOP1))));
         state = earlyStoppingUpdate(state.after(record), record);
         files.writeEpoch(record, val, state.history());
         save(epoch, record, val);
@@ -215,19 +228,24 @@ final class EpochLoop {
      * loss and the head's own metrics, no top-k, balanced accuracy or F1.
      */
     private EpochEnd finishTargets(int epoch, double lr, MetricsSummary train, double seconds, TailModel tail) {
-        DataSetIterator valData = setup.data().eval(Split.VAL, config.train().batchSize());
-        TargetScaling scaling = state.targetScaling() == null ? TargetScaling.IDENTITY : state.targetScaling();
-        TargetEvaluator.Evaluation val = TargetEvaluator.evaluate(tail != null ? tail.graph() : model,
-                tail != null ? cache.valBatches(valData) : valData, config.head().problem(), scaling);
+        TargetEvaluator.Evaluation val = validateTargets(tail);
+        Map<String, Double> scores = val.scores();
+        if (average != null) {
+            TargetEvaluator.Evaluation raw = val;
+            try (ParameterEma.Swap swap = average.swapInto(tail != null ? tail.graph() : model)) {
+                val = validateTargets(tail);
+            }
+            scores = withRaw(val.scores(), raw.loss(), Double.NaN);
+        }
         double none = Double.NaN;
         EpochRecord record = new EpochRecord(epoch, lr, train.loss(), none, none, val.loss(), none, none, none,
                 none, train.count(), seconds, train.count() / Math.max(1e-9, seconds),
-                String.join(" ", setup.plan().frozenIn(model)), val.scores());
+                String.join(" ", setup.plan().frozenIn(model)), scores);
         model.getConfiguration().setEpochCount(epoch);
-        StringBuilder scores = new StringBuilder();
-        val.scores().forEach((k, v) -> scores.append(String.format(Locale.ROOT, "  %s %.4f", k, v)));
+        StringBuilder shown = new StringBuilder();
+        scores.forEach((k, v) -> shown.append(String.format(Locale.ROOT, "  %s %.4f", k, v)));
         LOG.info(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f | val loss %.4f%s | %.0fs, %.1f img/s", epoch,
-                config.train().epochs(), record.trainLoss(), record.valLoss(), scores, seconds,
+                config.train().epochs(), record.trainLoss(), record.valLoss(), shown, seconds,
                 record.imagesPerSecond()));
         state = earlyStoppingUpdate(state.after(record), record);
         files.writeEpoch(state.history(), TargetFinalEvaluation.details(val, state.classes()));
@@ -235,6 +253,30 @@ final class EpochLoop {
         checkpoint(files.last());
         files.writeReport(state.history(), best.entries());
         return new EpochEnd.Trained(record);
+    }
+
+    /** A single-label head's validation of the model in training (its tail when the feature cache splits it). */
+    private Evaluator.Evaluation validate(TailModel tail) {
+        DataSetIterator valData = setup.data().eval(Split.VAL, config.train().batchSize());
+        return tail != null
+                ? Evaluator.evaluate(tail.graph(), cache.valBatches(valData), state.classes(), positiveClass)
+                : Evaluator.evaluate(model, valData, state.classes(), positiveClass);
+    }
+
+    /** A multi-label or regression head's validation of the model in training (or its tail). */
+    private TargetEvaluator.Evaluation validateTargets(TailModel tail) {
+        DataSetIterator valData = setup.data().eval(Split.VAL, config.train().batchSize());
+        TargetScaling scaling = state.targetScaling() == null ? TargetScaling.IDENTITY : state.targetScaling();
+        return TargetEvaluator.evaluate(tail != null ? tail.graph() : model,
+                tail != null ? cache.valBatches(valData) : valData, config.head().problem(), scaling);
+    }
+
+    /** {@code scores} plus the raw weights' validation loss and top-1 (train.ema: val_* are the average's). */
+    private static Map<String, Double> withRaw(Map<String, Double> scores, double rawLoss, double rawTop1) {
+        Map<String, Double> all = new java.util.LinkedHashMap<>(scores);
+        all.put(EpochRecord.RAW_VAL_LOSS, rawLoss);
+        all.put(EpochRecord.RAW_VAL_TOP1, rawTop1);
+        return all;
     }
 
     /** The epoch's best checkpoint (when it makes the top), {@code last.zip} and the report. */
@@ -250,7 +292,7 @@ final class EpochLoop {
     /** Writes the model and state, with the kept best checkpoints and the run's time so far, to {@code file}. */
     private void checkpoint(java.nio.file.Path file) {
         state = state.withBest(best.entries()).withRunSeconds(runSeconds());
-        Checkpoints.write(file, model, state, yaml, true);
+        Checkpoints.write(file, model, state, yaml, true, average == null ? null : average.values());
     }
 
     private double runSeconds() {

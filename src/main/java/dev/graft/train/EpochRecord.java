@@ -30,6 +30,11 @@ public record EpochRecord(int epoch, double lr, double trainLoss, double trainTo
             "train_top5", "val_loss", "val_top1", "val_top5", "val_balanced_accuracy", "val_macro_f1",
             "train_images", "seconds", "images_per_second", "frozen");
     public static final List<String> COLUMNS = columns();
+    /** With train.ema, val_* measure the weight average; these two the raw weights (kept in valScores). */
+    public static final String RAW_VAL_LOSS = "raw_val_loss";
+    public static final String RAW_VAL_TOP1 = "raw_val_top1";
+    /** The raw weights' columns, appended when the run keeps a weight average. */
+    public static final List<String> RAW_COLUMNS = List.of(RAW_VAL_LOSS, RAW_VAL_TOP1);
 
     public EpochRecord {
         valScores = valScores == null ? Map.of() : new LinkedHashMap<>(valScores);
@@ -43,6 +48,15 @@ public record EpochRecord(int epoch, double lr, double trainLoss, double trainTo
     public static List<String> columns(HeadConfig.Problem problem) {
         List<String> all = new ArrayList<>(FIRST_COLUMNS);
         scoreNames(problem).forEach(n -> all.add("val_" + n));
+        return List.copyOf(all);
+    }
+
+    /** {@link #columns(HeadConfig.Problem)}, plus {@link #RAW_COLUMNS} when {@code raw} (train.ema). */
+    public static List<String> columns(HeadConfig.Problem problem, boolean raw) {
+        List<String> all = new ArrayList<>(columns(problem));
+        if (raw) {
+            all.addAll(RAW_COLUMNS);
+        }
         return List.copyOf(all);
     }
 
@@ -71,6 +85,9 @@ public record EpochRecord(int epoch, double lr, double trainLoss, double trainTo
     }
 
     private double valScore(String name) {
+        if (RAW_COLUMNS.contains(name)) {
+            return valScores.getOrDefault(name, Double.NaN);
+        }
         String key = name.startsWith("val_") ? name.substring(4) : name;
         if (name.startsWith("val_") && valScores.containsKey(key)) {
             return valScores.get(key);
@@ -83,6 +100,15 @@ public record EpochRecord(int epoch, double lr, double trainLoss, double trainTo
 
     public String csvRow() {
         return csvRow(HeadConfig.Problem.SINGLE_LABEL);
+    }
+
+    /** This record as a row under {@link #columns(HeadConfig.Problem, boolean)}. */
+    public String csvRow(HeadConfig.Problem problem, boolean raw) {
+        StringBuilder row = new StringBuilder(csvRow(problem));
+        if (raw) {
+            RAW_COLUMNS.forEach(n -> row.append(',').append(num(valScores.getOrDefault(n, Double.NaN))));
+        }
+        return row.toString();
     }
 
     /** This record as a row under {@link #columns(HeadConfig.Problem)}. */

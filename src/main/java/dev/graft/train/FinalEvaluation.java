@@ -35,7 +35,7 @@ final class FinalEvaluation {
     /** Scores {@code best} (the run's best checkpoint, of epoch {@code epoch}) and writes the files to the run. */
     static Outcome run(ExperimentConfig config, DataPipeline data, Path best, Path runFolder) {
         Checkpoints.Loaded loaded = Checkpoints.read(best);
-        ComputationGraph model = loaded.model();
+        ComputationGraph model = loaded.inferenceModel();
         List<String> classes = loaded.state().classes();
         int positive = PositiveClass.index(config.data(), classes);
         int batch = config.train().batchSize();

@@ -60,7 +60,7 @@ final class GalleryReport {
             return "";
         }
         long start = System.nanoTime();
-        GradCamThumbnails thumbnails = GradCamThumbnails.of(CheckpointFile.readModel(checkpoint, false), config);
+        GradCamThumbnails thumbnails = GradCamThumbnails.of(CheckpointFile.readInferenceModel(checkpoint), config);
         boolean regression = config.head().problem() == dev.graft.config.HeadConfig.Problem.REGRESSION;
         StringBuilder h = new StringBuilder("<h2 id='galleries'>Galleries</h2><p>Left: the image as the model "
                 + "saw it (resized, cropped); right: Grad-CAM of the ").append(thumbnails.stage())

@@ -45,8 +45,9 @@ final class RunFiles {
 
     private void writeMetrics(List<EpochRecord> history, Map<String, Object> lastValidation) {
         var problem = config.head().problem();
-        StringBuilder csv = new StringBuilder(String.join(",", EpochRecord.columns(problem))).append('\n');
-        history.forEach(r -> csv.append(r.csvRow(problem)).append('\n'));
+        boolean raw = config.train().ema().enabled();
+        StringBuilder csv = new StringBuilder(String.join(",", EpochRecord.columns(problem, raw))).append('\n');
+        history.forEach(r -> csv.append(r.csvRow(problem, raw)).append('\n'));
         run.writeString("metrics.csv", csv.toString());
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("monitor", config.checkpoint().monitor());

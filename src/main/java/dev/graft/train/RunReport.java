@@ -49,12 +49,20 @@ public final class RunReport {
      */
     void write(List<EpochRecord> history, int bestEpoch, MetricsSummary best, FinalEvaluation.Outcome evaluation,
                Path finalCheckpoint) {
-        byte[] loss = png(curves("Loss", "loss", history, List.of(
-                new Series("train", EpochRecord::trainLoss), new Series("val", EpochRecord::valLoss))));
-        byte[] accuracy = png(singleLabel() ? curves("Accuracy", "accuracy", history, List.of(
-                new Series("train top-1", EpochRecord::trainTop1), new Series("val top-1", EpochRecord::valTop1),
+        boolean ema = config.train().ema().enabled(); // val is the weight average's; raw val the weights'
+        List<Series> lossSeries = new java.util.ArrayList<>(List.of(new Series("train", EpochRecord::trainLoss),
+                new Series(ema ? "val (EMA)" : "val", EpochRecord::valLoss)));
+        List<Series> accuracySeries = new java.util.ArrayList<>(List.of(
+                new Series("train top-1", EpochRecord::trainTop1),
+                new Series(ema ? "val top-1 (EMA)" : "val top-1", EpochRecord::valTop1),
                 new Series("val top-" + Math.min(5, classes.size()), EpochRecord::valTop5),
-                new Series("val balanced acc.", EpochRecord::valBalancedAccuracy)))
+                new Series("val balanced acc.", EpochRecord::valBalancedAccuracy)));
+        if (ema) {
+            lossSeries.add(new Series("val (raw weights)", r -> r.metric(EpochRecord.RAW_VAL_LOSS)));
+            accuracySeries.add(new Series("val top-1 (raw weights)", r -> r.metric(EpochRecord.RAW_VAL_TOP1)));
+        }
+        byte[] loss = png(curves("Loss", "loss", history, lossSeries));
+        byte[] accuracy = png(singleLabel() ? curves("Accuracy", "accuracy", history, accuracySeries)
                 : curves("Validation", "value", history, EpochRecord.scoreNames(config.head().problem()).stream()
                         .map(n -> new Series("val " + n, r -> r.metric("val_" + n))).toList()));
         byte[] confusion = best == null ? null : png(confusion(best));

@@ -59,7 +59,7 @@ final class TargetFinalEvaluation {
                                                Split split) {
         TargetScaling scaling = loaded.state().targetScaling() == null ? TargetScaling.IDENTITY
                 : loaded.state().targetScaling();
-        return TargetEvaluator.evaluate(loaded.model(), data.eval(split, config.train().batchSize()),
+        return TargetEvaluator.evaluate(loaded.inferenceModel(), data.eval(split, config.train().batchSize()),
                 config.head().problem(), scaling, dev.graft.model.TestTimeAugmentation.of(config.evaluation().tta()));
     }
 

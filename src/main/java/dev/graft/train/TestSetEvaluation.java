@@ -68,7 +68,7 @@ public final class TestSetEvaluation {
                         + "root/csv layouts); pass --data DIR to score a labelled folder");
             }
             requireSameClasses(pipeline.classes(), classes);
-            scored = FinalEvaluation.score(loaded.model(), pipeline, split, classes, rule,
+            scored = FinalEvaluation.score(loaded.inferenceModel(), pipeline, split, classes, rule,
                     config.train().batchSize(), dev.graft.model.TestTimeAugmentation.of(config.evaluation().tta()));
         }
         scored = scored.as(Split.TEST);

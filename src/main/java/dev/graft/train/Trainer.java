@@ -59,7 +59,9 @@ public final class Trainer {
             ImageBatchIterator trainData = data.train(config.train().batchSize());
             int batchesPerEpoch = ceilDiv(trainData.epochSize(), config.train().batchSize());
             FreezePlan plan = new FreezePlan(config);
-            StageTraining training = ModelRecipe.training(config, plan, config.train().epochs(), batchesPerEpoch);
+            // The schedule counts optimizer updates: K accumulated batches make one.
+            StageTraining training = ModelRecipe.training(config, plan, config.train().epochs(),
+                    config.train().updatesPerEpoch(batchesPerEpoch));
             Checkpoints.Loaded start = resumeFrom == null
                     ? new Checkpoints.Loaded(ModelRecipe.assemble(config, backbones, plan, training,
                             new HeadSpec(config.head(), classes.size(), lossWeights(data),
@@ -72,7 +74,7 @@ public final class Trainer {
             try (EpochFitter fitter = fitters.create(config, data)) {
                 EpochLoop.Setup setup = new EpochLoop.Setup(config, run, stop, fitter, data, trainData, plan,
                         training, batchesPerEpoch, startNanos);
-                return new EpochLoop(setup, start.model(), start.state()).run();
+                return new EpochLoop(setup, start.model(), start.state(), start.average()).run();
             }
         }
     }

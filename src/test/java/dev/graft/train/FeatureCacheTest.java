@@ -151,4 +151,22 @@ class FeatureCacheTest {
             assertEquals(a.valLoss(), b.valLoss(), 1e-4 * Math.max(1, a.valLoss()), "val loss, epoch " + (i + 1));
         }
     }
+
+    /** The weight average and gradient accumulation see the same updates whether the tail replays the cache. */
+    @Test
+    void weightAverageAndAccumulationTrainAlikeWithTheCache() throws IOException {
+        String recipe = "  ema: {decay: 0.7}\n  accumulate: 2\n";
+        TrainResult plain = run("ema-plain", "[stem, stage1]", "false", 2, recipe);
+        TrainResult cached = run("ema-cached", "[stem, stage1]", "true", 2, recipe);
+        for (int i = 0; i < 2; i++) {
+            EpochRecord a = plain.history().get(i);
+            EpochRecord b = cached.history().get(i);
+            assertEquals(a.valLoss(), b.valLoss(), 1e-5, "val loss of the average, epoch " + (i + 1));
+            assertEquals(a.metric(EpochRecord.RAW_VAL_LOSS), b.metric(EpochRecord.RAW_VAL_LOSS), 1e-5);
+            assertTrue(Math.abs(a.valLoss() - a.metric(EpochRecord.RAW_VAL_LOSS)) > 1e-6, "average is not raw");
+        }
+        var p = dev.graft.run.CheckpointFile.readAverage(plain.runDirectory().resolve("checkpoints/last.zip"));
+        var c = dev.graft.run.CheckpointFile.readAverage(cached.runDirectory().resolve("checkpoints/last.zip"));
+        assertTrue(p.sub(c).amaxNumber().doubleValue() < 1e-5, "same weight average");
+    }
 }

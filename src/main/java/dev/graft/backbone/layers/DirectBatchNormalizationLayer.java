@@ -17,6 +17,12 @@ import java.util.Collection;
 public class DirectBatchNormalizationLayer extends BatchNormalization {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * {@code backbone.norm_eval}: normalise with the running statistics in training too and leave them unchanged,
+     * while gamma and beta still learn (mmpretrain's norm_eval); saved with the model's configuration.
+     */
+    private boolean normEval;
+
     /** For JSON deserialisation. */
     public DirectBatchNormalizationLayer() {
     }
@@ -37,6 +43,15 @@ public class DirectBatchNormalizationLayer extends BatchNormalization {
             }
         }
         return layer;
+    }
+
+    /** True when this BatchNorm uses (and keeps) its running statistics while training. */
+    public boolean isNormEval() {
+        return normEval;
+    }
+
+    public void setNormEval(boolean normEval) {
+        this.normEval = normEval;
     }
 
     @Override
