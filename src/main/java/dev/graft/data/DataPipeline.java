@@ -36,12 +36,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * Seeds: split {@code Seeds.derive(seed, "split")}, epoch order {@code "shuffle"} (or {@code "sampler"} for the
-        ImageBatchIterator batches = new ImageBatchIterator(this, Split.TRAIN, transform, trainOrder(),
-                augmentSeed(), batchSize, config.prefetch(), workers);
-        if (config.mix().enabled()) {
-            batches.mixBatches(new BatchMix(config.mix(), Seeds.derive(seed, "mix")));
-        }
-        return batches;
+ * balanced sampler), augmentation {@code "augment"}, batch mixing {@code "mix"}. Decoding runs on
+ * {@code data.workers} threads (0: one per core) shared by all iterators of this pipeline; they stop after 30 s
+ * idle or on {@link #close()}. The same samples, transforms and seeds as DataVec records, for DL4J code of your
+ * own: {@link GraftRecordReader}.
  */
 public final class DataPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataPipeline.class);
@@ -159,7 +157,7 @@ public final class DataPipeline implements AutoCloseable {
 
     ImageBatchIterator train(int batchSize, SampleTransform transform) {
         ImageBatchIterator batches = new ImageBatchIterator(this, Split.TRAIN, transform, trainOrder(),
-                augmentSeed(), batchSize, config.prefetch(), workers);
+                augmentSeed(), batchSize, config.prefetch());
         if (config.mix().enabled()) {
             batches.mixBatches(new BatchMix(config.mix(), Seeds.derive(seed, "mix")));
         }
@@ -179,7 +177,7 @@ public final class DataPipeline implements AutoCloseable {
     public ImageBatchIterator eval(Split split, int batchSize) {
         requireImages(split);
         SampleOrder order = SampleOrder.sequential(dataset.entries(split).size());
-        return new ImageBatchIterator(this, split, evalTransform(), order, 0, batchSize, config.prefetch(), workers);
+        return new ImageBatchIterator(this, split, evalTransform(), order, 0, batchSize, config.prefetch());
     }
 
     /** Throws a {@link GraftException} saying how to add images when {@code split} has none. */

@@ -1,20 +1,13 @@
 package dev.graft.data;
 
-import dev.graft.config.Seeds;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Random;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 /**
  * A DL4J {@link DataSetIterator} over one split: features {@code [n, 3, size, size]} float (NCHW, RGB,
@@ -44,27 +37,20 @@ public final class ImageBatchIterator implements DataSetIterator, AutoCloseable 
     private final Split split;
     private final transient List<ImageEntry> entries;
     private final transient SampleTransform transform;
-    private final transient SampleOrder order;
-    private final long augmentSeed;
     private final int batchSize;
-    private final int lookahead;
-    private final transient ExecutorService workers;
     /** A regression target's standardisation (identity for other heads). */
     private final TargetScaling scaling;
-    private final transient ArrayDeque<Future<float[]>> queue = new ArrayDeque<>();
+    /** The epoch's samples, decoded ahead on the pipeline's workers. */
+    private final transient SampleQueue samples;
     private transient DataSetPreProcessor preProcessor;
     /** {@code data.mix} for training batches; null: batches are not mixed. */
     private transient BatchMix mix;
-    private int epoch;
-    private int[] positions;
-    private int submitted;
-    private int taken;
     /** Batches returned in this epoch (the index {@link #mix} seeds from). */
     private int batchesTaken;
     private boolean consumed;
 
     ImageBatchIterator(DataPipeline pipeline, Split split, SampleTransform transform, SampleOrder order,
-                       long augmentSeed, int batchSize, int prefetchBatches, ExecutorService workers) {
+                       long augmentSeed, int batchSize, int prefetchBatches) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1 (was " + batchSize + ")");
         }
@@ -72,12 +58,10 @@ public final class ImageBatchIterator implements DataSetIterator, AutoCloseable 
         this.split = split;
         this.entries = pipeline.dataset().entries(split);
         this.transform = transform;
-        this.order = order;
-        this.augmentSeed = augmentSeed;
         this.batchSize = batchSize;
-        this.lookahead = Math.max(1, prefetchBatches) * batchSize;
-        this.workers = workers;
         this.scaling = pipeline.targetScaling();
+        this.samples = new SampleQueue(pipeline, split, transform, order, augmentSeed,
+                Math.max(1, prefetchBatches) * batchSize, 0);
     }
 
     /** Mixes every batch from now on with {@code batchMix} ({@code data.mix}; the training iterator only). */
@@ -87,19 +71,18 @@ public final class ImageBatchIterator implements DataSetIterator, AutoCloseable 
 
     /** The epoch the next batch belongs to (0-based). */
     public int epoch() {
-        return epoch;
+        return samples.epoch();
     }
 
     /** Starts epoch {@code epoch} from its first batch (e.g. when resuming a run). */
     public void setEpoch(int epoch) {
-        this.epoch = epoch;
-        restart();
+        samples.setEpoch(epoch);
+        restartBatches();
     }
 
     /** Samples per epoch (with the balanced sampler: more than the split holds). */
     public int epochSize() {
-        start();
-        return positions.length;
+        return samples.epochSize();
     }
 
     /** The split this iterator reads. */
@@ -109,11 +92,7 @@ public final class ImageBatchIterator implements DataSetIterator, AutoCloseable 
 
     @Override
     public boolean hasNext() {
-        start();
-        while (taken < positions.length && await(queue.peek()) == null) {
-            take(); // a failed sample at the head: drop it now so hasNext stays truthful
-        }
-        return taken < positions.length;
+        return samples.hasNext(); // drops failed samples at the head, so hasNext stays truthful
     }
 
     @Override
@@ -124,13 +103,14 @@ public final class ImageBatchIterator implements DataSetIterator, AutoCloseable 
     @Override
     public DataSet next(int num) {
         if (!hasNext()) {
-            throw new NoSuchElementException("epoch " + epoch + " of " + split + " is exhausted; call reset()");
+            throw new NoSuchElementException("epoch " + samples.epoch() + " of " + split
+                    + " is exhausted; call reset()");
         }
         List<float[]> features = new ArrayList<>(num);
         List<SampleRef> refs = new ArrayList<>(num);
         while (features.size() < num && hasNext()) {
-            int index = positions[taken];
-            float[] sample = take();
+            int index = samples.nextIndex();
+            float[] sample = samples.take();
             if (sample != null) {
                 features.add(sample);
                 refs.add(new SampleRef(split, index, entries.get(index).path().toString()));
@@ -139,7 +119,7 @@ public final class ImageBatchIterator implements DataSetIterator, AutoCloseable 
         consumed = true;
         DataSet batch = assemble(features, refs);
         if (mix != null) {
-            mix.apply(batch, epoch, batchesTaken);
+            mix.apply(batch, samples.epoch(), batchesTaken);
         }
         batchesTaken++;
         if (preProcessor != null) {
@@ -163,49 +143,7 @@ public final class ImageBatchIterator implements DataSetIterator, AutoCloseable 
         return out;
     }
 
-    private float[] take() {
-        Future<float[]> head = queue.poll();
-        taken++;
-        float[] sample = await(head);
-        fill();
-        return sample;
-    }
-
-    private void start() {
-        if (positions == null) {
-            positions = order.order(epoch);
-            fill();
-        }
-    }
-
-    private void fill() {
-        while (submitted < positions.length && submitted - taken < lookahead) {
-            int position = submitted++;
-            int index = positions[position];
-            long seed = Seeds.derive(augmentSeed, epoch + "/" + position);
-            queue.add(workers.submit(() -> pipeline.load(split, entries.get(index), transform, new Random(seed))));
-        }
-    }
-
-    private static float[] await(Future<float[]> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for an image", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("image worker failed: " + e.getCause(), e.getCause());
-        } catch (CancellationException e) {
-            return null;
-        }
-    }
-
-    private void restart() {
-        queue.forEach(f -> f.cancel(false));
-        queue.clear();
-        positions = null;
-        submitted = 0;
-        taken = 0;
+    private void restartBatches() {
         batchesTaken = 0;
         consumed = false;
     }
@@ -213,15 +151,16 @@ public final class ImageBatchIterator implements DataSetIterator, AutoCloseable 
     @Override
     public void reset() {
         if (consumed) {
-            epoch++;
-            restart();
+            samples.setEpoch(samples.epoch() + 1);
+            restartBatches();
         }
     }
 
     /** Cancels the images decoded ahead; the iterator can still be used afterwards. */
     @Override
     public void close() {
-        restart();
+        samples.restart();
+        restartBatches();
     }
 
     @Override
