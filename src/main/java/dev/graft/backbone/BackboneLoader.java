@@ -1,6 +1,7 @@
 package dev.graft.backbone;
 
 import dev.graft.GraftException;
+import dev.graft.config.HubId;
 import dev.graft.config.Arch;
 import dev.graft.config.BackboneConfig;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -18,8 +19,9 @@ import java.util.Optional;
  * Builds backbones and fills them from a weight source, as {@code backbone.weights} names it:
  * {@code none} (random initialisation), {@code imagenet} / {@code imagenet_v1} / {@code imagenet_v2}
  * (torchvision's published checkpoints, downloaded once into the {@link WeightStore}), or a path to a PyTorch
- * file (zip or legacy {@code torch.save}), a {@code .safetensors} file, a Hugging Face ResNet folder or a DL4J
- * zip written by Graft. Converted checkpoints are cached ({@link ConvertedGraphCache}) so the next load is fast;
+ * file (zip or legacy {@code torch.save}), a {@code .safetensors} file, a Hugging Face ResNet folder, a Hugging
+ * Face Hub id ({@link HubId}, fetched once by {@link HuggingFaceHub}) or a DL4J zip written by Graft. A Hugging
+ * Face folder's {@code preprocessor_config.json}, when present, decides the input preprocessing. Converted checkpoints are cached ({@link ConvertedGraphCache}) so the next load is fast;
  * both load times are logged.
  */
 public final class BackboneLoader {
@@ -28,6 +30,7 @@ public final class BackboneLoader {
     private static final long IMPORT_SEED = 0;
 
     private final WeightStore store;
+    private final HuggingFaceHub hub;
     private final ConvertedGraphCache cache;
     private final long seed;
 
@@ -37,7 +40,15 @@ public final class BackboneLoader {
      * @param seed           seed of the random initialisation of {@code none} weights
      */
     public BackboneLoader(WeightStore store, boolean cacheConverted, long seed) {
+        this(store, null, cacheConverted, seed);
+    }
+
+    /**
+     * @param hub where Hub ids are fetched from; null: the endpoint of the environment, resolved on first use
+     */
+    public BackboneLoader(WeightStore store, HuggingFaceHub hub, boolean cacheConverted, long seed) {
         this.store = store;
+        this.hub = hub;
         this.cache = cacheConverted ? new ConvertedGraphCache(store) : null;
         this.seed = seed;
     }
@@ -52,11 +63,34 @@ public final class BackboneLoader {
      * of 0 as "unseeded" and initialises differently on every run.
      */
     public BackboneLoader withSeed(long newSeed) {
-        return new BackboneLoader(store, cache != null, newSeed == 0 ? 1 : newSeed);
+        return new BackboneLoader(store, hub, cache != null, newSeed == 0 ? 1 : newSeed);
     }
 
-    /** {@code arch} with the weights a {@code backbone.weights} value names (keyword or path). */
+    /**
+     * {@code arch} with the weights a {@code backbone.weights} value names (keyword, Hub id or path). {@code arch}
+     * may be null for a Hugging Face folder or Hub id: its {@code config.json} then decides.
+     */
     public Backbone load(Arch arch, String weights) {
+        Optional<HubId> id;
+        try {
+            id = HubId.parse(weights);
+        } catch (IllegalArgumentException e) {
+            throw new GraftException(e.getMessage(), GraftException.USAGE, e);
+        }
+        if (id.isPresent()) {
+            HuggingFaceHub source = hub != null ? hub : HuggingFaceHub.fromEnvironment(store);
+            Path folder = source.ensure(id.get());
+            Backbone b = load(arch == null ? null : ResNetSpec.of(arch), folder, InputSpec.imagenet(256), null);
+            return new Backbone(b.spec().withName(id.get().repo()), b.input(), b.graph(), b.stages(),
+                    b.classNames());
+        }
+        if (arch == null) {
+            if (BackboneConfig.WEIGHT_KEYWORDS.contains(weights.toLowerCase(Locale.ROOT))) {
+                throw GraftException.usage("weights " + weights + " need an architecture; choose one of "
+                        + Arch.ids());
+            }
+            return load(null, Path.of(weights), InputSpec.imagenet(256), null);
+        }
         ResNetSpec spec = ResNetSpec.of(arch);
         String keyword = weights.toLowerCase(Locale.ROOT);
         if (keyword.equals("none")) {
@@ -98,6 +132,9 @@ public final class BackboneLoader {
             return Dl4jWeights.load(requested, path, input, IMPORT_SEED);
         }
         HuggingFaceResNet hf = format == WeightFormat.HUGGING_FACE ? HuggingFaceResNet.open(path) : null;
+        if (hf != null && hf.preprocessing().isPresent()) {
+            input = hf.preprocessing().get();
+        }
         ResNetSpec spec = hf == null ? requested : checkSame(requested, hf.spec(), path);
         List<String> labels = hf == null ? List.of() : hf.classNames();
         long start = System.nanoTime();

@@ -9,18 +9,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A Hugging Face transformers ResNet folder ({@code microsoft/resnet-50} and alike): the architecture from
  * {@code config.json} ({@code depths}, {@code hidden_sizes}, {@code layer_type}, {@code embedding_size},
  * {@code downsample_in_first_stage}, {@code downsample_in_bottleneck}), class names from {@code id2label}, and
- * the weights from {@code model.safetensors} or {@code pytorch_model.bin}.
+ * the weights from {@code model.safetensors} or {@code pytorch_model.bin}, the preprocessing from
+ * {@code preprocessor_config.json} when present.
  *
- * @param spec       the architecture, with a classifier when the weights have one
- * @param classNames {@code id2label} in index order; empty when absent
- * @param weights    the file holding the tensors
+ * @param spec          the architecture, with a classifier when the weights have one
+ * @param classNames    {@code id2label} in index order; empty when absent
+ * @param weights       the file holding the tensors
+ * @param preprocessing the folder's {@code preprocessor_config.json}, when it has one
  */
-record HuggingFaceResNet(ResNetSpec spec, List<String> classNames, Path weights) {
+record HuggingFaceResNet(ResNetSpec spec, List<String> classNames, Path weights,
+                         Optional<InputSpec> preprocessing) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Reads {@code folder/config.json} and locates the weights file. */
@@ -70,7 +74,9 @@ record HuggingFaceResNet(ResNetSpec spec, List<String> classNames, Path weights)
         } catch (IllegalArgumentException e) {
             throw new GraftException(configFile + ": " + e.getMessage(), GraftException.USAGE, e);
         }
-        return new HuggingFaceResNet(spec, labels, weightsFile(folder));
+        Path preprocessor = folder.resolve(HuggingFaceHub.PREPROCESSOR);
+        return new HuggingFaceResNet(spec, labels, weightsFile(folder), Files.isRegularFile(preprocessor)
+                ? Optional.of(HuggingFacePreprocessing.read(preprocessor)) : Optional.empty());
     }
 
     private static Path weightsFile(Path folder) {

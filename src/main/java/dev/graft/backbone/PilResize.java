@@ -1,9 +1,9 @@
 package dev.graft.backbone;
 
 /**
- * Pillow's bilinear {@code Image.resize} for 8-bit RGB, reproduced operation for operation so that Graft's
+ * Pillow's bilinear and bicubic {@code Image.resize} for 8-bit RGB, reproduced operation for operation so that Graft's
  * preprocessing gives the same bytes as torchvision's {@code Resize} on a PIL image: a triangle filter widened
- * by the scale factor when shrinking (antialiasing), coefficients in 22-bit fixed point, a horizontal then a
+ * by the scale factor when shrinking (antialiasing; bicubic: Pillow's a = -0.5 kernel of support 2), coefficients in 22-bit fixed point, a horizontal then a
  * vertical pass, each rounded and clipped to 8 bits (Pillow {@code libImaging/Resample.c}).
  */
 final class PilResize {
@@ -33,8 +33,13 @@ final class PilResize {
 
     /** {@code image} resized to {@code outWidth} x {@code outHeight} with Pillow's bilinear filter. */
     static Rgb bilinear(Rgb image, int outWidth, int outHeight) {
-        Taps horizontal = taps(image.width(), outWidth);
-        Taps vertical = taps(image.height(), outHeight);
+        return resize(image, outWidth, outHeight, InputSpec.Resample.BILINEAR);
+    }
+
+    /** {@code image} resized to {@code outWidth} x {@code outHeight} with Pillow's {@code filter}. */
+    static Rgb resize(Rgb image, int outWidth, int outHeight, InputSpec.Resample filter) {
+        Taps horizontal = taps(image.width(), outWidth, filter);
+        Taps vertical = taps(image.height(), outHeight, filter);
         Rgb current = image;
         int rowOffset = 0;
         if (outWidth != image.width()) {
@@ -53,10 +58,10 @@ final class PilResize {
         return current == image ? new Rgb(image.width(), image.height(), image.pixels().clone()) : current;
     }
 
-    private static Taps taps(int inSize, int outSize) {
+    private static Taps taps(int inSize, int outSize, InputSpec.Resample filter) {
         double scale = (double) inSize / outSize;
         double filterScale = Math.max(scale, 1.0);
-        double support = filterScale; // the bilinear filter's support is 1
+        double support = filterScale * (filter == InputSpec.Resample.BICUBIC ? 2.0 : 1.0);
         int ksize = (int) Math.ceil(support) * 2 + 1;
         int[] bounds = new int[outSize * 2];
         int[] weights = new int[outSize * ksize];
@@ -68,7 +73,8 @@ final class PilResize {
             int xmax = Math.min((int) (center + support + 0.5), inSize) - xmin;
             double ww = 0;
             for (int x = 0; x < xmax; x++) {
-                double w = triangle((x + xmin - center + 0.5) * ss);
+                double t = (x + xmin - center + 0.5) * ss;
+                double w = filter == InputSpec.Resample.BICUBIC ? bicubic(t) : triangle(t);
                 k[x] = w;
                 ww += w;
             }
@@ -86,6 +92,16 @@ final class PilResize {
     private static double triangle(double x) {
         double a = Math.abs(x);
         return a < 1.0 ? 1.0 - a : 0.0;
+    }
+
+    /** Pillow's bicubic kernel with a = -0.5. */
+    private static double bicubic(double x) {
+        double a = -0.5;
+        double v = Math.abs(x);
+        if (v < 1.0) {
+            return ((a + 2.0) * v - (a + 3.0)) * v * v + 1;
+        }
+        return v < 2.0 ? (((v - 5) * v + 8) * v - 4) * a : 0.0;
     }
 
     private static Rgb horizontalPass(Rgb in, Taps taps, int outWidth, int firstRow, int lastRow) {

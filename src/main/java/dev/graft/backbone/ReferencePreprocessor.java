@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * torchvision's reference evaluation preprocessing, for {@code graft classify} and for checking imported
- * weights against PyTorch: decode to RGB, resize with Pillow's bilinear filter ({@link PilResize}) so the
+ * weights against PyTorch: decode to RGB, resize with Pillow's bilinear filter ({@link PilResize}; bicubic and a
+ * floor-rounded crop for Hugging Face image processors, see {@link InputSpec}) so the
  * shorter side is {@link InputSpec#resize()} (or straight to {@code size x size} for the CIFAR models),
  * centre-crop {@link InputSpec#size()}, scale to [0, 1] and normalise with the mean/std, as float32 NCHW.
  * (Training uses the data package's own pipeline.)
@@ -44,21 +45,20 @@ public final class ReferencePreprocessor {
         PilResize.Rgb resized;
         int s = spec.size();
         if (spec.squareResize()) {
-            resized = PilResize.bilinear(image, s, s);
+            resized = PilResize.resize(image, s, s, spec.resample());
         } else {
             int w = image.width();
             int h = image.height();
             int shortSide = Math.min(w, h);
             int longSide = (int) ((double) ((long) spec.resize() * Math.max(w, h)) / shortSide);
-            resized = w <= h ? PilResize.bilinear(image, spec.resize(), longSide)
-                    : PilResize.bilinear(image, longSide, spec.resize());
+            resized = w <= h ? PilResize.resize(image, spec.resize(), longSide, spec.resample())
+                    : PilResize.resize(image, longSide, spec.resize(), spec.resample());
         }
         if (resized.width() < s || resized.height() < s) {
             throw new IllegalStateException("resized image smaller than the crop");
         }
-        // torchvision's center_crop: int(round((H - size) / 2.0)), Python rounding half to even
-        int top = (int) Math.rint((resized.height() - s) / 2.0);
-        int left = (int) Math.rint((resized.width() - s) / 2.0);
+        int top = cropOffset(resized.height() - s);
+        int left = cropOffset(resized.width() - s);
         float[] out = new float[3 * s * s];
         for (int c = 0; c < 3; c++) {
             float mean = spec.mean().get(c);
@@ -71,6 +71,11 @@ public final class ReferencePreprocessor {
             }
         }
         return out;
+    }
+
+    private int cropOffset(int excess) {
+        return spec.crop() == InputSpec.CropRounding.FLOOR ? excess / 2
+                : (int) Math.rint(excess / 2.0); // torchvision: int(round(d / 2.0)), Python rounds half to even
     }
 
     /** Decodes an image file to 8-bit RGB (alpha dropped, grey replicated, palettes resolved) like PIL. */

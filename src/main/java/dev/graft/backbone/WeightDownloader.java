@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Downloads a weights file once: into a temporary file next to the target, hashing while it streams, then
@@ -58,22 +60,8 @@ public final class WeightDownloader {
         if (Files.isRegularFile(target)) {
             return target;
         }
-        Path tmp = null;
         try {
-            Files.createDirectories(target.toAbsolutePath().getParent());
-            tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".",
-                    ".part");
-            String actual = fetch(url, tmp);
-            if (!Sha256.matches(actual, sha256)) {
-                throw new GraftException("download of " + url + " is corrupt: sha256 " + actual + ", expected "
-                        + sha256 + (sha256.length() < 64 ? "..." : "") + "; nothing was kept, try again");
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            LOG.info("Saved {} ({} MB, sha256 {})", target, Files.size(target) / 1_000_000, actual);
+            transfer(url, target, response -> Optional.of(sha256));
             return target;
         } catch (ConnectException | UnknownHostException | HttpConnectTimeoutException e) {
             throw offline(url, target, e);
@@ -83,12 +71,60 @@ public final class WeightDownloader {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GraftException("download of " + url + " was interrupted; nothing was kept", e);
+        }
+    }
+
+    /** The server answered 404: the file does not exist there. */
+    static final class NotFound extends IOException {
+        private final URI url;
+
+        NotFound(URI url) {
+            super("HTTP 404 for " + url);
+            this.url = url;
+        }
+
+        /** The address that was not found. */
+        URI url() {
+            return url;
+        }
+    }
+
+    /**
+     * Streams {@code url} into a temporary file next to {@code target}, hashing as it goes, checks the length
+     * the server announced and the digest {@code expected} derives from the response (when it gives one), then
+     * renames the file into place. Nothing stays under either name on failure.
+     *
+     * @return the body's sha256, lower-case hex
+     * @throws NotFound on HTTP 404; {@link ConnectException} and alike when the server cannot be reached
+     */
+    String transfer(URI url, Path target, Function<HttpResponse<?>, Optional<String>> expected)
+            throws IOException, InterruptedException {
+        Path tmp = null;
+        try {
+            Files.createDirectories(target.toAbsolutePath().getParent());
+            tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".",
+                    ".part");
+            HttpResponse<InputStream> response = fetch(url, tmp);
+            String actual = copy(response, tmp);
+            Optional<String> sha256 = expected.apply(response);
+            if (sha256.isPresent() && !Sha256.matches(actual, sha256.get())) {
+                throw new GraftException("download of " + url + " is corrupt: sha256 " + actual + ", expected "
+                        + sha256.get() + (sha256.get().length() < 64 ? "..." : "") + "; nothing was kept, try"
+                        + " again");
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            LOG.info("Saved {} ({} MB, sha256 {})", target, Files.size(target) / 1_000_000, actual);
+            return actual;
         } finally {
             deleteQuietly(tmp);
         }
     }
 
-    private String fetch(URI url, Path tmp) throws IOException, InterruptedException {
+    private HttpResponse<InputStream> fetch(URI url, Path tmp) throws IOException, InterruptedException {
         LOG.info("Downloading {}", url);
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
         HttpResponse<InputStream> response;
@@ -97,10 +133,18 @@ public final class WeightDownloader {
         } catch (HttpTimeoutException e) {
             throw new ConnectException("no response within " + timeout.toSeconds() + " s");
         }
-        try (InputStream in = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new IOException("HTTP " + response.statusCode());
+        if (response.statusCode() != 200) {
+            response.body().close();
+            if (response.statusCode() == 404) {
+                throw new NotFound(url);
             }
+            throw new IOException("HTTP " + response.statusCode());
+        }
+        return response;
+    }
+
+    private static String copy(HttpResponse<InputStream> response, Path tmp) throws IOException {
+        try (InputStream in = response.body()) {
             long expected = response.headers().firstValueAsLong("content-length").orElse(-1);
             MessageDigest md = Sha256.digest();
             long received = 0;

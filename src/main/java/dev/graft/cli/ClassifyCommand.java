@@ -6,7 +6,6 @@ import dev.graft.GraftException;
 import dev.graft.backbone.Backbone;
 import dev.graft.backbone.BackboneLoader;
 import dev.graft.backbone.ClassLabels;
-import dev.graft.backbone.InputSpec;
 import dev.graft.backbone.Prediction;
 import dev.graft.backbone.ReferencePreprocessor;
 import dev.graft.backbone.WeightStore;
@@ -34,7 +33,7 @@ import java.util.concurrent.Callable;
 @Command(name = "classify", mixinStandardHelpOptions = true,
         description = {"Classify images with a pretrained backbone's own classifier.",
                 "Images are preprocessed as torchvision's reference evaluation (resize shorter side, centre crop, ImageNet mean/std;"
-                + " CIFAR models: resize to 32x32)."})
+                + " CIFAR models: resize to 32x32), or as a Hugging Face model's preprocessor_config.json says."})
 final class ClassifyCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ClassifyCommand.class);
     private static final int BATCH = 16;
@@ -43,12 +42,12 @@ final class ClassifyCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--arch", paramLabel = "ARCH",
-            description = "Architecture (see 'graft backbones'); optional for a Hugging Face folder.")
+            description = "Architecture (see 'graft backbones'); optional for a Hugging Face folder or Hub id.")
     String arch;
 
     @Option(names = "--weights", required = true, paramLabel = "WEIGHTS",
             description = "imagenet | imagenet_v1 | imagenet_v2 | a .pth/.th/.safetensors file | a Hugging Face"
-                    + " folder | a Graft DL4J .zip")
+                    + " folder | a Hub id (microsoft/resnet-50, hf://org/name@revision) | a Graft DL4J .zip")
     String weights;
 
     @Option(names = "--labels", paramLabel = "LABELS",
@@ -99,9 +98,7 @@ final class ClassifyCommand implements Callable<Integer> {
     }
 
     private Backbone load(Arch architecture) {
-        BackboneLoader loader = new BackboneLoader(WeightStore.fromEnvironment(), !noCache, 0);
-        return architecture == null ? loader.load(null, Path.of(weights), InputSpec.imagenet(256))
-                : loader.load(architecture, weights);
+        return new BackboneLoader(WeightStore.fromEnvironment(), !noCache, 0).load(architecture, weights);
     }
 
     private Map<String, Object> result(Path image, float[] logits, List<Prediction> predictions) {

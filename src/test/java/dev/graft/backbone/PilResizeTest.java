@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
  * a[y, x] = [(x*37 + y*11) % 256, (x*x*5 + y*29) % 256, (x*y*13 + 7) % 256]   (uint8 RGB, w x h)
  * Image.fromarray(a, 'RGB').resize((ow, oh), Image.BILINEAR)
  * </pre>
- * covering antialiased shrinking on both axes, enlarging, and one axis only in each direction.
+ * covering antialiased shrinking on both axes, enlarging, and one axis only in each direction; the same with
+ * {@code Image.BICUBIC} (what Hugging Face's ResNet image processors use), from Pillow 9.4 too.
  */
 class PilResizeTest {
     static PilResize.Rgb pattern(int w, int h) {
@@ -59,5 +60,30 @@ class PilResizeTest {
     void sameSizeIsACopy() {
         PilResize.Rgb image = pattern(6, 4);
         assertArrayEquals(image.pixels(), PilResize.bilinear(image, 6, 4).pixels());
+    }
+
+    @Test
+    void bicubicShrinkingBothAxesMatchesPillow() {
+        assertArrayEquals(new int[] {40, 26, 15, 141, 84, 40, 154, 156, 73, 63, 122, 89, 164, 140, 75, 65, 92, 42,
+            166, 153, 131, 148, 123, 141, 88, 128, 132, 189, 111, 119, 90, 162, 77, 191, 187, 139, 100, 106, 116,
+            113, 132, 111, 214, 124, 113},
+            PilResize.resize(pattern(13, 7), 5, 3, InputSpec.Resample.BICUBIC).pixels());
+    }
+
+    @Test
+    void bicubicEnlargingMatchesPillowIncludingClipping() {
+        assertArrayEquals(new int[] {0, 0, 7, 2, 0, 7, 17, 0, 6, 36, 2, 6, 55, 9, 5, 70, 16, 5, 77, 18, 5, 1, 6, 7,
+            5, 6, 7, 20, 8, 8, 39, 11, 10, 58, 18, 11, 73, 25, 12, 80, 27, 13, 6, 23, 6, 12, 23, 8, 27, 25, 12, 46,
+            28, 17, 65, 35, 23, 80, 42, 27, 87, 44, 28, 8, 32, 6, 15, 32, 8, 30, 34, 14, 49, 37, 21, 68, 44, 29, 83,
+            51, 34, 90, 53, 36}, PilResize.resize(pattern(3, 2), 7, 4, InputSpec.Resample.BICUBIC).pixels());
+    }
+
+    @Test
+    void bicubicOneAxisMatchesPillow() {
+        assertArrayEquals(new int[] {25, 3, 7, 106, 41, 7, 185, 143, 7, 54, 166, 7, 36, 32, 16, 117, 71, 44, 196,
+            157, 74, 65, 81, 102, 47, 61, 25, 128, 100, 81, 207, 186, 141, 76, 110, 197, 58, 90, 33, 139, 137, 119,
+            218, 135, 202, 87, 89, 76, 69, 119, 42, 158, 166, 160, 149, 164, 78, 48, 118, 124, 80, 148, 59, 169,
+            192, 133, 160, 81, 90, 59, 150, 124},
+            PilResize.resize(pattern(9, 6), 4, 6, InputSpec.Resample.BICUBIC).pixels());
     }
 }
