@@ -43,7 +43,7 @@ public final class FileChecks {
         if (scope == Scope.ALL && backbone.weights() != null && backbone.weightsIsPath()
                 && !Files.exists(Path.of(backbone.weights()))) {
             errors.add("backbone.weights", "no such file or folder: " + backbone.weights() + " (or use one of "
-                    + String.join(", ", BackboneConfig.WEIGHT_KEYWORDS) + ")");
+                    + String.join(", ", BackboneConfig.WEIGHT_KEYWORDS) + ", or a Hub id such as microsoft/resnet-50)");
         }
     }
 

@@ -88,10 +88,22 @@ public final class TreeEdits {
             }
             if (parent instanceof ObjectNode obj && obj.get(parts[parts.length - 1]) instanceof TextNode text) {
                 String value = text.asText();
-                if (!(key.equals("backbone.weights") && BackboneConfig.WEIGHT_KEYWORDS.contains(value))) {
+                if (!(key.equals("backbone.weights") && notAPath(value, base))) {
                     obj.put(parts[parts.length - 1], resolve(value, base).toString());
                 }
             }
+        }
+    }
+
+    /** A weights keyword or Hub id: left as written (a local folder named like a Hub id wins, see {@link HubId}). */
+    private static boolean notAPath(String weights, Path base) {
+        if (BackboneConfig.WEIGHT_KEYWORDS.contains(weights) || weights.startsWith(HubId.SCHEME)) {
+            return true;
+        }
+        try {
+            return HubId.parse(weights).isPresent() && !java.nio.file.Files.exists(resolve(weights, base));
+        } catch (IllegalArgumentException e) {
+            return true;
         }
     }
 

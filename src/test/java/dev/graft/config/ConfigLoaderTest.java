@@ -183,7 +183,7 @@ class ConfigLoaderTest {
 
         assertEquals(List.of("data.train: no such folder: /nowhere/train", "data.val: no such folder: /nowhere/val",
                 "backbone.weights: no such file or folder: /nowhere/w.pth (or use one of imagenet, imagenet_v1, "
-                        + "imagenet_v2, none)"), errorsOf(file, List.of()));
+                        + "imagenet_v2, none, or a Hub id such as microsoft/resnet-50)"), errorsOf(file, List.of()));
         ConfigException dataOnly = assertThrows(ConfigException.class, () -> new ConfigLoader()
                 .checking(FileChecks.Scope.DATA).load(file));
         assertEquals(List.of("data.train", "data.val"), dataOnly.errors().stream().map(ConfigError::path).toList(),
