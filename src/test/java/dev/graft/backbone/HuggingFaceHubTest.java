@@ -32,12 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HuggingFaceHubTest {
     static final String REPO = "graft-test/tiny-resnet";
-    /** ConvNeXt's rule at 64 px: shorter side to int(64 / 0.875) = 73, bicubic, centre crop 64. */
-    static final String PREPROCESSOR = """
-            {"image_processor_type": "ConvNextImageProcessor", "crop_pct": 0.875, "do_normalize": true,
-             "do_resize": true, "do_rescale": true, "rescale_factor": 0.00392156862745098, "resample": 3,
-             "image_mean": [0.485, 0.456, 0.406], "image_std": [0.229, 0.224, 0.225],
-             "size": {"shortest_edge": 64}}""";
+    static final String PREPROCESSOR = HubFixtureServer.FIXTURE_PREPROCESSOR;
 
     @TempDir
     Path dir;
@@ -54,14 +49,6 @@ class HuggingFaceHubTest {
     @AfterEach
     void stop() {
         server.close();
-    }
-
-    /** Serves the fixture model under {@code repo} at {@code revision}, weights as {@code weightsFile}. */
-    static void serveFixture(HubFixtureServer hub, String repo, String revision) throws IOException {
-        hub.small(repo, revision, "config.json", Files.readAllBytes(TorchFixtures.DIR.resolve("basic_hf/config.json")));
-        hub.large(repo, revision, "model.safetensors",
-                Files.readAllBytes(TorchFixtures.DIR.resolve("basic_hf/model.safetensors")));
-        hub.small(repo, revision, "preprocessor_config.json", PREPROCESSOR.getBytes(StandardCharsets.UTF_8));
     }
 
     HuggingFaceHub hub(URI endpoint) {
@@ -86,7 +73,7 @@ class HuggingFaceHubTest {
 
     @Test
     void fetchesOnceThroughTheRedirectAndReproducesPyTorch() throws IOException {
-        serveFixture(server, REPO, "main");
+        server.serveFixtureModel(REPO, "main");
         Backbone b = loader(server.endpoint()).load(null, REPO);
         assertPyTorchLogits(b);
         assertEquals(REPO, b.spec().name());
@@ -122,7 +109,7 @@ class HuggingFaceHubTest {
 
     @Test
     void aRevisionIsPartOfTheUrlAndOfTheCacheFolder() throws IOException {
-        serveFixture(server, REPO, "v1.0");
+        server.serveFixtureModel(REPO, "v1.0");
         assertPyTorchLogits(loader(server.endpoint()).load(null, "hf://" + REPO + "@v1.0"));
         assertTrue(Files.isRegularFile(dir.resolve("hf/graft-test/tiny-resnet/v1.0/model.safetensors")));
         GraftException e = assertThrows(GraftException.class, () -> loader(server.endpoint()).load(null, REPO));

@@ -12,6 +12,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -65,6 +67,22 @@ public final class HubFixtureServer implements AutoCloseable {
         synchronized (requests) {
             return List.copyOf(requests);
         }
+    }
+
+    /** The committed Hugging Face fixture model (PyTorch-checked, 10 CIFAR labels) and its preprocessing. */
+    public static final Path FIXTURE_MODEL = Path.of("src", "test", "resources", "fixtures", "torch", "basic_hf");
+    /** The fixture's preprocessor_config.json: ConvNeXt's rule at 64 px (resize to 73, bicubic, crop 64). */
+    public static final String FIXTURE_PREPROCESSOR = """
+            {"image_processor_type": "ConvNextImageProcessor", "crop_pct": 0.875, "do_normalize": true,
+             "do_resize": true, "do_rescale": true, "rescale_factor": 0.00392156862745098, "resample": 3,
+             "image_mean": [0.485, 0.456, 0.406], "image_std": [0.229, 0.224, 0.225],
+             "size": {"shortest_edge": 64}}""";
+
+    /** Serves {@link #FIXTURE_MODEL} as {@code repo} at {@code revision}, the weights as an LFS file. */
+    public void serveFixtureModel(String repo, String revision) throws IOException {
+        small(repo, revision, "config.json", Files.readAllBytes(FIXTURE_MODEL.resolve("config.json")));
+        large(repo, revision, "model.safetensors", Files.readAllBytes(FIXTURE_MODEL.resolve("model.safetensors")));
+        small(repo, revision, "preprocessor_config.json", FIXTURE_PREPROCESSOR.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A small (git) file: 200 with a 40-digit ETag that is not a sha256. */
