@@ -146,7 +146,7 @@ public record SearchSpace(List<SearchDomain> dimensions) {
             List<JsonNode> resolved = new ArrayList<>();
             for (JsonNode choice : d.choices()) {
                 boolean keyword = d.path().equals("backbone.weights")
-                        && BackboneConfig.WEIGHT_KEYWORDS.contains(choice.asText());
+                        && TreeEdits.weightsNotAPath(choice.asText(), folder);
                 resolved.add(choice.isTextual() && !keyword
                         ? TextNode.valueOf(TreeEdits.resolve(choice.asText(), folder).toString()) : choice);
             }

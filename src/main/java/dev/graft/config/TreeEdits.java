@@ -88,7 +88,7 @@ public final class TreeEdits {
             }
             if (parent instanceof ObjectNode obj && obj.get(parts[parts.length - 1]) instanceof TextNode text) {
                 String value = text.asText();
-                if (!(key.equals("backbone.weights") && notAPath(value, base))) {
+                if (!(key.equals("backbone.weights") && weightsNotAPath(value, base))) {
                     obj.put(parts[parts.length - 1], resolve(value, base).toString());
                 }
             }
@@ -96,7 +96,7 @@ public final class TreeEdits {
     }
 
     /** A weights keyword or Hub id: left as written (a local folder named like a Hub id wins, see {@link HubId}). */
-    private static boolean notAPath(String weights, Path base) {
+    static boolean weightsNotAPath(String weights, Path base) {
         if (BackboneConfig.WEIGHT_KEYWORDS.contains(weights) || weights.startsWith(HubId.SCHEME)) {
             return true;
         }

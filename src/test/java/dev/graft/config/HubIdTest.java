@@ -1,11 +1,13 @@
 package dev.graft.config;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,5 +60,14 @@ class HubIdTest {
                 "no 'no such file' error, not turned into a path");
         Path local = Files.createDirectories(dir.resolve("microsoft/resnet-50"));
         assertEquals(local.toString(), new ConfigLoader().load(file).backbone().weights());
+    }
+
+    @Test
+    void aSweepChoiceOfHubIdStaysAHubId() {
+        SearchSpace space = new SearchSpace(List.of(new SearchDomain("backbone.weights", SearchDomain.Kind.CHOICE, 0,
+                0, List.of(TextNode.valueOf("microsoft/resnet-50"), TextNode.valueOf("hf://microsoft/resnet-18"),
+                TextNode.valueOf("w.pth"))))).resolvePaths(dir);
+        assertEquals(List.of("microsoft/resnet-50", "hf://microsoft/resnet-18", dir.resolve("w.pth").toString()),
+                space.dimensions().get(0).choices().stream().map(n -> n.asText()).toList());
     }
 }
