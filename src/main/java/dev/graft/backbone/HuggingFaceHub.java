@@ -85,7 +85,8 @@ public final class HuggingFaceHub {
 
     /** Where the Hub serves {@code file} of {@code id}. */
     public URI urlOf(HubId id, String file) {
-        return URI.create(endpoint + "/" + id.repo() + "/resolve/" + id.revision() + "/" + file);
+        // like huggingface_hub, a revision such as refs/pr/1 is one path segment
+        return URI.create(endpoint + "/" + id.repo() + "/resolve/" + id.revision().replace("/", "%2F") + "/" + file);
     }
 
     /** A local Hugging Face folder holding {@code id}'s files, fetching the missing ones first. */

@@ -14,10 +14,12 @@
  *   <li>{@link dev.graft.backbone.BackboneLoader} fills a backbone from {@code backbone.weights}: torchvision's
  *       published ImageNet files ({@link dev.graft.backbone.PretrainedWeights}, downloaded once and checked by
  *       sha256 by {@link dev.graft.backbone.WeightDownloader}), PyTorch files in zip and legacy format (read with
- *       a real pickle library), safetensors, Hugging Face folders, or a Graft DL4J zip; converted graphs are
- *       cached ({@link dev.graft.backbone.ConvertedGraphCache}).</li>
+ *       a real pickle library), safetensors, Hugging Face folders, Hugging Face Hub ids (fetched into a local
+ *       folder by {@link dev.graft.backbone.HuggingFaceHub}), or a Graft DL4J zip; converted graphs are cached
+ *       ({@link dev.graft.backbone.ConvertedGraphCache}).</li>
  *   <li>{@link dev.graft.backbone.ReferencePreprocessor} is torchvision's evaluation preprocessing (Pillow's
- *       bilinear resize reproduced exactly), used by {@code graft classify}.</li>
+ *       bilinear resize reproduced exactly), or a Hugging Face image processor's (bicubic, floored crop, read
+ *       from {@code preprocessor_config.json}), used by {@code graft classify}.</li>
  * </ul>
  * Depends on {@code dev.graft}, {@code dev.graft.config}, DL4J/ND4J, Jackson and Razorvine pickle only.
  */

@@ -56,7 +56,8 @@ final class BackbonesCommand implements Callable<Integer> {
             out.println();
         }
         out.println("backbone.weights also takes a path: a PyTorch .pth/.pt/.th (zip or legacy torch.save),"
-                + " a .safetensors file, a Hugging Face ResNet folder, or a DL4J .zip written by Graft.");
+                + " a .safetensors file, a Hugging Face ResNet folder, or a DL4J .zip written by Graft; or a Hugging"
+                + " Face Hub id (microsoft/resnet-50, hf://org/name@revision), fetched once into the weights folder.");
         out.flush();
         return 0;
     }
