@@ -1,5 +1,6 @@
 package dev.graft.train;
 
+import dev.graft.config.EmaConfig;
 import dev.graft.config.ExperimentConfig;
 import dev.graft.config.HeadConfig;
 import dev.graft.config.Monitor;
@@ -73,9 +74,9 @@ final class EpochLoop {
         this.earlierSeconds = state.runSeconds();
         boolean resumed = state.completedEpochs() > 0 || state.midEpoch();
         this.positiveClass = PositiveClass.forMetrics(PositiveClass.index(config.data(), state.classes()));
-        double decay = config.train().ema().decay();
-        this.average = !config.train().ema().enabled() ? null
-                : average != null ? ParameterEma.restored(model, decay, average) : ParameterEma.of(model, decay);
+        EmaConfig ema = config.train().ema();
+        this.average = !ema.enabled() ? null
+                : average != null ? ParameterEma.restored(model, ema, average) : ParameterEma.of(model, ema);
         this.cache = FeatureCache.plan(config, model, setup.data(), setup.run().resolve("cache"), resumed);
     }
 

@@ -1,5 +1,6 @@
 package dev.graft.train;
 
+import dev.graft.config.EmaConfig;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -9,7 +10,8 @@ import java.util.Map;
 
 /**
  * {@code train.ema}: an exponential moving average of a model's parameters, {@code avg = decay * avg + (1 - decay)
- * * params} after every optimizer update, starting from the weights training starts with (timm's ModelEmaV2).
+ * * params} after every optimizer update, starting from the weights training starts with (timm's ModelEmaV2), the
+ * decay ramped up over the first updates unless {@code train.ema.warmup} is off ({@link EmaConfig#decayAt}).
  * Like timm, which averages the whole state dict, it averages every DL4J parameter, BatchNorm's running mean and
  * running statistic included (DL4J keeps {@code log10(std)} there, so that is what is averaged).
  *
@@ -20,37 +22,44 @@ import java.util.Map;
  */
 final class ParameterEma extends BaseTrainingListener {
     private final ComputationGraph average;
-    private final double decay;
+    private final EmaConfig config;
 
-    private ParameterEma(ComputationGraph average, double decay) {
+    private ParameterEma(ComputationGraph average, EmaConfig config) {
         this.average = average;
-        this.decay = decay;
+        this.config = config;
     }
 
     /** An average of {@code model}'s parameters starting at their current values. */
-    static ParameterEma of(ComputationGraph model, double decay) {
-        return restored(model, decay, model.params());
+    static ParameterEma of(ComputationGraph model, EmaConfig config) {
+        return restored(model, config, model.params());
     }
 
     /** An average continuing from {@code values} (a checkpoint's, laid out as {@code model.params()}). */
-    static ParameterEma restored(ComputationGraph model, double decay, INDArray values) {
+    static ParameterEma restored(ComputationGraph model, EmaConfig config, INDArray values) {
         ComputationGraph holder = new ComputationGraph(model.getConfiguration().clone());
         holder.init(values.dup().reshape(model.params().shape()), false);
-        return new ParameterEma(holder, decay);
+        return new ParameterEma(holder, config);
     }
 
-    /** One update of the average towards the parameters of {@code trained} (the full model or its tail). */
-    void update(ComputationGraph trained) {
+    /**
+     * One update of the average towards the parameters of {@code trained} (the full model or its tail), the
+     * {@code updatesBefore + 1}-th of the run.
+     */
+    void update(ComputationGraph trained, long updatesBefore) {
+        double decay = config.decayAt(updatesBefore);
         for (Map.Entry<String, INDArray> p : trained.paramTable().entrySet()) {
             INDArray avg = average.getParam(p.getKey());
             avg.muli(decay).addi(p.getValue().mul(1 - decay));
         }
     }
 
-    /** DL4J calls this after each optimizer step (with accumulation: once per update). */
+    /**
+     * DL4J calls this after each optimizer step (with accumulation: once per update) with the model's iteration
+     * count before the step, which checkpoints keep: the warm-up continues where a resumed run stopped.
+     */
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
-        update((ComputationGraph) model);
+        update((ComputationGraph) model, iteration);
     }
 
     /** The average, laid out as the full model's {@code params()} (what checkpoints store). */

@@ -1,5 +1,6 @@
 package dev.graft.train;
 
+import dev.graft.config.EmaConfig;
 import dev.graft.config.ExperimentConfig;
 import dev.graft.data.SyntheticShapes;
 import dev.graft.run.CheckpointFile;
@@ -55,29 +56,51 @@ class ParameterEmaTest {
         double d = 0.9;
         ComputationGraph model = tinyModel();
         INDArray p0 = model.params().dup();
-        ParameterEma ema = ParameterEma.of(model, d);
+        ParameterEma ema = ParameterEma.of(model, new EmaConfig(d, false));
         int n = 7;
         INDArray expected = p0.mul(Math.pow(d, n));
         for (int t = 1; t <= n; t++) {
             INDArray pt = Nd4j.rand(DataType.DOUBLE, p0.shape()).muli(t); // a parameter trajectory, fed by hand
             model.params().assign(pt);
-            ema.update(model);
+            ema.update(model, t - 1);
             expected.addi(pt.mul((1 - d) * Math.pow(d, n - t)));
         }
         double diff = ema.values().sub(expected).amaxNumber().doubleValue();
         assertTrue(diff < 1e-12, "max abs difference from the closed form " + diff);
     }
 
+    /**
+     * With warm-up, update t (0-based) uses min(decay, (1 + t) / (10 + t)): 0.1 first, so the first update moves
+     * the average 90% of the way to the weights; the configured decay once the ramp passes it.
+     */
+    @Test
+    void warmupRampsTheDecayUpToTheConfiguredOne() {
+        EmaConfig ema = new EmaConfig(0.99, true);
+        assertEquals(0.1, ema.decayAt(0), 1e-15);
+        assertEquals(0.5, ema.decayAt(8), 1e-15);
+        assertEquals(0.99, ema.decayAt(891), 1e-15, "(1 + 891) / (10 + 891) > 0.99");
+        assertEquals(0.99, new EmaConfig(0.99, false).decayAt(0), 1e-15, "no warm-up: the decay from the start");
+
+        ComputationGraph model = tinyModel();
+        INDArray p0 = model.params().dup();
+        ParameterEma average = ParameterEma.of(model, ema);
+        INDArray p1 = p0.add(1.0);
+        model.params().assign(p1);
+        average.update(model, 0);
+        double moved = average.values().sub(p0).meanNumber().doubleValue();
+        assertEquals(0.9, moved, 1e-12, "the first update moves the average 90% of the way");
+    }
+
     /** A constant sequence is a fixed point; swapping in and out leaves the raw weights untouched. */
     @Test
     void swapPutsTheAverageInAndTheRawWeightsBack() {
         ComputationGraph model = tinyModel();
-        ParameterEma ema = ParameterEma.of(model, 0.5);
+        ParameterEma ema = ParameterEma.of(model, new EmaConfig(0.5, false));
         INDArray start = model.params().dup();
-        ema.update(model);
+        ema.update(model, 0);
         assertEquals(start, ema.values(), "constant parameters: the average stays put");
         model.params().addi(2.0);
-        ema.update(model); // average = start + 1
+        ema.update(model, 1); // average = start + 1
         INDArray raw = model.params().dup();
         try (ParameterEma.Swap swap = ema.swapInto(model)) {
             assertTrue(model.params().equalsWithEps(start.add(1.0), 1e-12), "the average is in place");
