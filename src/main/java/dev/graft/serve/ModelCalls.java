@@ -1,0 +1,67 @@
+package dev.graft.serve;
+
+import dev.graft.export.Classifier;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.IntConsumer;
+
+/**
+ * How the handlers run the model on a request's preprocessed images: directly on the calling worker, in calls of at
+ * most {@link Classifier#MAX_BATCH}, or, with dynamic batching on ({@link ServerOptions#maxBatch()} above 1),
+ * through the {@link Batcher}, which groups them with other requests' images. Both give each image the outputs it
+ * would get alone. Every model call's size goes to the metrics.
+ */
+final class ModelCalls implements AutoCloseable {
+    private final Classifier classifier;
+    private final IntConsumer batches;
+    private final Batcher batcher;
+    private final Executor workers;
+
+    /** @param workers where a batched request's answer continues (the batcher's thread only runs the model) */
+    ModelCalls(Classifier classifier, ServerOptions options, Executor workers, IntConsumer batches) {
+        this.classifier = classifier;
+        this.workers = workers;
+        this.batches = batches;
+        this.batcher = options.maxBatch() > 1
+                ? new Batcher(classifier::probabilities, options.maxBatch(), options.maxDelay(), batches) : null;
+    }
+
+    /** The outputs of each image, in order; completed at once without batching. */
+    CompletableFuture<float[][]> run(List<float[]> images) {
+        if (batcher == null) {
+            try {
+                return CompletableFuture.completedFuture(direct(images));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        List<CompletableFuture<float[]>> each = images.stream().map(batcher::submit).toList();
+        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                .thenApplyAsync(done -> each.stream().map(CompletableFuture::join).toArray(float[][]::new), workers);
+    }
+
+    private float[][] direct(List<float[]> images) {
+        int length = classifier.inputLength();
+        float[][] out = new float[images.size()][];
+        for (int from = 0; from < images.size(); from += Classifier.MAX_BATCH) {
+            int n = Math.min(Classifier.MAX_BATCH, images.size() - from);
+            float[] batch = new float[n * length];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(images.get(from + i), 0, batch, i * length, length);
+            }
+            float[][] outputs = classifier.probabilities(batch, n);
+            batches.accept(n);
+            System.arraycopy(outputs, 0, out, from, n);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (batcher != null) {
+            batcher.close();
+        }
+    }
+}
