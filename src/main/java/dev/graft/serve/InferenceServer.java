@@ -72,16 +72,17 @@ public final class InferenceServer implements AutoCloseable {
         this.classifier = classifier;
         this.options = options;
         this.capacity = new Capacity(options);
-        AtomicInteger threads = new AtomicInteger();
+        AtomicInteger named = new AtomicInteger();
         // Unbounded here because Capacity admits at most workers + queue predictions.
-        this.pool = new ThreadPoolExecutor(options.workers(), options.workers(), 60, TimeUnit.SECONDS,
+        int threads = ModelCalls.threads(options);
+        this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "graft-serve-" + threads.incrementAndGet());
+                    Thread t = new Thread(r, "graft-serve-" + named.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
         this.metrics = new ServerMetrics(classifier, capacity);
-        this.calls = new ModelCalls(classifier, options, pool, metrics::batch);
+        this.calls = new ModelCalls(classifier, options, metrics::batch);
         this.predict = new PredictHandler(classifier, options, capacity, pool, calls);
         this.v2 = new OpenInference(classifier, options, capacity, pool, calls);
         this.explain = new ExplainHandler(classifier, options, capacity, pool);

@@ -1,10 +1,11 @@
 package dev.graft.serve;
 
+import dev.graft.GraftException;
 import dev.graft.export.Classifier;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.concurrent.CompletionException;
 import java.util.function.IntConsumer;
 
 /**
@@ -17,29 +18,41 @@ final class ModelCalls implements AutoCloseable {
     private final Classifier classifier;
     private final IntConsumer batches;
     private final Batcher batcher;
-    private final Executor workers;
 
-    /** @param workers where a batched request's answer continues (the batcher's thread only runs the model) */
-    ModelCalls(Classifier classifier, ServerOptions options, Executor workers, IntConsumer batches) {
+    ModelCalls(Classifier classifier, ServerOptions options, IntConsumer batches) {
         this.classifier = classifier;
-        this.workers = workers;
         this.batches = batches;
         this.batcher = options.maxBatch() > 1
                 ? new Batcher(classifier::probabilities, options.maxBatch(), options.maxDelay(), batches) : null;
     }
 
-    /** The outputs of each image, in order; completed at once without batching. */
-    CompletableFuture<float[][]> run(List<float[]> images) {
+    /**
+     * The outputs of each image, in order. With batching, the calling worker waits for the calls its images joined.
+     *
+     * @throws GraftException when the engine fails
+     */
+    float[][] run(List<float[]> images) {
         if (batcher == null) {
-            try {
-                return CompletableFuture.completedFuture(direct(images));
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
+            return direct(images);
         }
         List<CompletableFuture<float[]>> each = images.stream().map(batcher::submit).toList();
-        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
-                .thenApplyAsync(done -> each.stream().map(CompletableFuture::join).toArray(float[][]::new), workers);
+        float[][] out = new float[each.size()][];
+        for (int i = 0; i < out.length; i++) {
+            try {
+                out[i] = each.get(i).join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Worker threads the server needs: without batching, {@code workers} (each runs its own model calls); with
+     * batching, also room for two full batches of waiting requests, so that one call runs while the next fills.
+     */
+    static int threads(ServerOptions options) {
+        return options.maxBatch() > 1 ? options.workers() + 2 * options.maxBatch() : options.workers();
     }
 
     private float[][] direct(List<float[]> images) {

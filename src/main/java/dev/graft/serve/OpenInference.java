@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -225,8 +224,8 @@ final class OpenInference {
                 () -> infer(received, body)));
     }
 
-    /** On a worker: parses the request, prepares the images and runs the model; the answer follows the call. */
-    private CompletableFuture<?> infer(HttpServerExchange exchange, byte[] body) {
+    /** On a worker: parses the request, prepares the images, runs the model and answers. */
+    private void infer(HttpServerExchange exchange, byte[] body) {
         InferRequest request;
         List<float[]> images;
         try {
@@ -234,13 +233,12 @@ final class OpenInference {
             images = images(request);
         } catch (ImageTooLargeException e) {
             Responses.error(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "image_too_large", e.getMessage());
-            return Work.DONE;
+            return;
         } catch (InferRequest.BadRequest | InvalidImageException e) {
             Responses.error(exchange, StatusCodes.BAD_REQUEST, "bad_request", e.getMessage());
-            return Work.DONE;
+            return;
         }
-        return calls.run(images).thenAccept(outputs -> Responses.json(exchange, StatusCodes.OK,
-                answer(request, outputs)));
+        Responses.json(exchange, StatusCodes.OK, answer(request, calls.run(images)));
     }
 
     /** The request's images, preprocessed: the tensor cut per image, or each encoded image decoded. */

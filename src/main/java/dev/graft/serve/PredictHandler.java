@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -86,8 +85,8 @@ final class PredictHandler {
         Work.start(exchange, workers, capacity, () -> predict(exchange, body, top));
     }
 
-    /** On a worker: parses the body, decodes the images and runs the model; the answer follows the model call. */
-    private CompletableFuture<?> predict(HttpServerExchange exchange, byte[] body, int top) {
+    /** On a worker: parses the body, decodes the images, runs the model and answers. */
+    private void predict(HttpServerExchange exchange, byte[] body, int top) {
         long start = System.nanoTime();
         List<Image> images;
         try {
@@ -95,12 +94,12 @@ final class PredictHandler {
         } catch (IOException e) {
             Responses.error(exchange, StatusCodes.BAD_REQUEST, "bad_body", "cannot read the request body: "
                     + e.getMessage());
-            return Work.DONE;
+            return;
         }
         if (images.isEmpty()) {
             Responses.error(exchange, StatusCodes.BAD_REQUEST, "no_image",
                     "the multipart body has no file part; send the image as a file part or as the raw body");
-            return Work.DONE;
+            return;
         }
         List<float[]> inputs = new ArrayList<>(images.size());
         for (Image image : images) {
@@ -109,16 +108,14 @@ final class PredictHandler {
             } catch (ImageTooLargeException e) {
                 Responses.error(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "image_too_large",
                         culprit(images, image, e));
-                return Work.DONE;
+                return;
             } catch (InvalidImageException e) {
                 Responses.error(exchange, StatusCodes.BAD_REQUEST, "invalid_image", culprit(images, image, e));
-                return Work.DONE;
+                return;
             }
         }
-        return calls.run(inputs).thenAccept(outputs -> {
-            List<Prediction> predictions = Arrays.stream(outputs).map(classifier::prediction).toList();
-            Responses.json(exchange, StatusCodes.OK, answer(images, predictions, top, start));
-        });
+        List<Prediction> predictions = Arrays.stream(calls.run(inputs)).map(classifier::prediction).toList();
+        Responses.json(exchange, StatusCodes.OK, answer(images, predictions, top, start));
     }
 
     private Map<String, Object> answer(List<Image> images, List<Prediction> predictions, int top, long start) {
