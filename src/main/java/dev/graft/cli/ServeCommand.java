@@ -24,7 +24,8 @@ import java.util.concurrent.CountDownLatch;
 /** {@code graft serve}: an HTTP JSON inference API over an exported bundle, until SIGTERM or Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve an exported bundle over HTTP.",
-                "POST /v1/predict (raw image bytes or multipart, ?top=k), GET /v1/health, GET /v1/model. SIGTERM "
+                "POST /v1/predict (raw image bytes or multipart, ?top=k), GET /v1/health, GET /v1/model, GET /metrics, "
+                        + "and the Open Inference Protocol (KServe v2) under /v2. SIGTERM "
                         + "or Ctrl-C stops taking requests, lets those in flight finish and exits 0."})
 final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
@@ -68,6 +69,21 @@ final class ServeCommand implements Callable<Integer> {
                     + "Bearer KEY' or 'X-API-Key: KEY'; /v1/health stays open. The minimum for --host 0.0.0.0.")
     Path apiKeyFile;
 
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "1",
+            description = "Dynamic batching: group the images of concurrent requests into model calls of up to N "
+                    + "(1: off, each request runs alone; default: ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Option(names = "--max-delay-ms", paramLabel = "MS", defaultValue = "0",
+            description = "Dynamic batching: how long a model call waits for more images once it has one (0: "
+                    + "only those already waiting, never delaying a lone request; default: ${DEFAULT-VALUE}).")
+    double maxDelayMs;
+
+    @Option(names = "--model-name", paramLabel = "NAME",
+            description = "The model's name in the Open Inference Protocol routes /v2/models/NAME (default: the "
+                    + "bundle's experiment name).")
+    String modelName;
+
     @Override
     public Integer call() throws InterruptedException {
         ServerOptions options = options();
@@ -89,6 +105,10 @@ final class ServeCommand implements Callable<Integer> {
                     classifier.engine(), server.uri());
             out.printf("  POST %s/v1/predict   GET %s/v1/health   GET %s/v1/model%n", server.uri(), server.uri(),
                     server.uri());
+            out.printf("  POST %s/v2/models/%s/infer (Open Inference Protocol)%s%n", server.uri(),
+                    server.modelName(), options.maxBatch() > 1 ? String.format(Locale.ROOT,
+                            "; batching up to %d images, waiting up to %s ms", options.maxBatch(),
+                            maxDelayMs) : "");
             out.flush();
             stop.await();
             server.close();
@@ -100,16 +120,19 @@ final class ServeCommand implements Callable<Integer> {
 
     private ServerOptions options() {
         if (maxBodyMb <= 0 || queue < 0 || (workers != null && workers < 1) || maxUploads < 1
-                || !(bodyTimeout >= 0.001 && bodyTimeout <= 86_400)) {
-            throw GraftException.usage("--max-body-mb must be > 0, --workers and --max-uploads >= 1, --queue >= 0 "
-                    + "and --body-timeout in [0.001, 86400] seconds");
+                || !(bodyTimeout >= 0.001 && bodyTimeout <= 86_400) || maxBatch < 1
+                || !(maxDelayMs >= 0 && maxDelayMs <= 60_000)) {
+            throw GraftException.usage("--max-body-mb must be > 0, --workers, --max-uploads and --max-batch >= 1, "
+                    + "--queue >= 0, --body-timeout in [0.001, 86400] seconds and --max-delay-ms in [0, 60000]");
         }
         try {
             ServerOptions defaults = ServerOptions.defaults(port);
             return defaults.withHost(host).withLimits((long) (maxBodyMb * (1 << 20)),
                     workers != null ? workers : defaults.workers(), queue)
                     .withUploads(maxUploads, Duration.ofMillis(Math.round(bodyTimeout * 1000)))
-                    .withApiKeys(apiKeyFile == null ? null : ApiKeys.read(apiKeyFile));
+                    .withApiKeys(apiKeyFile == null ? null : ApiKeys.read(apiKeyFile))
+                    .withBatching(maxBatch, Duration.ofNanos(Math.round(maxDelayMs * 1e6)))
+                    .withModelName(modelName);
         } catch (IllegalArgumentException e) {
             throw GraftException.usage(e.getMessage());
         }

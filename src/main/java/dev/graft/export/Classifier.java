@@ -259,6 +259,27 @@ public final class Classifier implements AutoCloseable {
         return runner.probabilities(batch, n);
     }
 
+    /**
+     * One encoded image decoded and preprocessed as the model takes it ({@link Preprocessing}): a planar
+     * {@code 3 x size x size} normalised image, for {@link #probabilities} (a server batches these itself).
+     *
+     * @throws InvalidImageException when the bytes are empty, not an image, truncated or corrupt
+     * @throws ImageTooLargeException when the header declares more than {@link #maxPixels()} pixels
+     */
+    public float[] preprocess(byte[] encodedImage) {
+        return prepare(bytes -> preprocessor.bytes(withinLimit(bytes)), encodedImage);
+    }
+
+    /** Floats of one preprocessed image ({@code 3 x size x size}). */
+    public int inputLength() {
+        return preprocessor.length();
+    }
+
+    /** The prediction for one image's outputs, as {@link #probabilities} returns them. */
+    public Prediction prediction(float[] outputs) {
+        return new Prediction(bundle.problem(), labels(), outputs, bundle.decisionRule());
+    }
+
     private <T> List<Prediction> predictAll(List<T> images, Function<T, float[]> prepare) {
         List<Prediction> out = new ArrayList<>(images.size());
         int length = preprocessor.length();

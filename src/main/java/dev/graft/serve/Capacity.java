@@ -12,12 +12,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Capacity {
     private final ServerOptions options;
+    /** Worker threads: {@link ServerOptions#workers()}, more with dynamic batching ({@link ModelCalls#threads}). */
+    private final int workers;
     private final AtomicInteger uploads = new AtomicInteger();
     private final AtomicInteger predictions = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
 
     Capacity(ServerOptions options) {
         this.options = options;
+        this.workers = ModelCalls.threads(options);
     }
 
     /** Takes an upload slot; false (nothing taken) when all are in use. */
@@ -31,7 +34,7 @@ final class Capacity {
 
     /** Takes a worker-or-queue slot for a received request; false (nothing taken) when all are in use. */
     boolean startPrediction() {
-        return take(predictions, options.workers() + options.queue());
+        return take(predictions, workers + options.queue());
     }
 
     void endPrediction() {
@@ -40,7 +43,7 @@ final class Capacity {
 
     /** Whether no prediction could be queued right now. */
     boolean predictionsFull() {
-        return predictions.get() >= options.workers() + options.queue();
+        return predictions.get() >= workers + options.queue();
     }
 
     /** From now on, new requests are refused. */
@@ -64,7 +67,7 @@ final class Capacity {
 
     /** Received requests waiting for a worker. */
     int queued() {
-        return Math.max(0, predictions.get() - options.workers());
+        return Math.max(0, predictions.get() - workers);
     }
 
     /** Whether a new prediction request would be accepted now. */
@@ -78,10 +81,10 @@ final class Capacity {
         health.put("status", draining.get() ? "draining" : ready() ? "ok" : "busy");
         health.put("ready", ready());
         int running = predictions.get();
-        health.put("predicting", Math.min(running, options.workers()));
+        health.put("predicting", Math.min(running, workers));
         health.put("queued", queued());
         health.put("queue", options.queue());
-        health.put("workers", options.workers());
+        health.put("workers", workers);
         health.put("uploads", uploads.get());
         health.put("max_uploads", options.uploads());
         return health;

@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP JSON API of {@code graft serve}, on Undertow: {@code POST /v1/predict}, {@code POST /v1/explain},
- * {@code GET /v1/health}, {@code GET /v1/model}, and {@code GET /metrics} for Prometheus ({@link ServerMetrics}). Request bodies are received on the I/O threads without blocking ({@link Upload}: at most
+ * {@code GET /v1/health}, {@code GET /v1/model}, {@code GET /metrics} for Prometheus ({@link ServerMetrics}), and the
+ * Open Inference Protocol (KServe v2) under {@code /v2} ({@link OpenInference}). With dynamic batching
+ * ({@link ServerOptions#maxBatch()}) the images of concurrent requests share model calls ({@link ModelCalls}). Request bodies are received on the I/O threads without blocking ({@link Upload}: at most
  * {@link ServerOptions#uploads()} at once, each within {@link ServerOptions#bodyTimeout()}); complete requests run
  * on a bounded worker pool ({@link ServerOptions#workers()} threads, {@link ServerOptions#queue()} waiting). A
  * request beyond a bound is answered 503 at once rather than queued without bound, and health reports not ready.
@@ -48,7 +50,7 @@ public final class InferenceServer implements AutoCloseable {
     /** How long an idle keep-alive connection stays open. */
     static final int IDLE_MILLIS = 60_000;
     private static final long DRAIN_POLL_MILLIS = 20;
-    /** The one route open without an API key: platforms probe it without credentials. */
+    /** Open without an API key, as are the v2 health routes: platforms probe them without credentials. */
     static final String HEALTH = "/v1/health";
     /** Prometheus' scrape target ({@link ServerMetrics}). */
     static final String METRICS = "/metrics";
@@ -60,6 +62,8 @@ public final class InferenceServer implements AutoCloseable {
     private final PredictHandler predict;
     private final ExplainHandler explain;
     private final ServerMetrics metrics;
+    private final ModelCalls calls;
+    private final OpenInference v2;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Undertow undertow;
     private final int port;
@@ -68,16 +72,19 @@ public final class InferenceServer implements AutoCloseable {
         this.classifier = classifier;
         this.options = options;
         this.capacity = new Capacity(options);
-        AtomicInteger threads = new AtomicInteger();
+        AtomicInteger named = new AtomicInteger();
         // Unbounded here because Capacity admits at most workers + queue predictions.
-        this.pool = new ThreadPoolExecutor(options.workers(), options.workers(), 60, TimeUnit.SECONDS,
+        int threads = ModelCalls.threads(options);
+        this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "graft-serve-" + threads.incrementAndGet());
+                    Thread t = new Thread(r, "graft-serve-" + named.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
         this.metrics = new ServerMetrics(classifier, capacity);
-        this.predict = new PredictHandler(classifier, options, capacity, pool, metrics::batch);
+        this.calls = new ModelCalls(classifier, options, metrics::batch);
+        this.predict = new PredictHandler(classifier, options, capacity, pool, calls);
+        this.v2 = new OpenInference(classifier, options, capacity, pool, calls);
         this.explain = new ExplainHandler(classifier, options, capacity, pool);
         this.undertow = listen();
         this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
@@ -119,7 +126,7 @@ public final class InferenceServer implements AutoCloseable {
     public static InferenceServer start(Classifier classifier, ServerOptions options) {
         InferenceServer server = new InferenceServer(classifier, options);
         if (options.apiKeys() != null) {
-            LOG.info("requests need one of the {} API key(s) of --api-key-file; {} stays open", options.apiKeys()
+            LOG.info("requests need one of the {} API key(s) of --api-key-file; {} and /v2/health/* stay open", options.apiKeys()
                     .size(), HEALTH);
         } else if (!isLoopback(options.host())) {
             LOG.warn("listening on {}, reachable from other machines, and anyone who can reach it may use the API; "
@@ -131,6 +138,11 @@ public final class InferenceServer implements AutoCloseable {
     /** The bound port (the real one when {@link ServerOptions#port()} was 0). */
     public int port() {
         return port;
+    }
+
+    /** The model's name in the Open Inference Protocol routes ({@code /v2/models/NAME}). */
+    public String modelName() {
+        return v2.name();
     }
 
     /** {@code http://host:port}. */
@@ -152,11 +164,12 @@ public final class InferenceServer implements AutoCloseable {
             next.proceed();
         });
         HttpString method = exchange.getRequestMethod();
-        if (capacity.draining() && !path.equals(HEALTH)) {
+        boolean health = path.equals(HEALTH) || OpenInference.health(path);
+        if (capacity.draining() && !health) {
             Responses.error(exchange, StatusCodes.SERVICE_UNAVAILABLE, "draining", "the server is shutting down");
             return;
         }
-        if (!path.equals(HEALTH) && options.apiKeys() != null && !options.apiKeys().accepts(exchange)) {
+        if (!health && options.apiKeys() != null && !options.apiKeys().accepts(exchange)) {
             exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer");
             Responses.error(exchange, StatusCodes.UNAUTHORIZED, "unauthorized", "this server needs an API key: send "
                     + "'Authorization: Bearer KEY' or 'X-API-Key: KEY'");
@@ -166,6 +179,10 @@ public final class InferenceServer implements AutoCloseable {
         if (parameters > MAX_PARAMETERS) {
             Responses.error(exchange, StatusCodes.BAD_REQUEST, "too_many_parameters", "the query has " + parameters
                     + " parameters; at most " + MAX_PARAMETERS + " are accepted");
+            return;
+        }
+        if (path.startsWith(OpenInference.PREFIX)) {
+            v2.handle(exchange, path);
             return;
         }
         switch (path) {
@@ -198,7 +215,7 @@ public final class InferenceServer implements AutoCloseable {
             }
             default -> Responses.error(exchange, StatusCodes.NOT_FOUND, "not_found", "no endpoint " + path
                     + "; the API has POST /v1/predict, POST /v1/explain, GET /v1/health, GET /v1/model and "
-                    + "GET /metrics");
+                    + "GET /metrics, and the Open Inference Protocol under /v2");
         }
     }
 
@@ -266,6 +283,7 @@ public final class InferenceServer implements AutoCloseable {
                     Responses.seconds(options.drain()));
         }
         undertow.stop();
+        calls.close();
         pool.shutdownNow();
         metrics.close();
     }

@@ -1,6 +1,5 @@
 package dev.graft.serve;
 
-import dev.graft.GraftException;
 import dev.graft.export.Classifier;
 import dev.graft.export.ImageTooLargeException;
 import dev.graft.export.InvalidImageException;
@@ -11,14 +10,13 @@ import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.MultipartParser;
 import io.undertow.util.StatusCodes;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,19 +38,17 @@ import java.util.concurrent.Executor;
  * unexpected failure is 500 {@code internal} with its stack trace in the log.
  */
 final class PredictHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(PredictHandler.class);
 
     private final Classifier classifier;
     private final ServerOptions options;
     private final Capacity capacity;
     private final Executor workers;
-    private final java.util.function.IntConsumer batches;
+    private final ModelCalls calls;
 
-    /** @param batches told the number of images of every model call */
     PredictHandler(Classifier classifier, ServerOptions options, Capacity capacity, Executor workers,
-                   java.util.function.IntConsumer batches) {
+                   ModelCalls calls) {
         this.classifier = classifier;
-        this.batches = batches;
+        this.calls = calls;
         this.options = options;
         this.capacity = capacity;
         this.workers = workers;
@@ -86,25 +82,10 @@ final class PredictHandler {
 
     /** Hands a received request to the worker pool, or answers 503 when workers and queue are full. */
     private void queue(HttpServerExchange exchange, byte[] body, int top) {
-        if (!capacity.startPrediction()) {
-            Responses.busy(exchange, "all workers are busy and the queue is full; retry later");
-            return;
-        }
-        exchange.dispatch(workers, () -> {
-            try {
-                predict(exchange, body, top);
-            } catch (RuntimeException e) {
-                LOG.error("prediction failed unexpectedly", e);
-                if (!exchange.isResponseStarted()) {
-                    Responses.error(exchange, StatusCodes.INTERNAL_SERVER_ERROR, "internal", "internal error");
-                }
-            } finally {
-                capacity.endPrediction();
-            }
-        });
+        Work.start(exchange, workers, capacity, () -> predict(exchange, body, top));
     }
 
-    /** On a worker: parses the body, runs the model and answers. */
+    /** On a worker: parses the body, decodes the images, runs the model and answers. */
     private void predict(HttpServerExchange exchange, byte[] body, int top) {
         long start = System.nanoTime();
         List<Image> images;
@@ -120,22 +101,20 @@ final class PredictHandler {
                     "the multipart body has no file part; send the image as a file part or as the raw body");
             return;
         }
-        List<Prediction> predictions;
-        try {
-            predictions = classifier.predictEncoded(images.stream().map(Image::bytes).toList());
-            batches.accept(images.size());
-        } catch (ImageTooLargeException e) {
-            Responses.error(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "image_too_large", culprit(images, e));
-            return;
-        } catch (InvalidImageException e) {
-            Responses.error(exchange, StatusCodes.BAD_REQUEST, "invalid_image", culprit(images, e));
-            return;
-        } catch (GraftException e) {
-            LOG.error("prediction failed", e);
-            Responses.error(exchange, StatusCodes.INTERNAL_SERVER_ERROR, "internal", "the model failed: "
-                    + e.getMessage());
-            return;
+        List<float[]> inputs = new ArrayList<>(images.size());
+        for (Image image : images) {
+            try {
+                inputs.add(classifier.preprocess(image.bytes()));
+            } catch (ImageTooLargeException e) {
+                Responses.error(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "image_too_large",
+                        culprit(images, image, e));
+                return;
+            } catch (InvalidImageException e) {
+                Responses.error(exchange, StatusCodes.BAD_REQUEST, "invalid_image", culprit(images, image, e));
+                return;
+            }
         }
+        List<Prediction> predictions = Arrays.stream(calls.run(inputs)).map(classifier::prediction).toList();
         Responses.json(exchange, StatusCodes.OK, answer(images, predictions, top, start));
     }
 
@@ -241,18 +220,8 @@ final class PredictHandler {
         }
     }
 
-    /** The message naming the first unreadable image of a multi-image request. */
-    private String culprit(List<Image> images, InvalidImageException e) {
-        if (images.size() == 1) {
-            return e.getMessage();
-        }
-        for (Image image : images) {
-            try {
-                classifier.predict(image.bytes());
-            } catch (InvalidImageException bad) {
-                return image.name() + ": " + bad.getMessage();
-            }
-        }
-        return e.getMessage();
+    /** The image's message, naming it when the request has several. */
+    private static String culprit(List<Image> images, Image image, RuntimeException e) {
+        return images.size() == 1 ? e.getMessage() : image.name() + ": " + e.getMessage();
     }
 }

@@ -13,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** JSON responses, errors included: {@code {"error": {"status": 400, "code": "invalid_image", "message": ...}}}. */
+/**
+ * JSON responses, errors included: {@code {"error": {"status": 400, "code": "invalid_image", "message": ...}}}, or on
+ * the Open Inference Protocol's routes ({@code /v2...}) its own {@code {"error": "message"}}.
+ */
 final class Responses {
     static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
@@ -52,6 +55,10 @@ final class Responses {
     }
 
     static void error(HttpServerExchange exchange, int status, String code, String message) {
+        if (exchange.getRequestPath().startsWith(OpenInference.PREFIX)) {
+            json(exchange, status, Map.of("error", message));
+            return;
+        }
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("status", status);
         error.put("code", code);

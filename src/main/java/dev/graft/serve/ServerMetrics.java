@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code GET /metrics} of {@code graft serve}, in the Prometheus text format through Micrometer's Prometheus
  * registry: {@code graft_http_requests_seconds} (a latency histogram per route and status, whose {@code _count} is
- * the request counter), {@code graft_batch_images} (images per model call), {@code graft_queue_depth},
+ * the request counter), {@code graft_batch_images} (images per model call, after dynamic batching), {@code graft_queue_depth},
  * {@code graft_requests_in_flight}, {@code graft_model_load_seconds}, JavaCPP's off-heap bytes (ND4J's tensors live
  * there, not on the Java heap) and Micrometer's JVM memory, GC, thread, class-loader, CPU and uptime meters.
  */
@@ -30,6 +30,7 @@ final class ServerMetrics implements AutoCloseable {
     /** Paths reported by name; anything else counts as {@code other}, so scanners cannot grow the label set. */
     private static final Set<String> ROUTES = Set.of("/v1/predict", "/v1/explain", "/v1/health", "/v1/model",
             "/metrics");
+    // The /v2 routes are named by OpenInference.route.
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -62,9 +63,18 @@ final class ServerMetrics implements AutoCloseable {
 
     /** Records one answered request. */
     void request(String path, int status, long nanos) {
-        Timer.builder("graft.http.requests").tag("route", ROUTES.contains(path) ? path : "other")
+        Timer.builder("graft.http.requests").tag("route", route(path))
                 .tag("status", String.valueOf(status)).description("HTTP requests by route and status")
                 .publishPercentileHistogram().register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The route label of a path: itself, an Open Inference Protocol route with {@code {name}}, or {@code other}. */
+    static String route(String path) {
+        if (ROUTES.contains(path)) {
+            return path;
+        }
+        String v2 = OpenInference.route(path);
+        return v2 != null ? v2 : "other";
     }
 
     /** Records one model call of {@code images} images. */

@@ -150,7 +150,7 @@ class InferenceServerTest {
                                 "notes.txt", "hello".getBytes())))), 400, "invalid_image", "notes.txt"},
                 new Object[] {HttpRequest.newBuilder(server.uri().resolve("/v1/predict")).GET(), 405,
                         "method_not_allowed", "use POST"},
-                new Object[] {HttpRequest.newBuilder(server.uri().resolve("/v2/predict")).GET(), 404, "not_found",
+                new Object[] {HttpRequest.newBuilder(server.uri().resolve("/v3/predict")).GET(), 404, "not_found",
                         "no endpoint"});
         for (Object[] c : cases) {
             HttpResponse<String> response = send((HttpRequest.Builder) c[0]);

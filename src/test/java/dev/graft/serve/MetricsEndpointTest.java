@@ -38,7 +38,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * a real Prometheus server scraped them.
  */
 class MetricsEndpointTest {
-    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\\{[^}]*})?) (\\S+)$");
+    private static final Pattern SAMPLE = Pattern.compile(
+            "^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\\{(?:[^\"}]|\"(?:[^\"\\\\]|\\\\.)*\")*})?) (\\S+)$"); // quoted values may hold }
 
     @TempDir
     static Path dir;
