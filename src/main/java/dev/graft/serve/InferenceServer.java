@@ -62,6 +62,11 @@ public final class InferenceServer implements AutoCloseable {
     private final PredictHandler predict;
     private final ExplainHandler explain;
     private final ServerMetrics metrics;
+    /**
+     * Exchanges whose response is not completely sent yet. A worker releases its capacity slot as soon as it has
+     * handed the answer to Undertow; stopping Undertow before the bytes are out would cut the answer off.
+     */
+    private final AtomicInteger unfinished = new AtomicInteger();
     private final ModelCalls calls;
     private final OpenInference v2;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -159,7 +164,9 @@ public final class InferenceServer implements AutoCloseable {
     private void route(HttpServerExchange exchange) {
         String path = exchange.getRequestPath();
         long start = System.nanoTime();
+        unfinished.incrementAndGet();
         exchange.addExchangeCompleteListener((done, next) -> {
+            unfinished.decrementAndGet();
             metrics.request(path, done.getStatusCode(), System.nanoTime() - start);
             next.proceed();
         });
@@ -187,28 +194,28 @@ public final class InferenceServer implements AutoCloseable {
         }
         switch (path) {
             case HEALTH -> {
-                if (allowed(exchange, method, Methods.GET)) {
+                if (Responses.methodAllowed(exchange, method, Methods.GET)) {
                     Responses.json(exchange, capacity.ready() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
                             capacity.health());
                 }
             }
             case "/v1/model" -> {
-                if (allowed(exchange, method, Methods.GET)) {
+                if (Responses.methodAllowed(exchange, method, Methods.GET)) {
                     Responses.json(exchange, StatusCodes.OK, modelInfo());
                 }
             }
             case "/v1/predict" -> {
-                if (allowed(exchange, method, Methods.POST)) {
+                if (Responses.methodAllowed(exchange, method, Methods.POST)) {
                     predict.handle(exchange);
                 }
             }
             case "/v1/explain" -> {
-                if (allowed(exchange, method, Methods.POST)) {
+                if (Responses.methodAllowed(exchange, method, Methods.POST)) {
                     explain.handle(exchange);
                 }
             }
             case METRICS -> {
-                if (allowed(exchange, method, Methods.GET)) {
+                if (Responses.methodAllowed(exchange, method, Methods.GET)) {
                     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, ServerMetrics.CONTENT_TYPE);
                     exchange.getResponseSender().send(metrics.scrape());
                 }
@@ -217,16 +224,6 @@ public final class InferenceServer implements AutoCloseable {
                     + "; the API has POST /v1/predict, POST /v1/explain, GET /v1/health, GET /v1/model and "
                     + "GET /metrics, and the Open Inference Protocol under /v2");
         }
-    }
-
-    private static boolean allowed(HttpServerExchange exchange, HttpString method, HttpString expected) {
-        if (method.equals(expected)) {
-            return true;
-        }
-        exchange.getResponseHeaders().put(Headers.ALLOW, expected.toString());
-        Responses.error(exchange, StatusCodes.METHOD_NOT_ALLOWED, "method_not_allowed", "use " + expected + " for "
-                + exchange.getRequestPath());
-        return false;
     }
 
     private Map<String, Object> modelInfo() {
@@ -272,13 +269,13 @@ public final class InferenceServer implements AutoCloseable {
         capacity.drain();
         long deadline = System.nanoTime() + options.drain().toNanos();
         try {
-            while (!capacity.idle() && System.nanoTime() < deadline) {
+            while (!drained() && System.nanoTime() < deadline) {
                 Thread.sleep(DRAIN_POLL_MILLIS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!capacity.idle()) {
+        if (!drained()) {
             LOG.warn("{} request(s) still running after {}; stopping anyway", capacity.inFlight(),
                     Responses.seconds(options.drain()));
         }
@@ -286,6 +283,11 @@ public final class InferenceServer implements AutoCloseable {
         calls.close();
         pool.shutdownNow();
         metrics.close();
+    }
+
+    /** Nothing received, predicted or still being sent. */
+    private boolean drained() {
+        return capacity.idle() && unfinished.get() == 0;
     }
 
     private static boolean isLoopback(String host) {

@@ -99,16 +99,16 @@ final class OpenInference {
     void handle(HttpServerExchange exchange, String path) {
         HttpString method = exchange.getRequestMethod();
         if (path.equals(PREFIX) || path.equals(PREFIX + "/")) {
-            if (allowed(exchange, method, Methods.GET)) {
+            if (Responses.methodAllowed(exchange, method, Methods.GET)) {
                 Responses.json(exchange, StatusCodes.OK, Map.of("name", "graft", "version", graftVersion(),
                         "extensions", List.of()));
             }
         } else if (path.equals(LIVE)) {
-            if (allowed(exchange, method, Methods.GET)) {
+            if (Responses.methodAllowed(exchange, method, Methods.GET)) {
                 Responses.json(exchange, StatusCodes.OK, Map.of("live", true));
             }
         } else if (path.equals(READY)) {
-            if (allowed(exchange, method, Methods.GET)) {
+            if (Responses.methodAllowed(exchange, method, Methods.GET)) {
                 ready(exchange);
             }
         } else if (path.startsWith(MODELS)) {
@@ -132,15 +132,15 @@ final class OpenInference {
         }
         String action = parts.length == 1 ? "" : parts.length == 2 ? parts[1] : null;
         if ("".equals(action)) {
-            if (allowed(exchange, method, Methods.GET)) {
+            if (Responses.methodAllowed(exchange, method, Methods.GET)) {
                 Responses.json(exchange, StatusCodes.OK, metadata());
             }
         } else if ("ready".equals(action)) {
-            if (allowed(exchange, method, Methods.GET)) {
+            if (Responses.methodAllowed(exchange, method, Methods.GET)) {
                 ready(exchange);
             }
         } else if ("infer".equals(action)) {
-            if (allowed(exchange, method, Methods.POST)) {
+            if (Responses.methodAllowed(exchange, method, Methods.POST)) {
                 infer(exchange);
             }
         } else {
@@ -158,16 +158,6 @@ final class OpenInference {
         Responses.error(exchange, StatusCodes.NOT_FOUND, "not_found", message + "; the Open Inference Protocol "
                 + "routes are GET /v2, GET /v2/health/live, GET /v2/health/ready, GET /v2/models/NAME, "
                 + "GET /v2/models/NAME/ready and POST /v2/models/NAME/infer");
-    }
-
-    private static boolean allowed(HttpServerExchange exchange, HttpString method, HttpString expected) {
-        if (method.equals(expected)) {
-            return true;
-        }
-        exchange.getResponseHeaders().put(Headers.ALLOW, expected.toString());
-        Responses.error(exchange, StatusCodes.METHOD_NOT_ALLOWED, "method_not_allowed", "use " + expected + " for "
-                + exchange.getRequestPath());
-        return false;
     }
 
     /** The model metadata: its inputs (either one) and outputs with datatype and shape ({@code -1}: any batch). */

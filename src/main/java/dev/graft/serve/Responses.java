@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HttpString;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 
@@ -22,6 +23,20 @@ final class Responses {
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     private Responses() {
+    }
+
+    /**
+     * Whether the request uses {@code expected}; otherwise answers 405 with an {@code Allow} header (the error in
+     * the form the route's API uses) and returns false.
+     */
+    static boolean methodAllowed(HttpServerExchange exchange, HttpString method, HttpString expected) {
+        if (method.equals(expected)) {
+            return true;
+        }
+        exchange.getResponseHeaders().put(Headers.ALLOW, expected.toString());
+        error(exchange, StatusCodes.METHOD_NOT_ALLOWED, "method_not_allowed", "use " + expected + " for "
+                + exchange.getRequestPath());
+        return false;
     }
 
     static void json(HttpServerExchange exchange, int status, Object body) {

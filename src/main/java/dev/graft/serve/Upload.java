@@ -46,8 +46,12 @@ final class Upload {
         Receiver receiver = exchange.getRequestReceiver();
         receiver.setMaxBufferSize((int) Math.min(Integer.MAX_VALUE - 8, options.maxBodyBytes()));
         receiver.receiveFullBytes((done, body) -> {
-            if (upload.finish()) {
-                then.accept(done, body);
+            if (upload.claim()) {
+                try {
+                    then.accept(done, body); // takes its prediction slot before the upload slot is given back,
+                } finally {                  // so a draining server never sees a moment with neither
+                    capacity.endUpload();
+                }
             }
         }, (failed, e) -> {
             if (upload.finish()) {
@@ -56,15 +60,23 @@ final class Upload {
         });
     }
 
-    /** Claims the one ending; false when another already happened. */
+    /** Claims the one ending and gives the upload slot back; false when another ending already happened. */
     private boolean finish() {
+        if (!claim()) {
+            return false;
+        }
+        capacity.endUpload();
+        return true;
+    }
+
+    /** Claims the one ending without giving the upload slot back yet; false when another already happened. */
+    private boolean claim() {
         if (!finished.compareAndSet(false, true)) {
             return false;
         }
         if (timer != null) {
             timer.remove();
         }
-        capacity.endUpload();
         return true;
     }
 
