@@ -2,8 +2,6 @@ package dev.graft.export;
 
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import dev.graft.data.EvalPreprocessor;
 import dev.graft.data.UnreadableImageException;
 import dev.graft.run.RunDirectory;
@@ -34,9 +32,6 @@ final class OnnxCheck {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxCheck.class);
     static final int IMAGES = 8;
     private static final int NOISE_BATCH = 2;
-    /** RFC 4180 rows as string arrays, the format the run's predictions files are written in. */
-    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY)
-            .enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
 
     /**
      * @param maxDifference the largest |onnx - dl4j| / max(1, |dl4j|) over the batch's logits (values), NaN when
@@ -112,7 +107,7 @@ final class OnnxCheck {
         if (csv == null || !Files.isRegularFile(csv)) {
             return images;
         }
-        try (MappingIterator<String[]> rows = CSV.readerFor(String[].class).readValues(csv.toFile())) {
+        try (MappingIterator<String[]> rows = RunDirectory.predictionRows(csv)) {
             rows.next(); // the header
             for (int row = 0; rows.hasNext() && images.size() < IMAGES && row < 4 * IMAGES; row++) {
                 Path file = Path.of(rows.next()[0]);

@@ -1,7 +1,10 @@
 package dev.graft.run;
 
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.graft.AtomicFiles;
 import dev.graft.GraftException;
@@ -39,6 +42,15 @@ public final class RunDirectory implements AutoCloseable {
     /** The per-image predictions final evaluation writes for a split ({@code val}, {@code test}) into a run folder. */
     public static Path predictionsCsv(Path runFolder, String splitId) {
         return runFolder.resolve(splitId + "-predictions.csv");
+    }
+
+    /** RFC 4180 rows as string arrays, the format predictions files are written in (cells quoted when needed). */
+    private static final CsvMapper PREDICTIONS = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY)
+            .enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
+
+    /** The rows of a predictions file ({@link #predictionsCsv}), header first, read as they are needed. */
+    public static MappingIterator<String[]> predictionRows(Path csv) throws IOException {
+        return PREDICTIONS.readerFor(String[].class).readValues(csv.toFile());
     }
     private static final Logger LOGGER = LoggerFactory.getLogger(RunDirectory.class);
     /** Lines for train.log only (log4j2.xml keeps them off the console, which shows them its own way). */

@@ -1,9 +1,8 @@
 package dev.graft.train;
 
 import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import dev.graft.GraftException;
+import dev.graft.run.RunDirectory;
 import dev.graft.metrics.LabelScores;
 import dev.graft.metrics.RegressionMetrics;
 
@@ -21,12 +20,6 @@ import java.util.List;
  * @param rows   one cell array per image, in file order
  */
 record PredictionsFile(List<String> header, List<String[]> rows) {
-    /** RFC 4180, as {@link SplitResultFiles#cell} quotes a cell with a comma or a quote. */
-    private static final CsvMapper CSV = CsvMapper.builder()
-            .enable(CsvParser.Feature.WRAP_AS_ARRAY)
-            .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
-            .build();
-
     /**
      * One single-label row: {@code label} the true class, {@code decided} the class inference answers (a binary
      * task's decision at its threshold, else the most probable class), {@code probabilities} per class.
@@ -45,7 +38,7 @@ record PredictionsFile(List<String> header, List<String[]> rows) {
     /** Reads {@code csv}; a file that cannot be read is an error naming it. */
     static PredictionsFile read(Path csv) {
         List<String[]> records;
-        try (MappingIterator<String[]> it = CSV.readerFor(String[].class).readValues(csv.toFile())) {
+        try (MappingIterator<String[]> it = RunDirectory.predictionRows(csv)) {
             records = it.readAll();
         } catch (IOException e) {
             throw new GraftException("cannot read " + csv + ": " + e.getMessage(), e);
