@@ -52,6 +52,9 @@ public final class DataPipeline implements AutoCloseable {
     private final int workerCount;
     private final ThreadPoolExecutor workers;
     private final Map<String, SkippedFile> loadFailures = new ConcurrentHashMap<>();
+    /** Built once: {@link #load} recognises it to serve evaluation tensors from {@link #evalTensors}. */
+    private final SampleTransform evalTransform;
+    private final EvalTensorCache evalTensors = new EvalTensorCache(EvalTensorCache.DEFAULT_BUDGET_BYTES);
 
     /** Scans {@code data} (see {@link ImageDataset#scan}) and builds the pipeline. */
     public static DataPipeline open(DataConfig data, long seed, int imageSize, Normalization normalization) {
@@ -84,6 +87,7 @@ public final class DataPipeline implements AutoCloseable {
         this.workers = new ThreadPoolExecutor(workerCount, workerCount, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), daemonThreads());
         this.workers.allowCoreThreadTimeOut(true);
+        this.evalTransform = SampleTransform.eval(imageSize, config.cropRatio(), normalization);
         classWeights(); // fail early on a class-weight count mismatch
     }
 
@@ -193,6 +197,11 @@ public final class DataPipeline implements AutoCloseable {
         return dataset.has(split);
     }
 
+    /** Evaluation tensors held in memory (see {@link EvalTensorCache}). */
+    int evalTensorsHeld() {
+        return evalTensors.size();
+    }
+
     /** Files that passed the scan but failed to decode while loading (normally none). */
     public List<SkippedFile> loadFailures() {
         return new ArrayList<>(loadFailures.values());
@@ -215,7 +224,7 @@ public final class DataPipeline implements AutoCloseable {
 
     /** The evaluation transform: decode, resize the shorter side, centre crop, normalise. */
     SampleTransform evalTransform() {
-        return SampleTransform.eval(imageSize, config.cropRatio(), normalization);
+        return evalTransform;
     }
 
     /** The decode threads, shared by every iterator and record reader of this pipeline. */
@@ -238,11 +247,21 @@ public final class DataPipeline implements AutoCloseable {
 
     /**
      * One sample for a worker thread; null (after one warning) when the file cannot be read or decoded. Any other
-     * exception (a bug in an augmentation op, say) propagates and stops the run.
+     * exception (a bug in an augmentation op, say) propagates and stops the run. Evaluation tensors are decoded
+     * once and then served from memory while they fit its budget ({@link EvalTensorCache}).
      */
     float[] load(Split split, ImageEntry entry, SampleTransform transform, Random rng) {
+        boolean evaluation = transform == evalTransform;
+        float[] cached = evaluation ? evalTensors.get(entry) : null;
+        if (cached != null) {
+            return cached;
+        }
         try {
-            return transform.tensor(entry, rng);
+            float[] tensor = transform.tensor(entry, rng);
+            if (evaluation) {
+                evalTensors.offer(entry, tensor);
+            }
+            return tensor;
         } catch (IOException e) {
             recordFailure(split, entry, e);
             return null;

@@ -74,6 +74,37 @@ class DataPipelineTest {
     }
 
     @Test
+    void validationIsDecodedOnceAndEveryPassGivesTheSameTensors() throws IOException {
+        DataConfig data = folders("");
+        List<float[]> first;
+        try (DataPipeline p = DataPipeline.open(data, 3, 16, Normalization.IMAGENET)) {
+            first = epoch(p.eval(Split.VAL, 2));
+            assertSameBatches(first, epoch(p.eval(Split.VAL, 2)));
+            // Overwrite every val image: a pass that decoded the files again would see the new pixels.
+            for (ImageEntry entry : p.dataset().entries(Split.VAL)) {
+                TestImages.png(entry.path(), TestImages.noise(20, 20, 99));
+            }
+            assertSameBatches(first, epoch(p.eval(Split.VAL, 2)));
+            assertEquals(p.dataset().entries(Split.VAL).size(), p.evalTensorsHeld());
+        }
+        try (DataPipeline fresh = DataPipeline.open(data, 3, 16, Normalization.IMAGENET)) {
+            assertFalse(sameBatches(first, epoch(fresh.eval(Split.VAL, 2))), "a new pipeline reads the new files");
+        }
+    }
+
+    @Test
+    void theEvalCacheKeepsOnlyWhatFitsItsBudget() {
+        EvalTensorCache cache = new EvalTensorCache(10 * Float.BYTES);
+        ImageEntry a = new ImageEntry(Path.of("a.png"), 0, null);
+        ImageEntry b = new ImageEntry(Path.of("b.png"), 0, null);
+        cache.offer(a, new float[6]);
+        cache.offer(b, new float[6]); // 12 floats > 10: not kept
+        assertEquals(1, cache.size());
+        assertEquals(6, cache.get(a).length);
+        assertEquals(null, cache.get(b));
+    }
+
+    @Test
     void sameSeedGivesSameBatchesWhateverTheThreadCount() throws IOException {
         List<List<float[]>> one = twoEpochs(folders(ALL_OPS + "  workers: 1\n  prefetch: 1\n"), 11);
         List<List<float[]>> three = twoEpochs(TestImages.data(dir, "  train: train\n  val: val\n  image_size: 16\n"
