@@ -85,6 +85,8 @@ final class EpochLoop {
             TrainResult result = epochs();
             if (result.finished() && result.bestCheckpoint() != null) {
                 evaluateBest(result.bestCheckpoint());
+            } else {
+                files.flushReport(); // stopped, diverged or no best checkpoint: the epochs' report so far
             }
             return result;
         } finally {

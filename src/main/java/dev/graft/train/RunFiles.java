@@ -17,10 +17,20 @@ import java.util.Map;
  * {@code report.html}; checkpoints live in {@code checkpoints/}.
  */
 final class RunFiles {
+    /**
+     * How often the report is rendered during training. Plots and HTML take a few hundred ms, a small run's epoch a
+     * few seconds: rendering after every epoch made the report a tenth of a short run. The final report is always
+     * written, and so is a pending one when a run ends early ({@link #flushReport}).
+     */
+    private static final long REPORT_INTERVAL_NANOS = 30_000_000_000L;
+
     private final RunDirectory run;
     private final ExperimentConfig config;
     private final List<String> classes;
     private final Map<Integer, MetricsSummary> validation = new LinkedHashMap<>();
+    private long lastReportNanos = System.nanoTime();
+    /** The in-training report not rendered yet (the interval had not passed), or null. */
+    private Runnable pendingReport;
 
     RunFiles(RunDirectory run, ExperimentConfig config, List<String> classes) {
         this.run = run;
@@ -66,14 +76,32 @@ final class RunFiles {
         run.writeJson("best-metrics.json", json);
     }
 
-    /** The report during training: curves and tables of the epochs so far. */
+    /**
+     * The report during training: curves and tables of the epochs so far; rendered now when the last one is
+     * older than 30 s, else held back until the next epoch, the final report or {@link #flushReport}.
+     */
     void writeReport(List<EpochRecord> history, List<TrainState.BestCheckpoint> best) {
-        write(history, best, null, null);
+        List<EpochRecord> epochs = List.copyOf(history);
+        List<TrainState.BestCheckpoint> kept = List.copyOf(best);
+        pendingReport = () -> write(epochs, kept, null, null);
+        if (System.nanoTime() - lastReportNanos >= REPORT_INTERVAL_NANOS) {
+            flushReport();
+        }
+    }
+
+    /** Renders the in-training report that {@link #writeReport(List, List)} held back, if any. */
+    void flushReport() {
+        if (pendingReport != null) {
+            pendingReport.run();
+            pendingReport = null;
+            lastReportNanos = System.nanoTime();
+        }
     }
 
     /** A single-label run's final report: adds the final model's {@code evaluation} and the galleries. */
     void writeReport(List<EpochRecord> history, List<TrainState.BestCheckpoint> best,
                      FinalEvaluation.Outcome evaluation) {
+        pendingReport = null;
         write(history, best, evaluation, evaluation.checkpoint());
     }
 
@@ -82,6 +110,7 @@ final class RunFiles {
      * {@code checkpoint} (the best one) and the galleries.
      */
     void writeFinalReport(List<EpochRecord> history, List<TrainState.BestCheckpoint> best, Path checkpoint) {
+        pendingReport = null;
         write(history, best, null, checkpoint);
     }
 

@@ -88,6 +88,20 @@ class TrainerTest {
         assertTrue(diff < 1e-5, "final parameters equal (max abs diff " + diff + ")");
     }
 
+    /** The in-training report is held back for 30 s; a run that stops early still leaves its epochs' report. */
+    @Test
+    void aRunStoppedAfterAnEpochLeavesTheReportOfThatEpoch() throws IOException {
+        ExperimentConfig config = config("stop-report", 3);
+        TrainResult stopped;
+        try (RunDirectory run = TestRuns.newRun(dir, config)) {
+            stopped = TestRuns.train(config, StopSignal.afterBatches(7), null, run); // epoch 2 of 5 batches each
+        }
+        assertEquals(TrainResult.Status.INTERRUPTED, stopped.status());
+        assertEquals(1, stopped.history().size());
+        String html = Files.readString(stopped.runDirectory().resolve("report.html"));
+        assertTrue(html.contains("Per class"), "the report of epoch 1");
+    }
+
     /** DL4J's score adds the weight-decay penalty; train_loss must be the cross-entropy alone, as val_loss is. */
     @Test
     void trainLossIsTheDataLossWithoutTheWeightDecayPenalty() throws IOException {
