@@ -4,6 +4,7 @@ import dev.graft.GraftException;
 import dev.graft.config.ConfigError;
 import dev.graft.config.ConfigException;
 import dev.graft.run.NativeBackend;
+import dev.graft.run.StartupClock;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
@@ -18,6 +19,7 @@ public final class GraftMain {
     }
 
     public static void main(String[] args) {
+        StartupClock.mark("JVM");
         NativeBackend.configure(); // before any ND4J class loads
         int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         System.exit(code);

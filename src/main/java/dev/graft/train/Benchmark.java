@@ -6,6 +6,7 @@ import dev.graft.data.DataPipeline;
 import dev.graft.data.ImageBatchIterator;
 import dev.graft.model.HeadSpec;
 import dev.graft.model.InferenceGraph;
+import dev.graft.run.StartupClock;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -36,8 +37,11 @@ public final class Benchmark {
         void run(INDArray images);
     }
 
-    /** Wall-clock and process CPU seconds of the timed batches. */
-    public record Timing(double seconds, double cpuSeconds) {
+    /**
+     * Wall-clock and process CPU seconds of the timed batches, and when the first (warm-up) batch ended, in
+     * seconds since the process started (the command's start-up; see {@link StartupClock}).
+     */
+    public record Timing(double seconds, double cpuSeconds, double firstBatchSeconds) {
     }
 
     /** One measurement. {@code engine}: what ran the model ({@code dl4j}, {@code onnx}; {@code -} for data). */
@@ -57,9 +61,10 @@ public final class Benchmark {
 
         public String line() {
             return String.format(Locale.ROOT, "%-5s %-4s %-15s %4d px  batch %3d  frozen %-28s %8.1f images/s  %8.1f "
-                            + "ms/batch  peak RSS %5.0f MiB  CPU %8.1f ms/batch", mode.name().toLowerCase(Locale.ROOT), engine,
-                    arch, imageSize, batchSize, frozen, imagesPerSecond(), msPerBatch(), peakRssBytes / 1048576.0,
-                    1000 * timing.cpuSeconds() / batches);
+                            + "ms/batch  peak RSS %5.0f MiB  CPU %8.1f ms/batch  first batch %.1f s after start",
+                    mode.name().toLowerCase(Locale.ROOT), engine, arch, imageSize, batchSize, frozen, imagesPerSecond(),
+                    msPerBatch(), peakRssBytes / 1048576.0, 1000 * timing.cpuSeconds() / batches,
+                    timing.firstBatchSeconds());
         }
     }
 
@@ -120,16 +125,21 @@ public final class Benchmark {
 
     /** How long {@code batches} runs of {@code step} take after {@code warmup} untimed ones and then {@code reset}. */
     private static Timing time(Runnable step, int batches, int warmup, Runnable reset) {
-        for (int i = 0; i < warmup; i++) {
+        long cpuStart = 0;
+        long start = 0;
+        double firstBatch = Double.NaN;
+        for (int i = 0; i < warmup + batches; i++) {
+            if (i == warmup) {
+                reset.run();
+                cpuStart = processCpuNanos();
+                start = System.nanoTime();
+            }
             step.run();
+            if (i == 0) {
+                firstBatch = StartupClock.sinceStart(); // the command's start-up
+            }
         }
-        reset.run();
-        long cpuStart = processCpuNanos();
-        long start = System.nanoTime();
-        for (int i = 0; i < batches; i++) {
-            step.run();
-        }
-        return new Timing((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9);
+        return new Timing((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9, firstBatch);
     }
 
     /** CPU time of this process, all threads (0 where the JVM cannot tell). */

@@ -1,5 +1,6 @@
 package dev.graft.train;
 
+import dev.graft.run.StartupClock;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -45,6 +46,9 @@ final class Progress implements AutoCloseable {
     }
 
     void step(int batchImages, double loss) {
+        if (images == 0) {
+            StartupClock.firstBatchDone().ifPresent(LOG::info);
+        }
         batches++;
         images += batchImages;
         double seconds = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);

@@ -6,6 +6,7 @@ import dev.graft.config.ExperimentConfig;
 import dev.graft.config.HeadConfig;
 import dev.graft.data.TargetScaling;
 import dev.graft.data.DataPipeline;
+import dev.graft.run.StartupClock;
 import dev.graft.data.ImageBatchIterator;
 import dev.graft.data.Normalization;
 import dev.graft.model.HeadSpec;
@@ -50,10 +51,12 @@ public final class Trainer {
     /** Trains from the start, or from {@code resumeFrom} (a {@code last.zip}) when not null. */
     public TrainResult train(Path resumeFrom) {
         long startNanos = System.nanoTime();
+        StartupClock.mark("set-up");
         Normalization norm = InputNormalization.of(config.arch());
         try (DataPipeline data = DataPipeline.open(config.data(), config.head().problem(), config.seed(),
                 config.imageSize(), norm)) {
             writeDataReport(data);
+            StartupClock.mark("data scan");
             List<String> classes = data.classes();
             PositiveClass.index(config.data(), classes); // a wrong data.positive_class fails now, not after training
             ImageBatchIterator trainData = data.train(config.train().batchSize());
@@ -68,6 +71,7 @@ public final class Trainer {
                                     config.train().loss())),
                             TrainState.start(classes, scaling(data)), null)
                     : resumed(resumeFrom, classes);
+            StartupClock.mark("model");
             LOG.info("{} | {} classes | {} train images, {} batches/epoch | frozen: {}", config.arch().id(),
                     classes.size(), trainData.epochSize(), batchesPerEpoch,
                     describe(plan.frozenIn(start.model())));
