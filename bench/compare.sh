@@ -3,7 +3,9 @@
 # Usage: bench/compare.sh [batches] [small|resnet50|all]
 #   (the PyTorch side needs Debian's python3-torch python3-torchvision, and an optimized BLAS: see below)
 # small (issue 19, batch 32, random tensors): CIFAR ResNet-20 and -56 at 64 px with stem+stage1 frozen and Adam,
-#   train step; ResNet-18 and -34 at 112 px, full train step (SGD) and inference.
+#   train step; ResNet-18 and -34 at 112 px, full train step (SGD) and inference; and a whole short run timed
+#   from outside, start-up included: `graft train --config bench/short-run.yaml` against bench/short_run.py
+#   (hymenoptera from ../shared, pretrained CIFAR ResNet-20 at 64 px, 3 epochs; skipped without ../shared).
 # resnet50 (224 px, batch 16): inference (Graft's DL4J and ONNX Runtime engines against PyTorch eager); full
 #   fine-tuning step; stem+stage1..3 frozen step; and the full step at batch 32 (peak memory).
 # Default: all. Both sides get 5 untimed warm-up batches (DL4J sizes its memory workspaces over the first few).
@@ -81,6 +83,29 @@ if [ "$set_name" != resnet50 ]; then
     row "ResNet-$depth 112px full train step" train dl4j none 32 "$(pytorch train "resnet$depth" 112 "" 32 sgd)"
     row "ResNet-$depth 112px inference (BN folded)" infer dl4j none 32 "$(pytorch infer "resnet$depth" 112 "" 32 sgd)"
   done
+fi
+whole_run() { # the short fine-tuning run end to end, seconds on each side (lower is better)
+  local runs g p
+  runs="$(mktemp -d)"
+  TIMEFORMAT=%R
+  g=$( { time "$graft" train --config bench/short-run.yaml --runs-dir "$runs" --quiet >/dev/null 2>&1; } 2>&1 )
+  rm -rf "$runs"
+  if [ "$torch" = yes ]; then
+    # DataLoader with 2 worker processes: faster than decoding in the training process on this machine.
+    p=$( { time "$py" bench/short_run.py --threads "$threads" --workers 2 >/dev/null 2>&1; } 2>&1 )
+    printf '%-44s %11s %13s %7s\n' "whole short run, 3 epochs (seconds)" "$g s" "$p s" \
+      "$("$py" -c "print(f'{$p/$g:.2f}x')")"
+  else
+    printf '%-44s %11s %13s %7s\n' "whole short run, 3 epochs (seconds)" "$g s" "-" "-"
+  fi
+}
+
+if [ "$set_name" != resnet50 ]; then
+  if [ -d ../shared/datasets/hymenoptera ]; then
+    whole_run
+  else
+    echo "# whole short run skipped: it needs ../shared/datasets/hymenoptera beside the repository" >&2
+  fi
 fi
 if [ "$set_name" != small ]; then
   experiment resnet50 224 "$sgd"
