@@ -56,7 +56,7 @@ class FeatureCacheTest {
                 train:
                   epochs: %d
                   batch_size: 8
-                  optimizer: {type: adam, lr: 1.0e-2}
+                  optimizer: {type: adam, lr: 1.0e-3}
                   cache_features: %s
                 %s""".formatted(name, freeze, extraData, epochs, cache, extraTrain));
         ExperimentConfig config = new ConfigLoader().load(file);
@@ -109,10 +109,12 @@ class FeatureCacheTest {
         for (int i = 0; i < 2; i++) {
             EpochRecord a = whole.history().get(i);
             EpochRecord b = split.history().get(i);
-            // Folding BatchNorm into the convolutions changes float rounding only (relative 1e-5 measured).
-            assertEquals(a.trainLoss(), b.trainLoss(), 1e-4 * Math.max(1, a.trainLoss()),
+            // Folding BatchNorm into the convolutions changes float rounding only: 1e-7 relative after one epoch
+            // (measured). Adam then amplifies it (g / sqrt(v) for gradients near zero): 1e-4 after the second.
+            double tolerance = i == 0 ? 1e-5 : 1e-3;
+            assertEquals(a.trainLoss(), b.trainLoss(), tolerance * Math.max(1, a.trainLoss()),
                     "train loss, epoch " + (i + 1));
-            assertEquals(a.valLoss(), b.valLoss(), 1e-4 * Math.max(1, a.valLoss()), "val loss, epoch " + (i + 1));
+            assertEquals(a.valLoss(), b.valLoss(), tolerance * Math.max(1, a.valLoss()), "val loss, epoch " + (i + 1));
             assertEquals(a.valTop1(), b.valTop1(), 1e-9);
         }
         // The stem stays frozen in both runs: its weights and BatchNorm statistics are the initial ones, bit for bit.

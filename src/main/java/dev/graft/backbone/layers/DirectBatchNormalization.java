@@ -1,6 +1,5 @@
 package dev.graft.backbone.layers;
 
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
@@ -17,8 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.lang.reflect.Field;
 
 /**
- * DL4J M2.1's BatchNorm layer with {@link ChannelsLastBatchNorm} in place of its oneDNN helper for
- * channels-last activations. The stock helper spends most of a ResNet training step in BatchNorm: batch
+ * DL4J M2.1's BatchNorm layer with {@link ChannelSumsBatchNorm} in place of its oneDNN helper, in both layouts.
+ * The stock helper spends most of a ResNet training step in BatchNorm: batch
  * statistics by strided reductions and a backward op that adds several passes of its own around oneDNN's
  * (measured: BatchNorm backward alone took as long as every convolution's backward together).
  * With {@link DirectBatchNormalizationLayer#isNormEval()} it normalises with its running statistics in training
@@ -36,8 +35,8 @@ public class DirectBatchNormalization extends BatchNormalization {
 
     public DirectBatchNormalization(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-        if (getHelper() instanceof MKLDNNBatchNormHelper stock && layerConf().getCnn2DFormat() == CNN2DFormat.NHWC) {
-            replaceHelper(new ChannelsLastBatchNorm(stock));
+        if (getHelper() instanceof MKLDNNBatchNormHelper stock) {
+            replaceHelper(new ChannelSumsBatchNorm(stock, layerConf().getCnn2DFormat()));
         }
     }
 
@@ -74,7 +73,7 @@ public class DirectBatchNormalization extends BatchNormalization {
     }
 
     /** DL4J keeps the helper in a package-private field and picks it itself; no setter exists. */
-    private void replaceHelper(ChannelsLastBatchNorm replacement) {
+    private void replaceHelper(ChannelSumsBatchNorm replacement) {
         try {
             Field field = BatchNormalization.class.getDeclaredField("helper");
             field.setAccessible(true);

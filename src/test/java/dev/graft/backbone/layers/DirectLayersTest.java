@@ -42,9 +42,9 @@ class DirectLayersTest {
         ComputationGraph stock = graph(format, false);
         ComputationGraph direct = graph(format, true);
         direct.setParams(stock.params().dup());
-        if (format == CNN2DFormat.NHWC && org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper.mklDnnEnabled()) {
+        if (org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper.mklDnnEnabled()) {
             var bn = (org.deeplearning4j.nn.layers.normalization.BatchNormalization) direct.getLayer("bn");
-            assertTrue(bn.getHelper() instanceof ChannelsLastBatchNorm, "channels-last BatchNorm in use");
+            assertTrue(bn.getHelper() instanceof ChannelSumsBatchNorm, "channel-sums BatchNorm in use");
         }
         DataSet batch = batch();
 
