@@ -26,6 +26,9 @@ final class OnnxEngine implements InferenceEngine {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+            // ONNX Runtime's pool threads otherwise spin after every run, invisible to the JVM, taking the cores
+            // from the HTTP and decode threads of a server: quickstart bundle, 32 clients, 221 -> 308 req/s.
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             this.session = env.createSession(model, options);
             this.output = session.getOutputNames().contains(OnnxExporter.PROBABILITIES) ? OnnxExporter.PROBABILITIES
                     : OnnxExporter.VALUE;

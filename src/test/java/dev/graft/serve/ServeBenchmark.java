@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,12 +31,20 @@ import java.util.stream.Stream;
  *     experiments/quickstart/RUN/export datasets/quickstart 500 onnx,dl4j 1,8,32 32 0
  * </pre>
  * Arguments: bundle, image folder, requests per client, engines, client counts, max batch when on, max delay ms.
+ * <p>Against a server in another process ({@code bench/serve-load.sh} starts them), the clients alone:
+ * {@code ServeBenchmark http://127.0.0.1:PORT IMAGES REQUESTS CLIENTS ENGINE BATCHING} (the last two only label
+ * the printed row).
  */
 public final class ServeBenchmark {
     private ServeBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args[0].startsWith("http://")) {
+            run(URI.create(args[0]), args[4], Integer.parseInt(args[3]), args[5], Integer.parseInt(args[2]),
+                    images(Path.of(args[1])));
+            return;
+        }
         Path bundle = Path.of(args[0]);
         List<byte[]> images = images(Path.of(args[1]));
         int requests = Integer.parseInt(args[2]);
@@ -56,7 +65,7 @@ public final class ServeBenchmark {
                         ServerOptions options = ServerOptions.defaults(0).withBatching(batching ? maxBatch : 1,
                                 Duration.ofNanos(Math.round(delayMs * 1e6)));
                         try (InferenceServer server = InferenceServer.start(classifier, options)) {
-                            run(server, engine, clients, batching, requests, images);
+                            run(server.uri(), engine, clients, batching ? "on" : "off", requests, images);
                         }
                     }
                 }
@@ -64,11 +73,12 @@ public final class ServeBenchmark {
         }
     }
 
-    private static void run(InferenceServer server, String engine, int clients, boolean batching, int requests,
+    private static void run(URI server, String engine, int clients, String batching, int requests,
                             List<byte[]> images) throws Exception {
-        URI predict = server.uri().resolve("/v1/predict");
+        URI predict = server.resolve("/v1/predict");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         send(http, predict, images.get(0)); // warm-up of the connection and the code paths
+        Map<String, Double> before = metrics(http, server);
         long[] latencies = new long[clients * requests];
         int[] statuses = new int[600];
         AtomicInteger next = new AtomicInteger();
@@ -95,10 +105,9 @@ public final class ServeBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         pool.shutdown();
         Arrays.sort(latencies);
-        String scrape = http.send(HttpRequest.newBuilder(server.uri().resolve("/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        var metrics = MetricsEndpointTest.parse(scrape);
-        double meanBatch = metrics.get("graft_batch_images_sum") / metrics.get("graft_batch_images_count");
+        Map<String, Double> after = metrics(http, server);
+        double meanBatch = (after.get("graft_batch_images_sum") - before.get("graft_batch_images_sum"))
+                / (after.get("graft_batch_images_count") - before.get("graft_batch_images_count"));
         StringBuilder codes = new StringBuilder();
         for (int s = 0; s < statuses.length; s++) {
             if (statuses[s] > 0) {
@@ -106,9 +115,15 @@ public final class ServeBenchmark {
             }
         }
         System.out.printf(Locale.ROOT, "%s | %d | %s | %d | %.0f | %.1f | %.1f | %.2f | %s%n", engine, clients,
-                batching ? "on" : "off", latencies.length, latencies.length / seconds,
+                batching, latencies.length, latencies.length / seconds,
                 latencies[latencies.length / 2] / 1e6, latencies[(int) (latencies.length * 0.99)] / 1e6, meanBatch,
                 codes.toString().trim());
+    }
+
+    /** The server's Prometheus samples (the model-call sizes are cumulative: a run takes the difference). */
+    private static Map<String, Double> metrics(HttpClient http, URI server) throws Exception {
+        return MetricsEndpointTest.parse(http.send(HttpRequest.newBuilder(server.resolve("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
     }
 
     private static int send(HttpClient http, URI uri, byte[] image) {
