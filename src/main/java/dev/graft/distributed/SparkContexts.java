@@ -1,6 +1,7 @@
 package dev.graft.distributed;
 
 import dev.graft.GraftException;
+import dev.graft.run.NativeBackend;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
@@ -22,12 +23,15 @@ final class SparkContexts {
     private static final String STANDALONE = "spark://";
     private static final int STANDALONE_PORT = 7077;
 
+    private static final String EXECUTOR_OPTIONS = "spark.executor.extraJavaOptions";
+
     private SparkContexts() {
     }
 
     /**
      * A context named after the run. {@code spark-submit --master} (the {@code spark.master} property) wins over
-     * {@code master}; a local master binds to the loopback address and has no web UI.
+     * {@code master}; a local master binds to the loopback address and has no web UI; executors elsewhere get
+     * {@link #executorJavaOptions()} unless {@code spark.executor.extraJavaOptions} is set.
      *
      * @throws GraftException when Spark cannot start (a bad master URL, no cluster, a context already running);
      *                        exit code 2 when a standalone master accepts no connection
@@ -46,6 +50,8 @@ final class SparkContexts {
             conf.setIfMissing("spark.ui.enabled", "false");
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+        } else {
+            conf.setIfMissing(EXECUTOR_OPTIONS, executorJavaOptions());
         }
         checkReachable(conf.get("spark.master"));
         try {
@@ -53,6 +59,18 @@ final class SparkContexts {
         } catch (RuntimeException e) {
             throw new GraftException("cannot start Spark on " + conf.get("spark.master") + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What executor JVMs need unless {@code spark.executor.extraJavaOptions} says otherwise: Spark 3.1 predates
+     * Java 17's module rules ({@code --add-opens}), DL4J's deep graphs want a larger thread stack, and ND4J's
+     * native build is chosen as on this driver (oneDNN when {@link NativeBackend} picked it).
+     */
+    static String executorJavaOptions() {
+        List<String> options = new ArrayList<>(List.of("-Xss4m", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"));
+        options.addAll(NativeBackend.jvmOptions());
+        return String.join(" ", options);
     }
 
     /**
