@@ -8,6 +8,7 @@ import dev.graft.train.Checkpoints;
 import dev.graft.train.EpochRecord;
 import dev.graft.train.StopSignal;
 import dev.graft.train.TrainResult;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,8 +20,12 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,15 +53,13 @@ class SparkClusterTest {
         }
     }
 
-    /** SparkTrainingTest's local[2] experiment: 8 images per worker and step, no dropout, averaging every step. */
+    /** SparkTrainingTest's local[2] experiment: 8 images per worker and step, no dropout. */
     private static final List<String> EXPERIMENT = List.of("train.batch_size=16", "head.dropout=0",
-            "train.distributed.workers=2", "train.distributed.averaging_frequency=1");
+            "train.distributed.workers=2");
 
     @Test
     void graftTrainOnTheClusterLearnsAsOnLocal2AndWritesTheSameRunFolder() throws Exception {
-        List<String> localSettings = new ArrayList<>(EXPERIMENT);
-        localSettings.addAll(List.of("train.distributed.engine=spark", "train.distributed.master=local[2]"));
-        ExperimentConfig local = TinyRuns.config(dir, "local2", 4, localSettings.toArray(String[]::new));
+        ExperimentConfig local = TinyRuns.config(dir, "local2", 4, onLocal2("train.distributed.averaging_frequency=1"));
         TrainResult reference = TinyRuns.train(dir, local, new StopSignal());
 
         Path config = TinyExperiments.file(dir, "cluster", 4);
@@ -64,6 +67,7 @@ class SparkClusterTest {
         List<String> args = new ArrayList<>(List.of("train", "--config", config.toString(),
                 "--spark-master", cluster.masterUrl(), "--runs-dir", runs.toString()));
         EXPERIMENT.forEach(s -> args.addAll(List.of("--set", s)));
+        args.addAll(List.of("--set", "train.distributed.averaging_frequency=1"));
         StringWriter err = new StringWriter();
         int code = cluster.asDriver(() -> GraftMain.run(args.toArray(String[]::new),
                 new PrintWriter(new StringWriter(), true), new PrintWriter(err, true)));
@@ -73,15 +77,153 @@ class SparkClusterTest {
         List<EpochRecord> history = Checkpoints.read(run.resolve("checkpoints/last.zip")).state().history();
         TinyRuns.assertRunFolder(run, history, 4, 72);
         // Without dropout both runs compute the same thing (the same shares of the same batches, an average of
-        // two that does not depend on the order): only float noise may differ. One val image is 1/24.
-        for (int e = 0; e < 4; e++) {
-            EpochRecord onCluster = history.get(e);
-            EpochRecord onLocal = reference.history().get(e);
-            assertEquals(onLocal.trainLoss(), onCluster.trainLoss(), 1e-3 * onLocal.trainLoss(), "train loss " + e);
-            assertEquals(onLocal.valTop1(), onCluster.valTop1(), 1.0 / 24 + 1e-9, "val top-1, epoch " + (e + 1));
-        }
+        // two that does not depend on the order): only float noise may differ.
+        assertSameTraining(reference.history(), history);
         assertTrue(TinyRuns.bestValTop1(reference) >= 0.75, "the experiment learns: " + reference.history());
         assertTrue(Files.readString(run.resolve("provenance.json")).contains(cluster.masterUrl()));
+    }
+
+    /**
+     * kill -9 of an executor while it trains its share of a round: Spark re-runs the task on the other executor
+     * (its round's decoded images are lost with it and decoded again), the round is averaged from complete results
+     * only, and the run ends as without the failure: same losses and accuracy as local[2], every image counted once.
+     */
+    @Test
+    void anExecutorKilledMidRoundHasItsTaskRetriedAndTheRunEndsAsWithoutTheFailure() throws Exception {
+        String[] settings = onCluster("train.distributed.averaging_frequency=5");
+        ExperimentConfig config = TinyRuns.config(dir, "killed", 2, settings);
+        TrainResult result = cluster.asDriver(watched(Map.of()), () -> {
+            killExecutorInSecondRound();
+            return TinyRuns.train(dir, config, new StopSignal());
+        });
+
+        assertEquals(TrainResult.Status.COMPLETED, result.status(), result.message());
+        assertTrue(TaskWatch.tasksFailed.get() >= 1 && TaskWatch.executorsRemoved.get() >= 1,
+                "the kill hit a running task: " + TaskWatch.tasksFailed + " failed tasks, "
+                        + TaskWatch.executorsRemoved + " executors lost");
+        TinyRuns.assertRunFolder(result, 2, 72);
+        TrainResult local = TinyRuns.train(dir, TinyRuns.config(dir, "killed-local", 2,
+                onLocal2("train.distributed.averaging_frequency=5")), new StopSignal());
+        assertSameTraining(local.history(), result.history());
+    }
+
+    /**
+     * With {@code spark.task.maxFailures=1} the same kill makes Spark abort the round's job: Graft stops the run as
+     * after Ctrl-C, naming the cause, with a {@code last.zip} at the round's start; the resumed run completes.
+     */
+    @Test
+    void whenSparkGivesUpOnARoundTheRunStopsResumablyAndResumes() throws Exception {
+        Path config = TinyExperiments.file(dir, "given-up", 2);
+        Path runs = dir.resolve("given-up-runs");
+        List<String> args = new ArrayList<>(List.of("train", "--config", config.toString(),
+                "--spark-master", cluster.masterUrl(), "--runs-dir", runs.toString()));
+        EXPERIMENT.forEach(s -> args.addAll(List.of("--set", s)));
+        args.addAll(List.of("--set", "train.distributed.averaging_frequency=5"));
+        int code = cluster.asDriver(watched(Map.of("spark.task.maxFailures", "1")), () -> {
+            killExecutorInSecondRound();
+            return GraftMain.run(args.toArray(String[]::new), new PrintWriter(new StringWriter(), true),
+                    new PrintWriter(new StringWriter(), true));
+        });
+
+        Path run = onlyRun(runs);
+        List<String> status = Files.readAllLines(run.resolve("status"));
+        assertEquals(130, code, "stopped, resumable: " + status);
+        assertEquals("stopped", status.get(0));
+        assertTrue(status.get(1).startsWith("Spark gave up on the round of batches 1-5 (Job aborted due to stage "
+                + "failure"), status.get(1));
+        assertTrue(status.get(1).contains("resume with: graft train --resume " + run), status.get(1));
+        Checkpoints.Loaded last = Checkpoints.read(run.resolve("checkpoints/last.zip"));
+        assertEquals(1, last.state().completedEpochs(), "epoch 1 was done");
+        assertEquals(0, last.state().batchesDone(), "the aborted round is redone from its start");
+
+        int resumed = cluster.asDriver(() -> GraftMain.run(new String[] {"train", "--resume", run.toString()},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true)));
+        assertEquals(0, resumed);
+        List<EpochRecord> history = Checkpoints.read(run.resolve("checkpoints/last.zip")).state().history();
+        TinyRuns.assertRunFolder(run, history, 2, 72);
+        assertEquals("completed", Files.readAllLines(run.resolve("status")).get(0));
+    }
+
+    /** Ctrl-C on the driver while a round trains (as SparkTrainingTest in local mode): the run stops after it. */
+    @Test
+    void aDriverStoppedMidRoundStopsAfterTheRoundAndResumesOnTheCluster() throws Exception {
+        ExperimentConfig config = TinyRuns.config(dir, "driver-stop", 1,
+                onCluster("train.distributed.averaging_frequency=2"));
+        StopSignal ctrlC = new StopSignal();
+        TrainResult stopped = cluster.asDriver(watched(Map.of()), () -> {
+            TaskWatch.onTaskStart = task -> {
+                if (training(task)) {
+                    ctrlC.request("interrupted (SIGINT)"); // what StopOnSignal does on the first Ctrl-C
+                }
+            };
+            return TinyRuns.train(dir, config, ctrlC);
+        });
+        assertEquals(TrainResult.Status.INTERRUPTED, stopped.status(), stopped.message());
+        Path run = stopped.runDirectory();
+        Checkpoints.Loaded last = Checkpoints.read(run.resolve("checkpoints/last.zip"));
+        assertEquals(2, last.state().batchesDone(), "the round of batches 1-2 finished, then the run stopped");
+        assertEquals(2, last.model().getIterationCount());
+
+        TrainResult resumed = cluster.asDriver(() -> TinyRuns.resume(config, run));
+        assertEquals(TrainResult.Status.COMPLETED, resumed.status(), resumed.message());
+        assertEquals(72, resumed.history().get(0).trainImages(), "the resumed epoch counts all its images");
+        assertEquals(5, Checkpoints.read(run.resolve("checkpoints/last.zip")).model().getIterationCount());
+    }
+
+    /** Driver settings with {@link TaskWatch} listening (reset), plus {@code more}. */
+    private static Map<String, String> watched(Map<String, String> more) {
+        TaskWatch.reset();
+        Map<String, String> settings = new HashMap<>(more);
+        settings.put("spark.extraListeners", TaskWatch.setting());
+        return settings;
+    }
+
+    /** A task of a round's training stage (DL4J fits inside its treeAggregate; the count stage only decodes). */
+    private static boolean training(SparkListenerTaskStart task) {
+        return TaskWatch.stageName(task.stageId()).startsWith("treeAggregate at ParameterAveragingTrainingMaster");
+    }
+
+    /** SIGKILLs the executor running the first training task of the second round, as it starts. */
+    private static void killExecutorInSecondRound() {
+        AtomicInteger trainingTasks = new AtomicInteger();
+        AtomicReference<String> killed = new AtomicReference<>();
+        TaskWatch.onTaskStart = task -> {
+            String executor = task.taskInfo().executorId();
+            if (training(task) && trainingTasks.incrementAndGet() > 2 && killed.compareAndSet(null, executor)) {
+                ProcessHandle jvm = cluster.executor(executor).orElseThrow();
+                jvm.destroyForcibly();
+                System.out.println("killed executor " + executor + " (pid " + jvm.pid() + ") in stage "
+                        + task.stageId());
+            }
+        };
+    }
+
+    /** Per epoch: the same training loss (to float noise) and validation top-1 (to one image in 24). */
+    private static void assertSameTraining(List<EpochRecord> expected, List<EpochRecord> actual) {
+        assertEquals(expected.size(), actual.size(), "epochs");
+        for (int e = 0; e < expected.size(); e++) {
+            assertEquals(expected.get(e).trainLoss(), actual.get(e).trainLoss(), 1e-3 * expected.get(e).trainLoss(),
+                    "train loss, epoch " + (e + 1));
+            assertEquals(expected.get(e).valTop1(), actual.get(e).valTop1(), 1.0 / 24 + 1e-9,
+                    "val top-1, epoch " + (e + 1));
+        }
+    }
+
+    /** {@link #EXPERIMENT} on local[2], with {@code more} settings. */
+    private static String[] onLocal2(String... more) {
+        List<String> settings = new ArrayList<>(EXPERIMENT);
+        settings.addAll(List.of("train.distributed.engine=spark", "train.distributed.master=local[2]"));
+        settings.addAll(List.of(more));
+        return settings.toArray(String[]::new);
+    }
+
+    /** {@link #EXPERIMENT} on the cluster, with {@code more} settings. */
+    private static String[] onCluster(String... more) {
+        List<String> settings = new ArrayList<>(EXPERIMENT);
+        settings.addAll(List.of("train.distributed.engine=spark",
+                "train.distributed.master=\"" + cluster.masterUrl() + "\""));
+        settings.addAll(List.of(more));
+        return settings.toArray(String[]::new);
     }
 
     /** The one run folder under {@code runs} ({@code runs/NAME/TIMESTAMP}). */

@@ -143,8 +143,15 @@ public final class StandaloneCluster implements AutoCloseable {
      * them, as from {@code -Dspark...} on a command line), restoring the previous values afterwards.
      */
     public <T> T asDriver(Callable<T> driver) throws Exception {
+        return asDriver(Map.of(), driver);
+    }
+
+    /** As {@link #asDriver(Callable)}, with more Spark settings (e.g. {@code spark.task.maxFailures}). */
+    public <T> T asDriver(Map<String, String> more, Callable<T> driver) throws Exception {
+        Map<String, String> settings = driverSettings();
+        settings.putAll(more);
         Map<String, String> previous = new HashMap<>();
-        driverSettings().forEach((key, value) -> previous.put(key, System.setProperty(key, value)));
+        settings.forEach((key, value) -> previous.put(key, System.setProperty(key, value)));
         try {
             return driver.call();
         } finally {
@@ -163,7 +170,7 @@ public final class StandaloneCluster implements AutoCloseable {
         List<ProcessHandle> found = new ArrayList<>();
         for (Process worker : workers) {
             worker.descendants()
-                    .filter(p -> p.isAlive() && p.info().commandLine().orElse("").contains(EXECUTOR_CLASS))
+                    .filter(p -> p.isAlive() && commandLine(p).contains(EXECUTOR_CLASS))
                     .forEach(found::add);
         }
         return found;
@@ -172,8 +179,21 @@ public final class StandaloneCluster implements AutoCloseable {
     /** The executor JVM running Spark executor {@code executorId}, if alive. */
     public java.util.Optional<ProcessHandle> executor(String executorId) {
         return executors().stream()
-                .filter(p -> p.info().commandLine().orElse("").contains("--executor-id " + executorId + " "))
+                .filter(p -> commandLine(p).contains(" --executor-id " + executorId + " "))
                 .findFirst();
+    }
+
+    /**
+     * A process's command line from {@code /proc} (Linux), arguments joined by spaces. {@code ProcessHandle.Info}
+     * gives nothing for these: their class path makes the command line longer than it reads.
+     */
+    private static String commandLine(ProcessHandle process) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(process.pid()), "cmdline"));
+            return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException e) {
+            return ""; // gone meanwhile
+        }
     }
 
     /** Workers the master counts as alive. */
