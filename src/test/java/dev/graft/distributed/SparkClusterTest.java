@@ -11,6 +11,7 @@ import dev.graft.train.TrainResult;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,9 +33,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Graft on a real Spark standalone cluster: a master and two 1-core workers as separate JVMs on this machine
- * ({@link StandaloneCluster}), executors launched by the workers, the driver in this JVM.
+ * ({@link StandaloneCluster}), executors launched by the workers, the driver in this JVM. About 4-5 minutes on 2
+ * cores (every Spark application starts its executor JVMs, which load ND4J): {@code slow}, run by
+ * {@code bench/spark-cluster.sh} and {@code mvn -Pslow verify}. Each test is bounded, so a hang fails it.
  */
-@Timeout(value = 10, unit = TimeUnit.MINUTES)
+@Tag("slow")
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
 class SparkClusterTest {
     @TempDir
     static Path dir;
