@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -148,30 +151,56 @@ class SparkClusterTest {
         assertEquals("completed", Files.readAllLines(run.resolve("status")).get(0));
     }
 
-    /** Ctrl-C on the driver while a round trains (as SparkTrainingTest in local mode): the run stops after it. */
+    /**
+     * A real SIGINT to the driver (this JVM, running graft train as a user's command) while a round trains: the run
+     * stops after that round, as in local mode, and {@code graft train --resume} completes it on the cluster.
+     */
     @Test
-    void aDriverStoppedMidRoundStopsAfterTheRoundAndResumesOnTheCluster() throws Exception {
-        ExperimentConfig config = TinyRuns.config(dir, "driver-stop", 1,
-                onCluster("train.distributed.averaging_frequency=2"));
-        StopSignal ctrlC = new StopSignal();
-        TrainResult stopped = cluster.asDriver(watched(Map.of()), () -> {
+    void ctrlCOnTheDriverMidRoundStopsAfterTheRoundAndTheRunResumesOnTheCluster() throws Exception {
+        Path config = TinyExperiments.file(dir, "driver-stop", 1);
+        Path runs = dir.resolve("driver-stop-runs");
+        List<String> args = new ArrayList<>(List.of("train", "--config", config.toString(),
+                "--spark-master", cluster.masterUrl(), "--runs-dir", runs.toString()));
+        EXPERIMENT.forEach(s -> args.addAll(List.of("--set", s)));
+        args.addAll(List.of("--set", "train.distributed.averaging_frequency=2"));
+        AtomicBoolean signalled = new AtomicBoolean();
+        int code = cluster.asDriver(watched(Map.of()), () -> {
             TaskWatch.onTaskStart = task -> {
-                if (training(task)) {
-                    ctrlC.request("interrupted (SIGINT)"); // what StopOnSignal does on the first Ctrl-C
+                if (training(task) && signalled.compareAndSet(false, true)) {
+                    sigint(ProcessHandle.current().pid()); // graft train's StopOnSignal handles it
                 }
             };
-            return TinyRuns.train(dir, config, ctrlC);
+            return GraftMain.run(args.toArray(String[]::new), new PrintWriter(new StringWriter(), true),
+                    new PrintWriter(new StringWriter(), true));
         });
-        assertEquals(TrainResult.Status.INTERRUPTED, stopped.status(), stopped.message());
-        Path run = stopped.runDirectory();
+
+        Path run = onlyRun(runs);
+        List<String> status = Files.readAllLines(run.resolve("status"));
+        assertEquals(130, code, "stopped: " + status);
+        assertEquals("stopped", status.get(0));
+        assertTrue(status.get(1).startsWith("SIGINT: stopped"), status.get(1));
         Checkpoints.Loaded last = Checkpoints.read(run.resolve("checkpoints/last.zip"));
         assertEquals(2, last.state().batchesDone(), "the round of batches 1-2 finished, then the run stopped");
         assertEquals(2, last.model().getIterationCount());
 
-        TrainResult resumed = cluster.asDriver(() -> TinyRuns.resume(config, run));
-        assertEquals(TrainResult.Status.COMPLETED, resumed.status(), resumed.message());
-        assertEquals(72, resumed.history().get(0).trainImages(), "the resumed epoch counts all its images");
-        assertEquals(5, Checkpoints.read(run.resolve("checkpoints/last.zip")).model().getIterationCount());
+        int resumed = cluster.asDriver(() -> GraftMain.run(new String[] {"train", "--resume", run.toString()},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true)));
+        assertEquals(0, resumed);
+        Checkpoints.Loaded done = Checkpoints.read(run.resolve("checkpoints/last.zip"));
+        assertEquals(72, done.state().history().get(0).trainImages(), "the resumed epoch counts all its images");
+        assertEquals(5, done.model().getIterationCount(), "one step per batch over both attempts");
+    }
+
+    private static void sigint(long pid) {
+        try {
+            int exit = new ProcessBuilder("kill", "-INT", String.valueOf(pid)).inheritIO().start().waitFor();
+            assertEquals(0, exit, "kill -INT " + pid);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Driver settings with {@link TaskWatch} listening (reset), plus {@code more}. */
