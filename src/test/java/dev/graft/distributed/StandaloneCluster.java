@@ -258,6 +258,9 @@ public final class StandaloneCluster implements AutoCloseable {
     /** Kills executors, workers and master (SIGKILL) and waits until they are gone. */
     @Override
     public void close() {
+        for (ProcessHandle executor : executors()) {
+            System.out.println("Spark executor pid " + executor.pid() + ": peak RSS " + peakRss(executor));
+        }
         List<ProcessHandle> all = new ArrayList<>();
         for (Process p : processes) {
             p.descendants().forEach(all::add); // executors first: a worker's death does not always take them along
@@ -274,6 +277,18 @@ public final class StandaloneCluster implements AutoCloseable {
         List<Long> alive = all.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
         if (!alive.isEmpty()) {
             throw new IllegalStateException("Spark processes still alive after SIGKILL: " + alive);
+        }
+    }
+
+    /** A process's peak resident memory ({@code VmHWM} in {@code /proc/PID/status}), as "N MB". */
+    private static String peakRss(ProcessHandle process) {
+        try {
+            return Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")).stream()
+                    .filter(l -> l.startsWith("VmHWM:"))
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024 + " MB")
+                    .findFirst().orElse("?");
+        } catch (IOException e) {
+            return "?";
         }
     }
 
