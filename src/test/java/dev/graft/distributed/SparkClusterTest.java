@@ -69,17 +69,10 @@ class SparkClusterTest {
         ExperimentConfig local = TinyRuns.config(dir, "local2", 4, onLocal2("train.distributed.averaging_frequency=1"));
         TrainResult reference = TinyRuns.train(dir, local, new StopSignal());
 
-        Path config = TinyExperiments.file(dir, "cluster", 4);
         Path runs = dir.resolve("cluster-runs");
-        List<String> args = new ArrayList<>(List.of("train", "--config", config.toString(),
-                "--spark-master", cluster.masterUrl(), "--runs-dir", runs.toString()));
-        EXPERIMENT.forEach(s -> args.addAll(List.of("--set", s)));
-        args.addAll(List.of("--set", "train.distributed.averaging_frequency=1"));
-        StringWriter err = new StringWriter();
-        int code = cluster.asDriver(() -> GraftMain.run(args.toArray(String[]::new),
-                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true)));
+        int code = cluster.asDriver(() -> graft(trainArgs("cluster", 4, runs, 1)));
 
-        assertEquals(0, code, err + cluster.logTails());
+        assertEquals(0, code, cluster.logTails());
         Path run = onlyRun(runs);
         List<EpochRecord> history = Checkpoints.read(run.resolve("checkpoints/last.zip")).state().history();
         TinyRuns.assertRunFolder(run, history, 4, 72);
@@ -120,16 +113,11 @@ class SparkClusterTest {
      */
     @Test
     void whenSparkGivesUpOnARoundTheRunStopsResumablyAndResumes() throws Exception {
-        Path config = TinyExperiments.file(dir, "given-up", 2);
         Path runs = dir.resolve("given-up-runs");
-        List<String> args = new ArrayList<>(List.of("train", "--config", config.toString(),
-                "--spark-master", cluster.masterUrl(), "--runs-dir", runs.toString()));
-        EXPERIMENT.forEach(s -> args.addAll(List.of("--set", s)));
-        args.addAll(List.of("--set", "train.distributed.averaging_frequency=5"));
+        String[] args = trainArgs("given-up", 2, runs, 5);
         int code = cluster.asDriver(watched(Map.of("spark.task.maxFailures", "1")), () -> {
             killExecutorInSecondRound();
-            return GraftMain.run(args.toArray(String[]::new), new PrintWriter(new StringWriter(), true),
-                    new PrintWriter(new StringWriter(), true));
+            return graft(args);
         });
 
         Path run = onlyRun(runs);
@@ -143,8 +131,7 @@ class SparkClusterTest {
         assertEquals(1, last.state().completedEpochs(), "epoch 1 was done");
         assertEquals(0, last.state().batchesDone(), "the aborted round is redone from its start");
 
-        int resumed = cluster.asDriver(() -> GraftMain.run(new String[] {"train", "--resume", run.toString()},
-                new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true)));
+        int resumed = cluster.asDriver(() -> graft("train", "--resume", run.toString()));
         assertEquals(0, resumed);
         List<EpochRecord> history = Checkpoints.read(run.resolve("checkpoints/last.zip")).state().history();
         TinyRuns.assertRunFolder(run, history, 2, 72);
@@ -157,12 +144,8 @@ class SparkClusterTest {
      */
     @Test
     void ctrlCOnTheDriverMidRoundStopsAfterTheRoundAndTheRunResumesOnTheCluster() throws Exception {
-        Path config = TinyExperiments.file(dir, "driver-stop", 1);
         Path runs = dir.resolve("driver-stop-runs");
-        List<String> args = new ArrayList<>(List.of("train", "--config", config.toString(),
-                "--spark-master", cluster.masterUrl(), "--runs-dir", runs.toString()));
-        EXPERIMENT.forEach(s -> args.addAll(List.of("--set", s)));
-        args.addAll(List.of("--set", "train.distributed.averaging_frequency=2"));
+        String[] args = trainArgs("driver-stop", 1, runs, 2);
         AtomicBoolean signalled = new AtomicBoolean();
         int code = cluster.asDriver(watched(Map.of()), () -> {
             TaskWatch.onTaskStart = task -> {
@@ -170,8 +153,7 @@ class SparkClusterTest {
                     sigint(ProcessHandle.current().pid()); // graft train's StopOnSignal handles it
                 }
             };
-            return GraftMain.run(args.toArray(String[]::new), new PrintWriter(new StringWriter(), true),
-                    new PrintWriter(new StringWriter(), true));
+            return graft(args);
         });
 
         Path run = onlyRun(runs);
@@ -183,12 +165,29 @@ class SparkClusterTest {
         assertEquals(2, last.state().batchesDone(), "the round of batches 1-2 finished, then the run stopped");
         assertEquals(2, last.model().getIterationCount());
 
-        int resumed = cluster.asDriver(() -> GraftMain.run(new String[] {"train", "--resume", run.toString()},
-                new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true)));
+        int resumed = cluster.asDriver(() -> graft("train", "--resume", run.toString()));
         assertEquals(0, resumed);
         Checkpoints.Loaded done = Checkpoints.read(run.resolve("checkpoints/last.zip"));
         assertEquals(72, done.state().history().get(0).trainImages(), "the resumed epoch counts all its images");
         assertEquals(5, done.model().getIterationCount(), "one step per batch over both attempts");
+    }
+
+    /**
+     * {@code graft train} of {@link #EXPERIMENT} ({@link TinyExperiments}' file {@code name}) on the cluster,
+     * averaging every {@code averaging} batches, run folders under {@code runs}.
+     */
+    private static String[] trainArgs(String name, int epochs, Path runs, int averaging) throws IOException {
+        Path config = TinyExperiments.file(dir, name, epochs);
+        List<String> args = new ArrayList<>(List.of("train", "--config", config.toString(),
+                "--spark-master", cluster.masterUrl(), "--runs-dir", runs.toString()));
+        EXPERIMENT.forEach(s -> args.addAll(List.of("--set", s)));
+        args.addAll(List.of("--set", "train.distributed.averaging_frequency=" + averaging));
+        return args.toArray(String[]::new);
+    }
+
+    /** Runs Graft's command line in this JVM, as a user's command; its errors go to the test's output. */
+    private static int graft(String... args) {
+        return GraftMain.run(args, new PrintWriter(new StringWriter(), true), new PrintWriter(System.err, true));
     }
 
     private static void sigint(long pid) {
