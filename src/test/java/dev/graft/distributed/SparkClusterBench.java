@@ -34,6 +34,13 @@ class SparkClusterBench {
         ColourFolders.colourFolders(dir.resolve("colours"), 96, 64, 11);
         String threads = System.getProperty("graft.bench.threads", "1");
         StringBuilder table = new StringBuilder();
+        // For scale: the same run without Spark, in this JVM (ND4J's default threads: one per core).
+        ExperimentConfig inProcess = TinyRuns.config(dir, "bench-in-process", EPOCHS, "data.image_size=64",
+                "train.batch_size=32");
+        TrainResult alone = TinyRuns.train(dir, inProcess, new StopSignal());
+        assertEquals(TrainResult.Status.COMPLETED, alone.status(), alone.message());
+        table.append(String.format(Locale.ROOT, "in-process, no Spark, %d threads: %.1f img/s%n",
+                Runtime.getRuntime().availableProcessors(), warmImagesPerSecond(alone.history())));
         for (int workers = 1; workers <= 2; workers++) {
             try (StandaloneCluster cluster = StandaloneCluster.start(dir.resolve("cluster-" + workers), workers,
                     "1g")) {
@@ -53,10 +60,16 @@ class SparkClusterBench {
 
     /** Images per second of epochs 2.. (training only, validation excluded), and of epoch 1. */
     private static String row(int workers, String threads, List<EpochRecord> history) {
+        return String.format(Locale.ROOT, "%d worker(s) x 1 core, %s OpenMP thread(s) per executor: %.1f img/s "
+                + "(epoch 1: %.1f img/s)%n", workers, threads, warmImagesPerSecond(history),
+                history.get(0).imagesPerSecond());
+    }
+
+    /** Training images per second over epochs 2.. (epoch 1 includes starting executors and JIT warm-up). */
+    private static double warmImagesPerSecond(List<EpochRecord> history) {
         List<EpochRecord> warm = history.subList(1, history.size());
         double images = warm.stream().mapToLong(EpochRecord::trainImages).sum();
         double seconds = warm.stream().mapToDouble(r -> r.trainImages() / r.imagesPerSecond()).sum();
-        return String.format(Locale.ROOT, "%d worker(s) x 1 core, %s OpenMP thread(s) per executor: %.1f img/s "
-                + "(epoch 1: %.1f img/s)%n", workers, threads, images / seconds, history.get(0).imagesPerSecond());
+        return images / seconds;
     }
 }
