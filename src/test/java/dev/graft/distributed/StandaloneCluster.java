@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URL;
+import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +18,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A Spark standalone cluster on this machine for tests and benchmarks: a {@code Master} and {@code workers}
@@ -28,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * {@code jars/} satisfies the builder, with Graft's own class path (Scala 2.12.18 included, so the executors
  * never meet Spark 3.1.2's own Scala 2.12.10) handed over in {@code SPARK_DIST_CLASSPATH}, in its order.
  *
- * Executors get their JVM options from the driver ({@code spark.executor.extraJavaOptions}, which Graft fills in
+ * <p>Executors get their JVM options from the driver ({@code spark.executor.extraJavaOptions}, which Graft fills in
  * for Java 17 when unset).
  *
  * <p>{@link #close()} kills the executors, workers and master (SIGKILL) and waits for them, also after a failed
@@ -177,7 +180,7 @@ public final class StandaloneCluster implements AutoCloseable {
     }
 
     /** The executor JVM running Spark executor {@code executorId}, if alive. */
-    public java.util.Optional<ProcessHandle> executor(String executorId) {
+    public Optional<ProcessHandle> executor(String executorId) {
         return executors().stream()
                 .filter(p -> commandLine(p).contains(" --executor-id " + executorId + " "))
                 .findFirst();
@@ -206,7 +209,7 @@ public final class StandaloneCluster implements AutoCloseable {
     private JsonNode masterState() {
         try {
             URL url = new URL("http://127.0.0.1:" + masterUiPort + "/json/");
-            java.net.URLConnection connection = url.openConnection();
+            URLConnection connection = url.openConnection();
             connection.setConnectTimeout(1000);
             connection.setReadTimeout(2000);
             try (var in = connection.getInputStream()) {
@@ -217,7 +220,7 @@ public final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    private void waitFor(java.util.function.BooleanSupplier ready, String what) {
+    private void waitFor(BooleanSupplier ready, String what) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!ready.getAsBoolean()) {
             for (Process p : processes) {
