@@ -2,7 +2,7 @@
 # Graft on a real Spark standalone cluster on this machine (issue 23): a master and 1-core workers as separate
 # JVMs on 127.0.0.1, started from Graft's own Spark jars by the tests' StandaloneCluster.
 #   bench/spark-cluster.sh tests   the cluster tests (training = local[2], executor killed mid-round, Spark giving
-#                                  up on a round, driver stopped mid-round); 3.5-6 minutes on 2 cores
+#                                  up on a round, driver stopped mid-round); 2-6 minutes on 2 cores
 #   bench/spark-cluster.sh speed   images/s with 1 and with 2 one-core workers (printed; THREADS=N OpenMP threads
 #                                  per executor, default 1)
 #   bench/spark-cluster.sh         both

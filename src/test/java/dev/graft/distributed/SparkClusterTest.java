@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Graft on a real Spark standalone cluster: a master and two 1-core workers as separate JVMs on this machine
- * ({@link StandaloneCluster}), executors launched by the workers, the driver in this JVM. 3.5-6 minutes on 2
+ * ({@link StandaloneCluster}), executors launched by the workers, the driver in this JVM. 2-6 minutes on 2
  * cores (every Spark application starts its executor JVMs, which load ND4J): {@code slow}, run by
  * {@code bench/spark-cluster.sh} and {@code mvn -Pslow verify}. Each test is bounded, so a hang fails it.
  */
