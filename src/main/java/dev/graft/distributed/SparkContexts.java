@@ -14,9 +14,10 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
-/** Starts the Spark context of a run: under {@code spark-submit}, or on the configured master. */
-final class SparkContexts {
+/** Starts the Spark context of a run or a sweep: under {@code spark-submit}, or on the configured master. */
+public final class SparkContexts {
     private static final Logger LOG = LoggerFactory.getLogger(SparkContexts.class);
     /** How long to wait for a standalone master to accept a connection. */
     static final int CONNECT_TIMEOUT_MS = 3000;
@@ -37,10 +38,21 @@ final class SparkContexts {
      *                        exit code 2 when a standalone master accepts no connection
      */
     static JavaSparkContext open(String runName, String master) {
-        SparkConf conf = new SparkConf().setAppName("graft " + (runName == null ? "" : runName));
+        return open("graft " + (runName == null ? "" : runName), master, conf -> {
+        });
+    }
+
+    /**
+     * A context named {@code appName}, as {@link #open(String, String)}; {@code defaults} adds settings to the
+     * configuration {@code spark-submit} and the {@code spark.*} system properties made (with
+     * {@link SparkConf#setIfMissing}, so that those win).
+     */
+    public static JavaSparkContext open(String appName, String master, Consumer<SparkConf> defaults) {
+        SparkConf conf = new SparkConf().setAppName(appName);
+        defaults.accept(conf);
         if (conf.contains("spark.master")) {
             if (!conf.get("spark.master").equals(master)) {
-                LOG.info("Spark master {} from spark-submit (train.distributed.master {} not used)",
+                LOG.info("Spark master {} from spark-submit (the configured {} not used)",
                         conf.get("spark.master"), master);
             }
         } else {
