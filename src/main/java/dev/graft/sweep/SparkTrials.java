@@ -67,6 +67,12 @@ final class SparkTrials implements TrialExecutor {
 
     @Override
     public TrialOutcome train(TrialJob job, ExperimentConfig config, StopSignal stop) {
+        try {
+            StopFile.clear(job.runDir());
+        } catch (IOException e) {
+            throw new GraftException("cannot prepare the run folder of trial " + job.trial() + ": " + e.getMessage(),
+                    e);
+        }
         spark.setJobDescription("graft sweep trial " + job.trial());
         JavaFutureAction<List<TrialOutcome>> result = spark.parallelize(List.of(job), 1)
                 .map(new RemoteTrial(body)).collectAsync();
@@ -90,7 +96,7 @@ final class SparkTrials implements TrialExecutor {
             throw new GraftException("interrupted while waiting for its Spark task", e);
         } finally {
             try {
-                Files.deleteIfExists(job.runDir().resolve(StopFile.NAME)); // sent after the trial had ended
+                StopFile.clear(job.runDir()); // a request sent after the trial had ended
             } catch (IOException e) {
                 LOG.debug("cannot remove the stop request of trial {}", job.trial(), e);
             }

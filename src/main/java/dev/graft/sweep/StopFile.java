@@ -33,13 +33,17 @@ final class StopFile {
         }
     }
 
+    /** Removes a request (one left from an earlier attempt, or sent after the trial had ended). */
+    static void clear(Path runDir) throws IOException {
+        Files.deleteIfExists(runDir.resolve(NAME));
+    }
+
     /**
-     * Watches {@code runDir} for a stop request (one left by an earlier attempt is removed first) and passes it to
-     * {@code stop}, until closed.
+     * Watches {@code runDir} for a stop request and passes it to {@code stop}, until closed. A request written
+     * before the watch started counts too: the sweep {@link #clear}s stale ones before it starts a trial.
      */
-    static Watch watch(Path runDir, StopSignal stop) throws IOException {
+    static Watch watch(Path runDir, StopSignal stop) {
         Path file = runDir.resolve(NAME);
-        Files.deleteIfExists(file);
         ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "graft-stop-watch");
             t.setDaemon(true);
@@ -53,16 +57,15 @@ final class StopFile {
             } catch (IOException e) {
                 // read again at the next poll (the file may be being replaced)
             }
-        }, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
-        return new Watch(file, poller);
+        }, 0, POLL_MS, TimeUnit.MILLISECONDS);
+        return new Watch(poller);
     }
 
-    /** A running watch; closing it stops watching and removes the request. */
-    record Watch(Path file, ScheduledExecutorService poller) implements AutoCloseable {
+    /** A running watch; closing it stops watching. */
+    record Watch(ScheduledExecutorService poller) implements AutoCloseable {
         @Override
-        public void close() throws IOException {
+        public void close() {
             poller.shutdownNow();
-            Files.deleteIfExists(file);
         }
     }
 }
