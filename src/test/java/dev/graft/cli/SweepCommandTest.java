@@ -5,8 +5,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,6 +50,28 @@ class SweepCommandTest {
         assertTrue(r.err().contains("space.head.dropout.choice[1]: head.dropout: must be in [0, 1) (was 2)"),
                 r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void aBadOrUnreachableSparkMasterStopsTheSweepBeforeItsFolderExists() throws IOException {
+        Path runs = dir.resolve("runs");
+        CliRun bad = CliRun.of("sweep", "--config", "configs/quickstart-sweep.yaml", "--spark-master", "local[two]",
+                "--runs-dir", runs.toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--spark-master: 'local[two]' is not a Spark master URL"), bad.err());
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        String master = "spark://127.0.0.1:" + port;
+        CliRun unreachable = CliRun.of("sweep", "--config", "configs/quickstart-sweep.yaml", "--spark-master", master,
+                "--runs-dir", runs.toString());
+        assertEquals(2, unreachable.code(), unreachable.err());
+        assertTrue(unreachable.err().contains("cannot reach the Spark master " + master), unreachable.err());
+        for (CliRun r : List.of(bad, unreachable)) {
+            assertFalse(r.err().contains("\tat ") || r.out().contains("\tat "), "no stack trace: " + r.err());
+        }
+        assertFalse(Files.exists(runs), "no sweep folder");
     }
 
     @Test
