@@ -31,6 +31,11 @@ class SparkSweepTest {
 
     @BeforeAll
     static void makeData() throws IOException {
+        makeData(dir);
+    }
+
+    /** SweepTest's colour images, empty folder and base experiment in {@code dir}. */
+    static void makeData(Path dir) throws IOException {
         ColourFolders.colourFolders(dir.resolve("colours"), 12, 16, 11);
         Files.createDirectories(dir.resolve("empty")); // exists (so it validates) but has no class folders
         Files.writeString(dir.resolve("base.yaml"), """
@@ -47,6 +52,10 @@ class SparkSweepTest {
     }
 
     static SweepPlan sweep(String name, String body) throws IOException {
+        return sweep(dir, name, body);
+    }
+
+    static SweepPlan sweep(Path dir, String name, String body) throws IOException {
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, "base: base.yaml\nobjective: {metric: train_loss}\n" + body);
         return new SweepLoader().load(file);
@@ -99,7 +108,7 @@ class SparkSweepTest {
     }
 
     /** A trial that waits (in its Spark task) until the sweep's stop request reaches it through the run folder. */
-    private static final TrialTrainer STOPS_WHEN_ASKED = (config, run, stop, resume) -> {
+    static final TrialTrainer STOPS_WHEN_ASKED = (config, run, stop, resume) -> {
         if (resume == null) {
             awaitStop(stop);
         }
