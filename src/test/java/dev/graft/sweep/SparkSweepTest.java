@@ -162,6 +162,23 @@ class SparkSweepTest {
         assertTrue(log.contains("training (resumed)"), log);
     }
 
+    @Test
+    void anExecutorThatCannotSeeTheSweepFolderFailsTheTrialSayingSo() {
+        TrialBody body = new TrialBody(SweepTest.TRAINER, new ObjectiveScore(
+                new dev.graft.config.SweepObjective("train_loss", null)));
+        // What an executor without the shared filesystem sees: no such folder.
+        TrialJob job = new TrialJob(1, dir.resolve("not-shared").toString(), "trials/trial-001/x", null);
+        TrialOutcome outcome;
+        try (SparkTrials spark = new SparkTrials("unshared", "local[1]", body)) {
+            outcome = spark.train(job, null, new StopSignal());
+        }
+        assertEquals(TrialStatus.FAILED, outcome.status());
+        assertTrue(outcome.message().startsWith("the sweep folder " + dir.resolve("not-shared") + " is not visible "
+                + "in Spark task "), outcome.message());
+        assertTrue(outcome.message().endsWith("executor: spark needs the sweep folder on a filesystem shared by the "
+                + "driver and every executor, under the same path"), outcome.message());
+    }
+
     private static TrialRecord trial(SweepResult result, int trial) {
         return result.ranked().stream().filter(r -> r.trial() == trial).findFirst().orElseThrow();
     }
