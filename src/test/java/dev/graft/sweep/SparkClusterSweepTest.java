@@ -17,10 +17,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -97,6 +100,73 @@ class SparkClusterSweepTest {
         System.out.printf(Locale.ROOT, "sweep of 2 trials x 1 epoch (stopped, resumed): local %.1f s, on 2 "
                 + "1-core executors %.1f s; trial seconds local %s, cluster %s%n", localSeconds, clusterSeconds,
                 seconds(local), seconds(onCluster));
+    }
+
+    /**
+     * kill -9 of the executor JVM training a trial, after its first epoch's checkpoint: Spark runs the task again on
+     * an executor that is alive, which continues the trial from its last.zip, and the trial ends as it does locally.
+     */
+    @Test
+    void aTrialWhoseExecutorIsKilledContinuesFromItsCheckpointOnAnother() throws Exception {
+        String sweep = """
+                strategy: grid
+                budget: {epochs_per_trial: 4}
+                space:
+                  train.optimizer.lr: {choice: [3.0e-3]}
+                """;
+        SweepResult local = new SweepRunner(SweepTest.TRAINER, "test", new SweepTest.Heard())
+                .start(SparkSweepTest.sweep(dir, "kill-local", sweep), dir.resolve("experiments"), new StopSignal());
+        AtomicReference<String> killed = new AtomicReference<>();
+        Thread killer = new Thread(() -> killed.set(killAfterFirstCheckpoint(dir.resolve("experiments/kill"))));
+        killer.start();
+        SweepResult onCluster = cluster.asDriver(() -> new SweepRunner(SweepTest.TRAINER, "test",
+                new SweepTest.Heard()).start(SparkSweepTest.sweep(dir, "kill", sweep).onSpark(cluster.masterUrl()),
+                dir.resolve("experiments"), new StopSignal()));
+        killer.join();
+
+        assertTrue(killed.get() != null, "an executor was killed mid-trial");
+        TrialRecord trial = onCluster.ranked().get(0);
+        assertEquals(TrialStatus.COMPLETED, trial.status(), trial.message() + cluster.logTails());
+        assertEquals(4, trial.epochs());
+        TrialRecord reference = local.ranked().get(0);
+        assertEquals(reference.objective(), trial.objective(), 1e-3 * reference.objective());
+        List<String> placements = Files.readAllLines(onCluster.directory().resolve(trial.run()).resolve("train.log"))
+                .stream().filter(line -> line.contains("trial 1 trains in Spark task")).toList();
+        assertEquals(2, placements.size(), placements.toString());
+        assertTrue(placements.get(0).contains("on executor " + killed.get() + " at"), placements.toString());
+        assertTrue(placements.get(1).endsWith("continuing from last.zip after a failed attempt")
+                && !placements.get(1).contains("on executor " + killed.get() + " at"), placements.toString());
+    }
+
+    /**
+     * Waits until the trial under {@code sweepRoot} has written its first last.zip, then kills (SIGKILL) the
+     * executor its train.log names; returns that executor's id (null when nothing was killed within 5 minutes).
+     */
+    private static String killAfterFirstCheckpoint(Path sweepRoot) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> files = Files.walk(sweepRoot)) {
+                Optional<Path> last = files.filter(f -> f.endsWith("checkpoints/last.zip")).findFirst();
+                if (last.isPresent()) {
+                    String log = Files.readString(last.get().getParent().getParent().resolve("train.log"));
+                    Matcher m = EXECUTOR.matcher(log);
+                    if (m.find()) {
+                        String id = m.group(1);
+                        cluster.executor(id).orElseThrow().destroyForcibly();
+                        System.out.println("killed executor " + id + " after the trial's first checkpoint");
+                        return id;
+                    }
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // the folders are being written: look again
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** Wall time of 4 trials x 3 epochs, 2 at a time: in this JVM, and as tasks on the 2 executors. */
