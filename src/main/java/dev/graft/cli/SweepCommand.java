@@ -1,6 +1,7 @@
 package dev.graft.cli;
 
 import dev.graft.GraftException;
+import dev.graft.backbone.BackboneLoader;
 import dev.graft.config.SweepLoader;
 import dev.graft.config.SweepPlan;
 import dev.graft.run.NativeBackend;
@@ -12,6 +13,7 @@ import dev.graft.sweep.TrialPoint;
 import dev.graft.sweep.TrialRecord;
 import dev.graft.sweep.TrialTrainer;
 import dev.graft.train.StopSignal;
+import dev.graft.train.Trainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
@@ -65,7 +67,10 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StopSignal stop = new StopSignal();
-        SweepRunner runner = new SweepRunner(TrialTrainer.standard(), GraftVersion.version(), new ConsoleListener());
+        // Serializable (TrialTrainer is): with executor: spark it travels to the executors.
+        TrialTrainer trainer = (config, run, trialStop, resume) ->
+                new Trainer(config, run, trialStop, BackboneLoader.standard()).train(resume);
+        SweepRunner runner = new SweepRunner(trainer, GraftVersion.version(), new ConsoleListener());
         LOG.info("graft {} | {}", GraftVersion.version(), NativeBackend.info().summary());
         SweepResult result;
         if (source.resume != null) {

@@ -76,20 +76,7 @@ class SweepCommandTest {
 
     @Test
     void sweepRunsPrintsTheRankingAndResumesWithNothingLeft() throws IOException {
-        ColourFolders.colourFolders(dir.resolve("colours"), 8, 16, 3);
-        Files.writeString(dir.resolve("base.yaml"), """
-                backbone: {arch: resnet20_cifar, weights: none, freeze: all}
-                data: {root: colours, split: {val: 0.25}, image_size: 16, workers: 1}
-                train: {epochs: 5, batch_size: 9, schedule: {type: constant}}
-                """);
-        Files.writeString(dir.resolve("one.yaml"), """
-                base: base.yaml
-                objective: {metric: train_loss}
-                strategy: grid
-                budget: {epochs_per_trial: 1}
-                space:
-                  train.optimizer.lr: {choice: [0.01]}
-                """);
+        writeOneTrialSweep();
         Path runs = dir.resolve("runs");
         CliRun r = CliRun.of("sweep", "--config", dir.resolve("one.yaml").toString(), "--runs-dir", runs.toString());
         assertEquals(0, r.code(), r.err());
@@ -105,5 +92,37 @@ class SweepCommandTest {
         assertEquals(0, again.code(), again.err());
         assertFalse(again.err().contains("trial 1/1:"), "nothing runs again: " + again.err());
         assertTrue(again.out().contains("best: trial 1"), again.out());
+    }
+
+    /** A one-trial grid over a tiny frozen ResNet-20 on 16 px colour images. */
+    private void writeOneTrialSweep() throws IOException {
+        ColourFolders.colourFolders(dir.resolve("colours"), 8, 16, 3);
+        Files.writeString(dir.resolve("base.yaml"), """
+                backbone: {arch: resnet20_cifar, weights: none, freeze: all}
+                data: {root: colours, split: {val: 0.25}, image_size: 16, workers: 1}
+                train: {epochs: 5, batch_size: 9, schedule: {type: constant}}
+                """);
+        Files.writeString(dir.resolve("one.yaml"), """
+                base: base.yaml
+                objective: {metric: train_loss}
+                strategy: grid
+                budget: {epochs_per_trial: 1}
+                space:
+                  train.optimizer.lr: {choice: [0.01]}
+                """);
+    }
+
+    @Test
+    void sparkMasterRunsTheTrialsAsSparkTasks() throws IOException {
+        writeOneTrialSweep();
+        Path runs = dir.resolve("runs");
+        CliRun r = CliRun.of("sweep", "--config", dir.resolve("one.yaml").toString(), "--spark-master", "local[2]",
+                "--runs-dir", runs.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("best: trial 1, train_loss "), r.out());
+        try (Stream<Path> logs = Files.walk(runs)) {
+            Path log = logs.filter(p -> p.endsWith("train.log")).findFirst().orElseThrow();
+            assertTrue(Files.readString(log).contains("trial 1 trains in Spark task "), Files.readString(log));
+        }
     }
 }
