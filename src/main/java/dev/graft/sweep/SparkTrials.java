@@ -1,26 +1,16 @@
 package dev.graft.sweep;
 
 import dev.graft.GraftException;
-import dev.graft.config.ConfigException;
-import dev.graft.config.ConfigLoader;
 import dev.graft.config.ExperimentConfig;
-import dev.graft.config.FileChecks;
 import dev.graft.distributed.SparkContexts;
-import dev.graft.run.RunDirectory;
 import dev.graft.train.StopSignal;
 import org.apache.spark.SparkConf;
-import org.apache.spark.SparkEnv;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +18,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@code executor: spark}: every trial is a Spark job of one task, which trains the trial as a single-process run
- * on an executor ({@link TrialBody}, the same code a local trial runs). Arbiter's runner stays on the driver: its
+ * on an executor ({@link SparkTrialTask} running {@link TrialBody}, the same code a local trial runs). Arbiter's runner stays on the driver: its
  * {@code parallel} threads each submit one trial's job and wait for it, so candidate generation, termination and
  * the sweep's record work as in a local sweep; Spark places the tasks on free executor cores.
  *
@@ -75,7 +65,7 @@ final class SparkTrials implements TrialExecutor {
         }
         spark.setJobDescription("graft sweep trial " + job.trial());
         JavaFutureAction<List<TrialOutcome>> result = spark.parallelize(List.of(job), 1)
-                .map(new RemoteTrial(body)).collectAsync();
+                .map(new SparkTrialTask(body)).collectAsync();
         boolean stopSent = false;
         try {
             while (true) {
@@ -89,7 +79,7 @@ final class SparkTrials implements TrialExecutor {
                 }
             }
         } catch (ExecutionException e) {
-            throw new GraftException("its Spark task failed: " + rootCause(e), e);
+            throw new GraftException("Spark task failed: " + rootCause(e), e);
         } catch (InterruptedException e) {
             result.cancel(true);
             Thread.currentThread().interrupt();
@@ -115,68 +105,5 @@ final class SparkTrials implements TrialExecutor {
     @Override
     public void close() {
         spark.close();
-    }
-
-    /** The Spark task of one trial, run on an executor. */
-    static final class RemoteTrial implements Function<TrialJob, TrialOutcome> {
-        private static final long serialVersionUID = 1L;
-        private final TrialBody body;
-
-        RemoteTrial(TrialBody body) {
-            this.body = body;
-        }
-
-        @Override
-        public TrialOutcome call(TrialJob planned) throws IOException {
-            long start = System.nanoTime();
-            String where = placement();
-            Path runDir = planned.runDir();
-            if (!Files.isRegularFile(runDir.resolve(RunDirectory.CONFIG))) {
-                return TrialOutcome.failed("the sweep folder " + planned.sweepDir() + " is not visible " + where
-                        + ": executor: spark needs the sweep folder on a filesystem shared by the driver and every "
-                        + "executor, under the same path", seconds(start));
-            }
-            TrialJob job = retryContinues(planned);
-            ExperimentConfig config;
-            try { // the config the driver wrote: one fact, read where the trial trains
-                config = new ConfigLoader().checking(job.resumeFrom() == null ? FileChecks.Scope.ALL
-                        : FileChecks.Scope.DATA).load(runDir.resolve(RunDirectory.CONFIG));
-            } catch (ConfigException e) {
-                return TrialOutcome.failed("its config does not load " + where + ": " + e.getMessage(),
-                        seconds(start));
-            }
-            StopSignal stop = new StopSignal();
-            try (StopFile.Watch watch = StopFile.watch(runDir, stop)) {
-                return body.train(job, config, stop, "trial " + job.trial() + " trains " + where
-                        + (job == planned ? "" : ", continuing from last.zip after a failed attempt"));
-            }
-        }
-
-        /** A task Spark retries (its executor was lost) continues from the last checkpoint the lost one wrote. */
-        private static TrialJob retryContinues(TrialJob job) {
-            Path last = job.runDir().resolve("checkpoints").resolve("last.zip");
-            return job.resumeFrom() == null && TaskContext.get().attemptNumber() > 0 && Files.isRegularFile(last)
-                    ? job.resumingFrom(last) : job;
-        }
-
-        /** The Spark task and executor running this trial, and the threads it gets. */
-        private static String placement() {
-            TaskContext task = TaskContext.get();
-            SparkEnv env = SparkEnv.get();
-            String host;
-            try {
-                host = InetAddress.getLocalHost().getHostName();
-            } catch (IOException e) {
-                host = "unknown host";
-            }
-            return String.format("in Spark task %d (stage %d, attempt %d) on executor %s at %s, spark.task.cpus %s, "
-                            + "OMP_NUM_THREADS %s", task.taskAttemptId(), task.stageId(), task.attemptNumber(),
-                    env.executorId(), host, env.conf().get("spark.task.cpus", "1"),
-                    System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
-        }
-
-        private static double seconds(long startNanos) {
-            return (System.nanoTime() - startNanos) / 1e9;
-        }
     }
 }
