@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through the shared run folders, resumed from their {@code last.zip}, ending as the same sweep run locally does; a
  * trial surviving the loss of its executor; and the time of a plain sweep in this JVM and on the cluster, printed.
  */
-@Tag("slow") // about 4 minutes on 2 cores: every sweep run launches its executor JVMs (mvn -Pslow verify)
+@Tag("slow") // 4-6 minutes on 2 busy cores: every sweep run launches its executor JVMs (mvn -Pslow verify)
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class SparkClusterSweepTest {
     private static final Pattern EXECUTOR = Pattern.compile("on executor (\\S+) at .*OMP_NUM_THREADS (\\S+)");
