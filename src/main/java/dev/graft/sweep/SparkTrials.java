@@ -18,9 +18,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@code executor: spark}: every trial is a Spark job of one task, which trains the trial as a single-process run
- * on an executor ({@link SparkTrialTask} running {@link TrialBody}, the same code a local trial runs). Arbiter's runner stays on the driver: its
- * {@code parallel} threads each submit one trial's job and wait for it, so candidate generation, termination and
- * the sweep's record work as in a local sweep; Spark places the tasks on free executor cores.
+ * on an executor ({@link SparkTrialTask} running {@link TrialBody}, the same code a local trial runs). Arbiter's
+ * runner stays on the driver: its {@code parallel} threads each submit one trial's job and wait for it, so candidate
+ * generation, termination and the sweep's record work as in a local sweep; Spark places the tasks on free executor
+ * cores. The trial's config is read on the executor from the run folder the driver wrote.
  *
  * <p>The sweep folder must be visible under the same path on the driver and every executor (a shared
  * filesystem): the task reads the trial's {@code config.yaml} and writes its run folder there, and a stop request
