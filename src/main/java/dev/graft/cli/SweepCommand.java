@@ -11,6 +11,7 @@ import dev.graft.sweep.SweepRunner;
 import dev.graft.sweep.TrialListener;
 import dev.graft.sweep.TrialPoint;
 import dev.graft.sweep.TrialRecord;
+import dev.graft.sweep.TrialTrainer;
 import dev.graft.train.StopSignal;
 import dev.graft.train.Trainer;
 import org.slf4j.Logger;
@@ -57,19 +58,27 @@ final class SweepCommand implements Callable<Integer> {
             description = "Where sweep folders go (default: ${DEFAULT-VALUE}).")
     Path runsDir;
 
+    @Option(names = "--spark-master", paramLabel = "URL",
+            description = "Run each trial as a Spark task: local[N], spark://HOST:PORT, yarn (sets executor: spark "
+                    + "and spark.master; with --resume, for the remaining trials). The sweep folder must be on a "
+                    + "filesystem the executors share, under the same path.")
+    String sparkMaster;
+
     @Override
     public Integer call() {
         StopSignal stop = new StopSignal();
-        SweepRunner runner = new SweepRunner((config, run, trialStop, resume) ->
-                new Trainer(config, run, trialStop, BackboneLoader.standard()).train(resume),
-                GraftVersion.version(), new ConsoleListener());
+        // Serializable (TrialTrainer is): with executor: spark it travels to the executors.
+        TrialTrainer trainer = (config, run, trialStop, resume) ->
+                new Trainer(config, run, trialStop, BackboneLoader.standard()).train(resume);
+        SweepRunner runner = new SweepRunner(trainer, GraftVersion.version(), new ConsoleListener());
         LOG.info("graft {} | {}", GraftVersion.version(), NativeBackend.info().summary());
         SweepResult result;
         if (source.resume != null) {
             StopOnSignal.install(stop);
-            result = runner.resume(source.resume, stop);
+            result = runner.resume(source.resume, sparkMaster, stop);
         } else {
-            SweepPlan plan = new SweepLoader().load(source.config);
+            SweepPlan loaded = new SweepLoader().load(source.config);
+            SweepPlan plan = sparkMaster == null ? loaded : loaded.onSpark(sparkMaster);
             LOG.info("sweep {}: {} search, {} trials over {}", plan.sweep().name(), plan.sweep().strategy(),
                     plan.sweep().trials(), String.join(", ", plan.sweep().space().paths()));
             StopOnSignal.install(stop);

@@ -45,7 +45,12 @@ public record DistributedConfig(
         errors.check(workers >= 0, path + ".workers", "must be >= 0 (was " + workers + ")");
         errors.check(averagingFrequency >= 1, path + ".averaging_frequency",
                 "must be >= 1 (was " + averagingFrequency + ")");
-        errors.check(master != null && isMasterUrl(master), path + ".master",
+        checkMaster(path + ".master", master, errors);
+    }
+
+    /** Adds an error at {@code key} unless {@code master} is a Spark master URL. */
+    static void checkMaster(String key, String master, ConfigErrors errors) {
+        errors.check(master != null && isMasterUrl(master), key,
                 "'" + master + "' is not a Spark master URL (one of " + String.join(", ", MASTER_FORMS) + ")");
     }
 

@@ -27,6 +27,10 @@ public record SweepConfig(
         SweepBudget budget,
         @Doc("Trials that run at the same time")
         int parallel,
+        @Doc("Where trials run: local (threads of this process) or spark (one Spark task per trial)")
+        Executor executor,
+        @Doc("executor: spark: the cluster")
+        SweepSpark spark,
         @Doc("Seed of the random search (every trial keeps the base config's seed)")
         long seed,
         @Doc("Config key -> {log_uniform|uniform|int_uniform: [low, high]} or {choice: [values]}")
@@ -51,9 +55,25 @@ public record SweepConfig(
         }
     }
 
+    /** Where trials run. */
+    public enum Executor {
+        /** In this process, {@code parallel} trials on threads. */
+        LOCAL,
+        /**
+         * One Spark job of one task per trial: the trial trains as a single-process run on an executor, in the
+         * sweep folder, which driver and executors must see under the same path (a shared filesystem).
+         */
+        SPARK;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     public static SweepConfig defaults() {
         return new SweepConfig(null, null, SweepObjective.defaults(), Strategy.RANDOM, null, 3,
-                SweepBudget.defaults(), 1, 42, SearchSpace.empty());
+                SweepBudget.defaults(), 1, Executor.LOCAL, SweepSpark.defaults(), 42, SearchSpace.empty());
     }
 
     /** The number of trials this sweep plans: {@code trials}, capped by the grid size for a grid. */
@@ -67,19 +87,27 @@ public record SweepConfig(
 
     /** The same sweep reading its base config from {@code newBase}. */
     public SweepConfig withBase(String newBase) {
-        return new SweepConfig(name, newBase, objective, strategy, trials, gridPoints, budget, parallel, seed, space);
+        return new SweepConfig(name, newBase, objective, strategy, trials, gridPoints, budget, parallel, executor,
+                spark, seed, space);
+    }
+
+    /** The same sweep with its trials run as Spark tasks on {@code master}. */
+    public SweepConfig onSpark(String master) {
+        return new SweepConfig(name, base, objective, strategy, trials, gridPoints, budget, parallel,
+                Executor.SPARK, new SweepSpark(master), seed, space);
     }
 
     /** With the goal written out, the planned trial count as {@code trials} and the given base and space. */
     SweepConfig resolved(String newBase, SearchSpace newSpace) {
         SweepConfig s = new SweepConfig(name, newBase, objective.resolved(), strategy, trials, gridPoints, budget,
-                parallel, seed, newSpace);
+                parallel, executor, spark, seed, newSpace);
         return new SweepConfig(s.name, s.base, s.objective, s.strategy, s.plannedTrials(), s.gridPoints, s.budget,
-                s.parallel, s.seed, s.space);
+                s.parallel, s.executor, s.spark, s.seed, s.space);
     }
 
     SweepConfig withName(String newName) {
-        return new SweepConfig(newName, base, objective, strategy, trials, gridPoints, budget, parallel, seed, space);
+        return new SweepConfig(newName, base, objective, strategy, trials, gridPoints, budget, parallel, executor,
+                spark, seed, space);
     }
 
     @Override

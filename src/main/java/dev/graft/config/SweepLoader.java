@@ -67,10 +67,21 @@ public final class SweepLoader {
         SweepConfig resolved = sweep.resolved(baseFile == null ? null : baseFile.toString(), space);
         SweepPlan plan = base == null ? null : new SweepPlan(resolved, file, baseFile, base, baseTree, loader);
         if (plan != null) {
+            checkExecutor(resolved, base, errors);
             probe(plan, known, errors);
         }
         errors.throwIfAny(source);
         return plan;
+    }
+
+    /** A trial run as a Spark task is a single-process run: it cannot start a Spark job of its own. */
+    static void checkExecutor(SweepConfig sweep, ExperimentConfig base, ConfigErrors errors) {
+        if (sweep.executor() == SweepConfig.Executor.SPARK
+                && base.train().distributed().engine() == DistributedConfig.Engine.SPARK) {
+            errors.add("executor", "spark runs each trial as a single-process run in one Spark task, but the base "
+                    + "trains with train.distributed.engine: spark; remove that from the base, or use executor: "
+                    + "local to run trials that train on Spark one after another");
+        }
     }
 
     /**

@@ -32,6 +32,20 @@ public final class SweepPlan {
         return sweep;
     }
 
+    /**
+     * The same plan with its trials run as Spark tasks on {@code master} ({@code graft sweep --spark-master}).
+     *
+     * @throws ConfigException when {@code master} is not a Spark master URL, or the base trains on Spark itself
+     */
+    public SweepPlan onSpark(String master) {
+        SweepConfig spark = sweep.onSpark(master);
+        ConfigErrors errors = new ConfigErrors();
+        DistributedConfig.checkMaster("--spark-master", master, errors);
+        SweepLoader.checkExecutor(spark, base, errors);
+        errors.throwIfAny(source.toString());
+        return new SweepPlan(spark, source, baseFile, base, baseTree, loader);
+    }
+
     /** The sweep file this plan was read from. */
     public Path source() {
         return source;

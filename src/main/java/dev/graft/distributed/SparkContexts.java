@@ -1,6 +1,7 @@
 package dev.graft.distributed;
 
 import dev.graft.GraftException;
+import dev.graft.run.NativeBackend;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
@@ -13,30 +14,45 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
-/** Starts the Spark context of a run: under {@code spark-submit}, or on the configured master. */
-final class SparkContexts {
+/** Starts the Spark context of a run or a sweep: under {@code spark-submit}, or on the configured master. */
+public final class SparkContexts {
     private static final Logger LOG = LoggerFactory.getLogger(SparkContexts.class);
     /** How long to wait for a standalone master to accept a connection. */
     static final int CONNECT_TIMEOUT_MS = 3000;
     private static final String STANDALONE = "spark://";
     private static final int STANDALONE_PORT = 7077;
 
+    private static final String EXECUTOR_OPTIONS = "spark.executor.extraJavaOptions";
+
     private SparkContexts() {
     }
 
     /**
      * A context named after the run. {@code spark-submit --master} (the {@code spark.master} property) wins over
-     * {@code master}; a local master binds to the loopback address and has no web UI.
+     * {@code master}; a local master binds to the loopback address and has no web UI; executors elsewhere get
+     * {@link #executorJavaOptions()} unless {@code spark.executor.extraJavaOptions} is set.
      *
      * @throws GraftException when Spark cannot start (a bad master URL, no cluster, a context already running);
      *                        exit code 2 when a standalone master accepts no connection
      */
     static JavaSparkContext open(String runName, String master) {
-        SparkConf conf = new SparkConf().setAppName("graft " + (runName == null ? "" : runName));
+        return open("graft " + (runName == null ? "" : runName), master, conf -> {
+        });
+    }
+
+    /**
+     * A context named {@code appName}, as {@link #open(String, String)}; {@code defaults} adds settings to the
+     * configuration {@code spark-submit} and the {@code spark.*} system properties made (with
+     * {@link SparkConf#setIfMissing}, so that those win).
+     */
+    public static JavaSparkContext open(String appName, String master, Consumer<SparkConf> defaults) {
+        SparkConf conf = new SparkConf().setAppName(appName);
+        defaults.accept(conf);
         if (conf.contains("spark.master")) {
             if (!conf.get("spark.master").equals(master)) {
-                LOG.info("Spark master {} from spark-submit (train.distributed.master {} not used)",
+                LOG.info("Spark master {} from spark-submit (the configured {} not used)",
                         conf.get("spark.master"), master);
             }
         } else {
@@ -46,6 +62,8 @@ final class SparkContexts {
             conf.setIfMissing("spark.ui.enabled", "false");
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+        } else {
+            conf.setIfMissing(EXECUTOR_OPTIONS, executorJavaOptions());
         }
         checkReachable(conf.get("spark.master"));
         try {
@@ -53,6 +71,18 @@ final class SparkContexts {
         } catch (RuntimeException e) {
             throw new GraftException("cannot start Spark on " + conf.get("spark.master") + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What executor JVMs need unless {@code spark.executor.extraJavaOptions} says otherwise: Spark 3.1 predates
+     * Java 17's module rules ({@code --add-opens}), DL4J's deep graphs want a larger thread stack, and ND4J's
+     * native build is chosen as on this driver (oneDNN when {@link NativeBackend} picked it).
+     */
+    static String executorJavaOptions() {
+        List<String> options = new ArrayList<>(List.of("-Xss4m", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"));
+        options.addAll(NativeBackend.jvmOptions());
+        return String.join(" ", options);
     }
 
     /**

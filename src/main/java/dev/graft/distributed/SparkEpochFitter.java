@@ -7,6 +7,7 @@ import dev.graft.config.Seeds;
 import dev.graft.data.DataPipeline;
 import dev.graft.data.SampleSpec;
 import dev.graft.train.EpochFitter;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -88,7 +89,7 @@ final class SparkEpochFitter implements EpochFitter {
         int total = Math.min(epoch.totalBatches(), (samples.size() + batchSize - 1) / batchSize);
         int firstIteration = model.getIterationCount();
         int done = epoch.startBatch();
-        double loss = Double.NaN;
+        double loss = 0; // as in-process: a fit that trained no round (Spark gave up on the first) did not diverge
         while (done < total) {
             int end = Math.min(total, done + averagingFrequency);
             JavaRDD<DataSet> round = spark.parallelize(shares(samples, batchSize, done, end), workers)
@@ -97,6 +98,12 @@ final class SparkEpochFitter implements EpochFitter {
             tally.reset();
             try {
                 net.fit(round);
+            } catch (Exception e) { // Scala's SparkException is checked in Java's eyes, and not declared
+                if (!(e instanceof SparkException)) {
+                    throw e;
+                }
+                epoch.requestStop(gaveUp(done, end, (SparkException) e));
+                break;
             } finally {
                 round.unpersist(false);
             }
@@ -112,6 +119,18 @@ final class SparkEpochFitter implements EpochFitter {
             }
         }
         return new Result(model, done, loss);
+    }
+
+    /**
+     * Why the run stops when Spark aborted a round's job (after {@code spark.task.maxFailures} failures of a task,
+     * or a lost cluster): the round's parameters were never averaged into the model, so the run can resume from
+     * the round's start. Spark's first line names the task, the executor and the cause.
+     */
+    private String gaveUp(int from, int to, SparkException e) {
+        String cause = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+        LOG.debug("Spark job failure", e);
+        return "Spark gave up on the round of batches " + (from + 1) + "-" + to + " (" + cause + "); the executors'"
+                + " logs (stderr in each worker's work/APP/EXECUTOR folder) say more";
     }
 
     /**

@@ -7,6 +7,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -53,6 +55,21 @@ public final class NativeBackend {
             LOG.warn("oneDNN unavailable ({}); using ND4J's default CPU kernels (3-7x slower convolutions)",
                     available ? "this CPU has no AVX2" : "the oneDNN native build is not on the class path");
         }
+    }
+
+    /**
+     * The native-build settings {@link #configure()} chose, as {@code -Dkey=value} JVM options, for JVMs this one
+     * starts indirectly (Spark executors), which never run {@code configure()} themselves.
+     */
+    public static List<String> jvmOptions() {
+        List<String> options = new ArrayList<>();
+        for (String key : new String[] {EXTENSION_PROPERTY, HELPERS_PROPERTY}) {
+            String value = System.getProperty(key);
+            if (value != null) {
+                options.add("-D" + key + "=" + value);
+            }
+        }
+        return options;
     }
 
     /** DL4J M2.1 disables its oneDNN / cuDNN layer helpers unless told otherwise. */

@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * Runs a sweep: Arbiter's {@link LocalOptimizationRunner} draws the candidates ({@link Candidates}) and runs
- * {@code parallel} trials at a time through a {@link TrialTaskCreator}; each trial is a Graft training run. At
+ * {@code parallel} trials at a time through a {@link TrialTaskCreator}; each trial is a Graft training run, on this
+ * process's threads or as a Spark task ({@code executor: spark}, {@link SparkTrials}). At
  * the end (also when stopped) the folder gets {@code best.yaml}, the plots and {@code sweep-report.html}.
  */
 public final class SweepRunner {
@@ -35,9 +36,11 @@ public final class SweepRunner {
 
     /** Starts a new sweep in {@code experiments/<sweep name>/<time>/}. */
     public SweepResult start(SweepPlan plan, Path experimentsRoot, StopSignal stop) {
-        Path dir = SweepFolder.create(experimentsRoot.toAbsolutePath().normalize(), plan, LocalDateTime.now());
-        SweepState state = SweepState.create(dir, plan.sweep().space().paths());
-        return run(plan, dir, state, stop);
+        try (TrialExecutor executor = executor(plan)) { // a cluster that cannot be used leaves no sweep folder
+            Path dir = SweepFolder.create(experimentsRoot.toAbsolutePath().normalize(), plan, LocalDateTime.now());
+            SweepState state = SweepState.create(dir, plan.sweep().space().paths());
+            return run(plan, dir, state, executor, stop);
+        }
     }
 
     /**
@@ -45,11 +48,26 @@ public final class SweepRunner {
      * interrupted ones continue from their {@code last.zip}, the rest run.
      */
     public SweepResult resume(Path sweepDir, StopSignal stop) {
+        return resume(sweepDir, null, stop);
+    }
+
+    /**
+     * As {@link #resume(Path, StopSignal)}, with the remaining trials run as Spark tasks on {@code sparkMaster}
+     * (null: where the sweep's {@code sweep.yaml} says); the record in the folder is not changed.
+     */
+    public SweepResult resume(Path sweepDir, String sparkMaster, StopSignal stop) {
         Path dir = sweepDir.toAbsolutePath().normalize();
-        SweepPlan plan = SweepFolder.load(dir);
+        SweepPlan saved = SweepFolder.load(dir);
+        SweepPlan plan = sparkMaster == null ? saved : saved.onSpark(sparkMaster);
         SweepState state = SweepState.load(dir, plan.sweep().space().paths());
         checkSameCandidates(plan.sweep(), state);
-        return run(plan, dir, state, stop);
+        try (TrialExecutor executor = executor(plan)) {
+            return run(plan, dir, state, executor, stop);
+        }
+    }
+
+    private TrialExecutor executor(SweepPlan plan) {
+        return TrialExecutor.open(plan.sweep(), new TrialBody(trainer, new ObjectiveScore(plan.sweep().objective())));
     }
 
     /** The sweep's candidates must be the ones its record holds (the same file, seed and Arbiter). */
@@ -65,10 +83,10 @@ public final class SweepRunner {
         }
     }
 
-    private SweepResult run(SweepPlan plan, Path dir, SweepState state, StopSignal stop) {
+    private SweepResult run(SweepPlan plan, Path dir, SweepState state, TrialExecutor executor, StopSignal stop) {
         SweepConfig sweep = plan.sweep();
         ObjectiveScore objective = new ObjectiveScore(sweep.objective());
-        TrialRun trials = new TrialRun(plan, dir, state, trainer, objective, graftVersion);
+        TrialRun trials = new TrialRun(plan, dir, state, executor, graftVersion);
         SweepSession session = new SweepSession(state, trials, listener, sweep.trials());
         OptimizationConfiguration arbiter = new OptimizationConfiguration.Builder()
                 .candidateGenerator(Candidates.of(sweep))
@@ -77,10 +95,10 @@ public final class SweepRunner {
                         sweep.budget().maxMinutes()))
                 .build();
         new LocalOptimizationRunner(sweep.parallel(), arbiter, new TrialTaskCreator(session)).execute();
+        String stopReason = session.stopReason();
         List<TrialRecord> ranked = new ArrayList<>(state.all().stream().filter(TrialRecord::ranked)
                 .sorted(objective.ranking()).toList());
         state.all().stream().filter(r -> !r.ranked()).forEach(ranked::add);
-        String stopReason = session.stopReason();
         SweepResult result = new SweepResult(dir, objective.metric(), state.keys(), ranked, sweep.trials(),
                 stopReason);
         SweepReport.write(dir, plan, result);

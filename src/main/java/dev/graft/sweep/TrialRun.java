@@ -1,14 +1,10 @@
 package dev.graft.sweep;
 
-import dev.graft.GraftException;
-import dev.graft.config.ConfigException;
 import dev.graft.config.ExperimentConfig;
 import dev.graft.config.SweepPlan;
 import dev.graft.run.Provenance;
 import dev.graft.run.RunDirectory;
-import dev.graft.run.RunStatus;
 import dev.graft.train.StopSignal;
-import dev.graft.train.TrainResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +18,9 @@ import java.util.Map;
 /**
  * Runs one trial as a full Graft run: the base config with the trial's values (and {@code budget.epochs_per_trial})
  * applied, in its own run folder {@code trials/trial-NNN/<time>/}; an interrupted trial continues from its
- * {@code last.zip}. Whatever happens (divergence, an exception, running out of memory) ends as a
- * {@link TrialRecord}; nothing escapes to stop the sweep.
+ * {@code last.zip}. The sweep makes the config and the folder and keeps the record; the {@link TrialExecutor}
+ * trains. Whatever happens (divergence, an exception, running out of memory) ends as a {@link TrialRecord};
+ * nothing escapes to stop the sweep.
  */
 final class TrialRun {
     private static final Logger LOG = LoggerFactory.getLogger(TrialRun.class);
@@ -31,17 +28,14 @@ final class TrialRun {
     private final SweepPlan plan;
     private final Path sweepDir;
     private final SweepState state;
-    private final TrialTrainer trainer;
-    private final ObjectiveScore objective;
+    private final TrialExecutor executor;
     private final String graftVersion;
 
-    TrialRun(SweepPlan plan, Path sweepDir, SweepState state, TrialTrainer trainer, ObjectiveScore objective,
-             String graftVersion) {
+    TrialRun(SweepPlan plan, Path sweepDir, SweepState state, TrialExecutor executor, String graftVersion) {
         this.plan = plan;
         this.sweepDir = sweepDir;
         this.state = state;
-        this.trainer = trainer;
-        this.objective = objective;
+        this.executor = executor;
         this.graftVersion = graftVersion;
     }
 
@@ -72,60 +66,29 @@ final class TrialRun {
         String runDir = resume ? previous.run() : null;
         try {
             ExperimentConfig config = plan.experiment(overrides(plan, values, runName(trial)));
-            try (RunDirectory run = resume ? RunDirectory.open(sweepDir.resolve(runDir))
-                    : RunDirectory.create(sweepDir.resolve("trials"), config, provenance(trial, values, config),
-                    LocalDateTime.now())) {
-                runDir = sweepDir.relativize(run.path()).toString();
-                state.put(new TrialRecord(trial, values, TrialStatus.RUNNING, null, 0, 0, carried,
-                        resume ? "continuing from last.zip" : "running", runDir));
-                TrainResult result = train(run, config, stop, resume ? last : null);
-                String message = result.status() == TrainResult.Status.INTERRUPTED
-                        ? stop.reason() + " after " + result.history().size() + " epoch(s); graft sweep --resume "
-                        + "continues it from its last.zip" : result.message();
-                run.status(result.runStatus(), message);
-                return record(trial, values, result, message, result.seconds(), runDir);
+            if (!resume) {
+                runDir = createRunFolder(trial, values, config);
             }
-        } catch (ConfigException e) {
-            return failed(trial, values, "invalid combination: " + e.getMessage(), carried + seconds(start), runDir);
-        } catch (GraftException e) {
-            return failed(trial, values, e.getMessage(), carried + seconds(start), runDir);
-        } catch (OutOfMemoryError e) {
-            LOG.debug("trial {} ran out of memory", trial, e);
-            return failed(trial, values, "out of memory: " + e.getMessage(), carried + seconds(start), runDir);
-        } catch (Exception | StackOverflowError e) { // a sweep outlives its trials: record the reason, go on
+            state.put(new TrialRecord(trial, values, TrialStatus.RUNNING, null, 0, 0, carried,
+                    resume ? "continuing from last.zip" : "running", runDir));
+            TrialJob job = new TrialJob(trial, sweepDir.toString(), runDir, resume ? last.toString() : null);
+            TrialOutcome outcome = executor.train(job, config, stop);
+            double seconds = outcome.status() == TrialStatus.FAILED ? carried + outcome.seconds() : outcome.seconds();
+            return new TrialRecord(trial, values, outcome.status(), outcome.objective(), outcome.bestEpoch(),
+                    outcome.epochs(), seconds, oneLine(outcome.message()), runDir);
+        } catch (Exception | OutOfMemoryError | StackOverflowError e) { // a sweep outlives its trials
             LOG.debug("trial {} failed", trial, e); // the stack trace, with --verbose
-            return failed(trial, values, "internal error: " + e + (runDir == null ? ""
-                    : " (stack trace in " + runDir + "/train.log)"), carried + seconds(start), runDir);
+            return new TrialRecord(trial, values, TrialStatus.FAILED, null, 0, 0, carried + seconds(start),
+                    oneLine(TrialFailure.reason(e, runDir)), runDir);
         }
     }
 
-    /** Trains the trial in {@code run}; a failure is recorded in the run's status file and train.log too. */
-    private TrainResult train(RunDirectory run, ExperimentConfig config, StopSignal stop, Path resumeFrom) {
-        run.status(RunStatus.RUNNING, resumeFrom == null ? "training" : "training (resumed)");
-        try {
-            return trainer.train(config, run, stop, resumeFrom);
-        } catch (RuntimeException | Error e) {
-            run.failed(e);
-            throw e;
+    /** Creates the trial's run folder with its config and provenance; the executor opens it to train. */
+    private String createRunFolder(int trial, Map<String, String> values, ExperimentConfig config) {
+        try (RunDirectory run = RunDirectory.create(sweepDir.resolve("trials"), config,
+                provenance(trial, values, config), LocalDateTime.now())) {
+            return sweepDir.relativize(run.path()).toString();
         }
-    }
-
-    private TrialRecord record(int trial, Map<String, String> values, TrainResult result, String message,
-                               double seconds, String runDir) { // seconds: the run's, over all its attempts
-        ObjectiveScore.Best best = objective.best(result.history());
-        TrialStatus status = switch (result.status()) {
-            case COMPLETED -> TrialStatus.COMPLETED;
-            case EARLY_STOPPED -> TrialStatus.EARLY_STOPPED;
-            case DIVERGED -> TrialStatus.DIVERGED;
-            case INTERRUPTED -> TrialStatus.INTERRUPTED;
-        };
-        return new TrialRecord(trial, values, status, Double.isFinite(best.value()) ? best.value() : null,
-                best.epoch(), result.history().size(), seconds, oneLine(message), runDir);
-    }
-
-    private static TrialRecord failed(int trial, Map<String, String> values, String reason, double seconds,
-                                      String runDir) {
-        return new TrialRecord(trial, values, TrialStatus.FAILED, null, 0, 0, seconds, oneLine(reason), runDir);
     }
 
     private Provenance provenance(int trial, Map<String, String> values, ExperimentConfig config) {

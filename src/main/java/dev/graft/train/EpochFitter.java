@@ -161,6 +161,14 @@ public interface EpochFitter extends AutoCloseable {
             }
         }
 
+        /**
+         * Ends the run after this fit as stopped, for {@code why} (a fitter that cannot go on, e.g. Spark gave up
+         * on a round): the trainer writes {@code last.zip} at the batches done and says how to resume.
+         */
+        public void requestStop(String why) {
+            stop.request(why);
+        }
+
         /** True once Ctrl-C, SIGTERM or a batch budget asked the run to stop. */
         public boolean stopRequested() {
             return stop.requested();

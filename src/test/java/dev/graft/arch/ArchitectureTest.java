@@ -39,7 +39,7 @@ class ArchitectureTest {
         ALLOWED.put("export", List.of("config", "model", "backbone", "data", "run", "metrics"));
         ALLOWED.put("serve", List.of("export", "config"));
         ALLOWED.put("distributed", List.of("config", "data", "model", "train", "metrics", "run"));
-        ALLOWED.put("sweep", List.of("config", "train", "run"));
+        ALLOWED.put("sweep", List.of("config", "train", "run", "distributed")); // Spark context of executor: spark
     }
 
     static JavaClasses graft;

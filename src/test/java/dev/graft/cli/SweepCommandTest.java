@@ -5,8 +5,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,21 +53,30 @@ class SweepCommandTest {
     }
 
     @Test
+    void aBadOrUnreachableSparkMasterStopsTheSweepBeforeItsFolderExists() throws IOException {
+        Path runs = dir.resolve("runs");
+        CliRun bad = CliRun.of("sweep", "--config", "configs/quickstart-sweep.yaml", "--spark-master", "local[two]",
+                "--runs-dir", runs.toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--spark-master: 'local[two]' is not a Spark master URL"), bad.err());
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        String master = "spark://127.0.0.1:" + port;
+        CliRun unreachable = CliRun.of("sweep", "--config", "configs/quickstart-sweep.yaml", "--spark-master", master,
+                "--runs-dir", runs.toString());
+        assertEquals(2, unreachable.code(), unreachable.err());
+        assertTrue(unreachable.err().contains("cannot reach the Spark master " + master), unreachable.err());
+        for (CliRun r : List.of(bad, unreachable)) {
+            assertFalse(r.err().contains("\tat ") || r.out().contains("\tat "), "no stack trace: " + r.err());
+        }
+        assertFalse(Files.exists(runs), "no sweep folder");
+    }
+
+    @Test
     void sweepRunsPrintsTheRankingAndResumesWithNothingLeft() throws IOException {
-        ColourFolders.colourFolders(dir.resolve("colours"), 8, 16, 3);
-        Files.writeString(dir.resolve("base.yaml"), """
-                backbone: {arch: resnet20_cifar, weights: none, freeze: all}
-                data: {root: colours, split: {val: 0.25}, image_size: 16, workers: 1}
-                train: {epochs: 5, batch_size: 9, schedule: {type: constant}}
-                """);
-        Files.writeString(dir.resolve("one.yaml"), """
-                base: base.yaml
-                objective: {metric: train_loss}
-                strategy: grid
-                budget: {epochs_per_trial: 1}
-                space:
-                  train.optimizer.lr: {choice: [0.01]}
-                """);
+        writeOneTrialSweep();
         Path runs = dir.resolve("runs");
         CliRun r = CliRun.of("sweep", "--config", dir.resolve("one.yaml").toString(), "--runs-dir", runs.toString());
         assertEquals(0, r.code(), r.err());
@@ -80,5 +92,37 @@ class SweepCommandTest {
         assertEquals(0, again.code(), again.err());
         assertFalse(again.err().contains("trial 1/1:"), "nothing runs again: " + again.err());
         assertTrue(again.out().contains("best: trial 1"), again.out());
+    }
+
+    /** A one-trial grid over a tiny frozen ResNet-20 on 16 px colour images. */
+    private void writeOneTrialSweep() throws IOException {
+        ColourFolders.colourFolders(dir.resolve("colours"), 8, 16, 3);
+        Files.writeString(dir.resolve("base.yaml"), """
+                backbone: {arch: resnet20_cifar, weights: none, freeze: all}
+                data: {root: colours, split: {val: 0.25}, image_size: 16, workers: 1}
+                train: {epochs: 5, batch_size: 9, schedule: {type: constant}}
+                """);
+        Files.writeString(dir.resolve("one.yaml"), """
+                base: base.yaml
+                objective: {metric: train_loss}
+                strategy: grid
+                budget: {epochs_per_trial: 1}
+                space:
+                  train.optimizer.lr: {choice: [0.01]}
+                """);
+    }
+
+    @Test
+    void sparkMasterRunsTheTrialsAsSparkTasks() throws IOException {
+        writeOneTrialSweep();
+        Path runs = dir.resolve("runs");
+        CliRun r = CliRun.of("sweep", "--config", dir.resolve("one.yaml").toString(), "--spark-master", "local[2]",
+                "--runs-dir", runs.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("best: trial 1, train_loss "), r.out());
+        try (Stream<Path> logs = Files.walk(runs)) {
+            Path log = logs.filter(p -> p.endsWith("train.log")).findFirst().orElseThrow();
+            assertTrue(Files.readString(log).contains("trial 1 trains in Spark task "), Files.readString(log));
+        }
     }
 }

@@ -149,6 +149,39 @@ class SweepLoaderTest {
     }
 
     @Test
+    void sparkExecutorKeysAreCheckedLikeTheOthers() throws IOException {
+        SweepPlan plan = load("base: exp.yaml\nexecutor: spark\nspark: {master: \"spark://head:7077\"}\n"
+                + "space: {head.dropout: {uniform: [0, 0.5]}}\n");
+        assertEquals(SweepConfig.Executor.SPARK, plan.sweep().executor());
+        assertEquals("spark://head:7077", plan.sweep().spark().master());
+        assertEquals(SweepConfig.Executor.LOCAL, load("base: exp.yaml\nspace: {head.dropout: {uniform: [0, 0.5]}}\n")
+                .sweep().executor(), "trials run in this process unless told");
+        assertEquals(List.of("executor: unknown 'cluster' (one of local, spark)",
+                "spark.master: 'spark:/head' is not a Spark master URL (one of local, local[N], local[*], "
+                        + "spark://HOST:PORT, yarn, k8s://URL, mesos://URL)"),
+                errors("base: exp.yaml\nexecutor: cluster\nspark: {master: \"spark:/head\"}\n"
+                        + "space: {head.dropout: {uniform: [0, 0.5]}}\n"));
+        Files.writeString(dir.resolve("on-spark.yaml"), "data: {root: imgs}\ntrain: {distributed: {engine: spark}}\n");
+        assertEquals(List.of("executor: spark runs each trial as a single-process run in one Spark task, but the "
+                + "base trains with train.distributed.engine: spark; remove that from the base, or use executor: "
+                + "local to run trials that train on Spark one after another"), errors("base: on-spark.yaml\n"
+                + "executor: spark\nspace: {head.dropout: {uniform: [0, 0.5]}}\n"));
+    }
+
+    @Test
+    void theSparkMasterOptionIsCheckedAsTheKeyIs() throws IOException {
+        SweepPlan plan = load("base: exp.yaml\nspace: {head.dropout: {uniform: [0, 0.5]}}\n");
+        SweepPlan onSpark = plan.onSpark("local[3]");
+        assertEquals(SweepConfig.Executor.SPARK, onSpark.sweep().executor());
+        assertEquals("local[3]", onSpark.sweep().spark().master());
+        assertTrue(YamlFiles.toYaml(onSpark.sweep()).contains("executor: spark"), "sweep.yaml records it");
+        ConfigException e = assertThrows(ConfigException.class, () -> plan.onSpark("local[two]"));
+        assertEquals(List.of("--spark-master: 'local[two]' is not a Spark master URL (one of local, local[N], "
+                + "local[*], spark://HOST:PORT, yarn, k8s://URL, mesos://URL)"),
+                e.errors().stream().map(ConfigError::toString).toList());
+    }
+
+    @Test
     void sweepFilesAreToldApartFromExperimentFiles() {
         assertTrue(SweepLoader.isSweep(YamlFiles.parseMapping("base: a.yaml\n", "t")));
         assertTrue(SweepLoader.isSweep(YamlFiles.parseMapping("space: {}\n", "t")));

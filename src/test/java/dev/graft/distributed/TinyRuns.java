@@ -49,14 +49,20 @@ final class TinyRuns {
 
     /** The usual run folder, with every epoch's training metrics counted on the workers. */
     static void assertRunFolder(TrainResult result, int epochs, long trainImages) throws IOException {
-        Path run = result.runDirectory();
+        assertRunFolder(result.runDirectory(), result.history(), epochs, trainImages);
+    }
+
+    /** As {@link #assertRunFolder(TrainResult, int, long)} for a run folder and its epochs' records. */
+    static void assertRunFolder(Path run, List<EpochRecord> history, int epochs, long trainImages)
+            throws IOException {
         for (String file : List.of("config.yaml", "provenance.json", "train.log", "metrics.csv", "metrics.json",
                 "confusion-best.csv", "data-report.json", "report.html", "plots/loss.png",
                 "checkpoints/last.zip", "checkpoints/best.zip")) {
             assertTrue(Files.size(run.resolve(file)) > 0, file);
         }
         assertEquals(epochs + 1, Files.readAllLines(run.resolve("metrics.csv")).size(), "header + one row per epoch");
-        for (EpochRecord r : result.history()) {
+        assertEquals(epochs, history.size(), "epochs recorded");
+        for (EpochRecord r : history) {
             assertEquals(trainImages, r.trainImages(), "every training image counted once, epoch " + r.epoch());
             assertTrue(Double.isFinite(r.trainLoss()) && r.trainLoss() > 0, "train loss " + r.trainLoss());
             assertTrue(r.trainTop1() >= 0 && r.trainTop1() <= 1, "train top-1 " + r.trainTop1());
