@@ -46,7 +46,7 @@ class SparkClusterSweepTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        SparkSweepTest.makeData(dir);
+        SweepTest.makeData(dir);
         cluster = StandaloneCluster.start(dir.resolve("cluster"), 2, "1g");
     }
 
@@ -70,12 +70,12 @@ class SparkClusterSweepTest {
     @Test
     void twoExecutorsTrainTheTrialsStopOnTheDriversRequestAndResumeAsLocally() throws Exception {
         long localStart = System.nanoTime();
-        SweepResult local = stopAndResume(SparkSweepTest.sweep(dir, "cluster-ref", SWEEP));
+        SweepResult local = stopAndResume(SweepTest.sweep(dir, "cluster-ref", SWEEP));
         double localSeconds = (System.nanoTime() - localStart) / 1e9;
 
         long clusterStart = System.nanoTime();
         SweepResult onCluster = cluster.asDriver(() ->
-                stopAndResume(SparkSweepTest.sweep(dir, "cluster", SWEEP).onSpark(cluster.masterUrl())));
+                stopAndResume(SweepTest.sweep(dir, "cluster", SWEEP).onSpark(cluster.masterUrl())));
         double clusterSeconds = (System.nanoTime() - clusterStart) / 1e9;
 
         Set<String> executors = new HashSet<>();
@@ -115,12 +115,12 @@ class SparkClusterSweepTest {
                   train.optimizer.lr: {choice: [3.0e-3]}
                 """;
         SweepResult local = new SweepRunner(SweepTest.TRAINER, "test", new SweepTest.Heard())
-                .start(SparkSweepTest.sweep(dir, "kill-local", sweep), dir.resolve("experiments"), new StopSignal());
+                .start(SweepTest.sweep(dir, "kill-local", sweep), dir.resolve("experiments"), new StopSignal());
         AtomicReference<String> killed = new AtomicReference<>();
         Thread killer = new Thread(() -> killed.set(killAfterFirstCheckpoint(dir.resolve("experiments/kill"))));
         killer.start();
         SweepResult onCluster = cluster.asDriver(() -> new SweepRunner(SweepTest.TRAINER, "test",
-                new SweepTest.Heard()).start(SparkSweepTest.sweep(dir, "kill", sweep).onSpark(cluster.masterUrl()),
+                new SweepTest.Heard()).start(SweepTest.sweep(dir, "kill", sweep).onSpark(cluster.masterUrl()),
                 dir.resolve("experiments"), new StopSignal()));
         killer.join();
 
@@ -181,11 +181,11 @@ class SparkClusterSweepTest {
                 """;
         long localStart = System.nanoTime();
         SweepResult local = new SweepRunner(SweepTest.TRAINER, "test", new SweepTest.Heard())
-                .start(SparkSweepTest.sweep(dir, "time-local", sweep), dir.resolve("experiments"), new StopSignal());
+                .start(SweepTest.sweep(dir, "time-local", sweep), dir.resolve("experiments"), new StopSignal());
         double localSeconds = (System.nanoTime() - localStart) / 1e9;
         long clusterStart = System.nanoTime();
         SweepResult onCluster = cluster.asDriver(() -> new SweepRunner(SweepTest.TRAINER, "test",
-                new SweepTest.Heard()).start(SparkSweepTest.sweep(dir, "time-cluster", sweep)
+                new SweepTest.Heard()).start(SweepTest.sweep(dir, "time-cluster", sweep)
                 .onSpark(cluster.masterUrl()), dir.resolve("experiments"), new StopSignal()));
         double clusterSeconds = (System.nanoTime() - clusterStart) / 1e9;
         for (SweepResult r : List.of(local, onCluster)) {

@@ -2,7 +2,6 @@ package dev.graft.sweep;
 
 import dev.graft.config.SweepLoader;
 import dev.graft.config.SweepPlan;
-import dev.graft.testing.ColourFolders;
 import dev.graft.train.StopSignal;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,34 +30,11 @@ class SparkSweepTest {
 
     @BeforeAll
     static void makeData() throws IOException {
-        makeData(dir);
+        SweepTest.makeData(dir);
     }
 
-    /** SweepTest's colour images, empty folder and base experiment in {@code dir}. */
-    static void makeData(Path dir) throws IOException {
-        ColourFolders.colourFolders(dir.resolve("colours"), 12, 16, 11);
-        Files.createDirectories(dir.resolve("empty")); // exists (so it validates) but has no class folders
-        Files.writeString(dir.resolve("base.yaml"), """
-                name: tiny
-                seed: 5
-                backbone: {arch: resnet20_cifar, weights: none, freeze: all}
-                data: {root: colours, split: {val: 0.25}, image_size: 16, workers: 1}
-                train:
-                  epochs: 3
-                  batch_size: 9
-                  optimizer: {type: adam, lr: 1.0e-3}
-                  schedule: {type: constant}
-                """);
-    }
-
-    static SweepPlan sweep(String name, String body) throws IOException {
-        return sweep(dir, name, body);
-    }
-
-    static SweepPlan sweep(Path dir, String name, String body) throws IOException {
-        Path file = dir.resolve(name + ".yaml");
-        Files.writeString(file, "base: base.yaml\nobjective: {metric: train_loss}\n" + body);
-        return new SweepLoader().load(file);
+    private static SweepPlan sweep(String name, String body) throws IOException {
+        return SweepTest.sweep(dir, name, body);
     }
 
     private static SweepResult start(SweepPlan plan, TrialTrainer trainer, TrialListener listener, StopSignal stop) {

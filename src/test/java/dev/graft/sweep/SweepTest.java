@@ -40,6 +40,11 @@ class SweepTest {
 
     @BeforeAll
     static void makeData() throws IOException {
+        makeData(dir);
+    }
+
+    /** The colour images, a folder without class folders and the base experiment the sweep tests share. */
+    static void makeData(Path dir) throws IOException {
         ColourFolders.colourFolders(dir.resolve("colours"), 12, 16, 11);
         Files.createDirectories(dir.resolve("empty")); // exists (so it validates) but has no class folders
         Files.writeString(dir.resolve("base.yaml"), """
@@ -56,6 +61,11 @@ class SweepTest {
     }
 
     static SweepPlan sweep(String name, String body) throws IOException {
+        return sweep(dir, name, body);
+    }
+
+    /** A sweep over {@code dir}'s base experiment, minimising the training loss. */
+    static SweepPlan sweep(Path dir, String name, String body) throws IOException {
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, "base: base.yaml\nobjective: {metric: train_loss}\n" + body);
         return new SweepLoader().load(file);
