@@ -1,6 +1,5 @@
 package dev.graft.sweep;
 
-import dev.graft.config.SweepLoader;
 import dev.graft.config.SweepPlan;
 import dev.graft.train.StopSignal;
 import org.junit.jupiter.api.BeforeAll;
