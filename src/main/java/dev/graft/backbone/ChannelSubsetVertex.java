@@ -9,7 +9,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * DL4J's {@link SubsetVertex} (channels {@code from..to} inclusive of NCHW activations) with a correct
  * configuration-time output type. DL4J 1.0.0-M2.1 computes the channel count of a convolutional subset as
  * {@code from - to + 1} (negative), which breaks shape inference of everything after it; the forward and
- * backward passes are DL4J's own and correct. Used by the parameter-free option-A shortcut.
+ * backward passes are DL4J's own and correct. The CIFAR models' option-A shortcut used it before {@link
+ * dev.graft.backbone.layers.ChannelZeroPad}; kept so that models saved by those versions still load.
  */
 public class ChannelSubsetVertex extends SubsetVertex {
     private static final long serialVersionUID = 1L;

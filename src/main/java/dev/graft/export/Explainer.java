@@ -1,14 +1,11 @@
 package dev.graft.export;
 
 import dev.graft.GraftException;
-import dev.graft.backbone.ResNetBuilder;
-import dev.graft.backbone.ResNetSpec;
 import dev.graft.backbone.Stage;
 import dev.graft.backbone.Stages;
 import dev.graft.config.Arch;
 import dev.graft.model.GradCam;
 import dev.graft.model.Heatmap;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,7 +23,6 @@ final class Explainer {
     private final Bundle bundle;
     private final Dl4jEngine engine;
     private final Stages stages;
-    private final CNN2DFormat layout;
     private final int size;
     private final Map<String, GradCam> byStage = new ConcurrentHashMap<>();
 
@@ -41,7 +37,6 @@ final class Explainer {
                     + "; export the run again with 'graft export RUN_DIR'");
         }
         this.stages = Stages.of(arch);
-        this.layout = ResNetBuilder.layoutOf(ResNetSpec.of(arch));
         this.size = bundle.preprocessing().imageSize();
     }
 
@@ -53,7 +48,7 @@ final class Explainer {
     Explanation explain(float[] input, String className, String stageName) {
         Stage stage = stage(stageName);
         GradCam cam = byStage.computeIfAbsent(stage.name(), s -> engine.withModel(model ->
-                GradCam.of(model, stage.endVertex(), layout, size)));
+                GradCam.of(model, stage.endVertex(), size)));
         INDArray x = Nd4j.create(input, new long[] {1, 3, size, size}, 'c');
         INDArray[] run = engine.withModel(model -> forward(model, x, stage.endVertex()));
         float[] probabilities = run[1].toFloatVector();

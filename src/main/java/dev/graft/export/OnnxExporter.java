@@ -4,6 +4,7 @@ import dev.graft.AtomicFiles;
 import dev.graft.GraftException;
 import onnx.Onnx;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import dev.graft.backbone.layers.ChannelZeroPad;
 import dev.graft.backbone.layers.NchwToNhwc;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -165,6 +166,12 @@ public final class OnnxExporter {
                 throw OnnxLayers.unsupported(name, ew.getOp() + " of " + names.length + " inputs");
             }
             return new OnnxLayers.Tensor(onnx.node(op, onnx.fresh(name), names), rank, channelsLast);
+        }
+        if (v instanceof ChannelZeroPad pad) { // ONNX tensors stay NCHW whatever DL4J's layout
+            String pads = onnx.longs(onnx.fresh(name + "/pads"), 0L, pad.getBefore(), 0L, 0L, 0L, pad.getAfter(), 0L,
+                    0L);
+            return new OnnxLayers.Tensor(onnx.node("Pad", onnx.fresh(name), new String[] {single(name, inputs).name(),
+                    pads}), rank, channelsLast);
         }
         if ((v instanceof MergeVertex || v instanceof SubsetVertex) && channelsLast) {
             throw OnnxLayers.unsupported(name, "a channel merge or subset of NHWC activations");

@@ -74,6 +74,44 @@ public final class GradCam {
     }
 
     /**
+     * Grad-CAM of {@code vertex}'s output in {@code model}, in the layout the model computes it in ({@link
+     * #layoutAt}): models of this version are channels-last throughout, CIFAR ResNets saved by earlier versions
+     * channels-first.
+     */
+    public static GradCam of(ComputationGraph model, String vertex, int imageSize) {
+        return of(model, vertex, layoutAt(model.getConfiguration(), vertex), imageSize);
+    }
+
+    /**
+     * How {@code vertex}'s 4-D output is laid out: the data format of the nearest convolution, BatchNorm or
+     * pooling layer it is computed from (NCHW when none says).
+     */
+    public static CNN2DFormat layoutAt(ComputationGraphConfiguration conf, String vertex) {
+        java.util.ArrayDeque<String> pending = new java.util.ArrayDeque<>(List.of(vertex));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (!pending.isEmpty()) {
+            String name = pending.poll();
+            if (!seen.add(name)) {
+                continue;
+            }
+            if (conf.getVertices().get(name) instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv) {
+                var layer = lv.getLayerConf().getLayer();
+                if (layer instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer c) {
+                    return c.getCnn2dDataFormat();
+                }
+                if (layer instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization b) {
+                    return b.getCnn2DFormat();
+                }
+                if (layer instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer s) {
+                    return s.getCnn2dDataFormat();
+                }
+            }
+            pending.addAll(conf.getVertexInputs().getOrDefault(name, List.of()));
+        }
+        return CNN2DFormat.NCHW;
+    }
+
+    /**
      * Grad-CAM of {@code vertex}'s output in {@code model} (left unchanged), a single-output graph ending in an
      * output layer.
      *

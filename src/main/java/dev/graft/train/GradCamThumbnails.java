@@ -1,7 +1,5 @@
 package dev.graft.train;
 
-import dev.graft.backbone.ResNetBuilder;
-import dev.graft.backbone.ResNetSpec;
 import dev.graft.backbone.Stage;
 import dev.graft.backbone.Stages;
 import dev.graft.config.ExperimentConfig;
@@ -60,7 +58,7 @@ final class GradCamThumbnails {
         this.normalization = InputNormalization.of(config.arch());
         this.preprocessor = EvalPreprocessor.of(size, config.cropRatio(), normalization);
         this.stage = Stages.of(config.arch()).list().get(Stages.of(config.arch()).list().size() - 1);
-        this.cam = GradCam.of(model, stage.endVertex(), ResNetBuilder.layoutOf(ResNetSpec.of(config.arch())), size);
+        this.cam = GradCam.of(model, stage.endVertex(), size);
     }
 
     /** Thumbnails on {@code model}, a graph of {@code config}'s architecture (a checkpoint's). */

@@ -95,8 +95,9 @@ class ResNetBuilderTest {
         ComputationGraph g = graph(spec, 9);
         Map<String, INDArray> acts = g.feedForward(Nd4j.rand(DataType.FLOAT, 2, 3, 9, 9),
                 false);
-        INDArray x = acts.get("stage1.block0.out");                 // [2, 4, 9, 9]
-        INDArray shortcut = acts.get("stage2.block0.shortcut");     // [2, 8, 5, 5]
+        // Activations are channels-last inside the graph: NCHW views for the comparison.
+        INDArray x = acts.get("stage1.block0.out").permute(0, 3, 1, 2);                 // [2, 4, 9, 9]
+        INDArray shortcut = acts.get("stage2.block0.shortcut").permute(0, 3, 1, 2);     // [2, 8, 5, 5]
         assertArrayEquals(new long[] {2, 8, 5, 5}, shortcut.shape());
         INDArray expected = Nd4j.zeros(DataType.FLOAT, 2, 8, 5, 5);
         expected.get(NDArrayIndex.all(), NDArrayIndex.interval(2, 6), NDArrayIndex.all(), NDArrayIndex.all())

@@ -36,7 +36,7 @@ class StagesTest {
     @Test
     void verticesBelongToTheirStageAndThePoolAndHeadToNone() {
         Stages stages = Stages.of(Arch.RESNET20_CIFAR);
-        assertEquals("stage2", stages.containing("stage2.block0.shortcut.zerosBefore").orElseThrow().name());
+        assertEquals("stage2", stages.containing("stage2.block0.shortcut").orElseThrow().name());
         assertEquals(Optional.empty(), stages.containing(stages.featureVertex()));
         assertEquals(Optional.empty(), stages.containing("head.out"));
         assertEquals(Optional.empty(), stages.classifierVertex(), "the arch's stages describe a model without fc");

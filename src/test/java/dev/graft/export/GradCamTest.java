@@ -39,13 +39,15 @@ class GradCamTest {
         for (String stageName : List.of("stage3", "stage2")) {
             Stage stage = Stages.of(spec).get(stageName);
             INDArray a = model.feedForward(image, false).get(stage.endVertex()).dup();
-            GradCam cam = GradCam.of(model, stage.endVertex(), CNN2DFormat.NCHW, SIZE);
-            Oracle oracle = new Oracle(model, stage.endVertex());
-            long hw = a.size(2) * a.size(3);
+            CNN2DFormat layout = ResNetBuilder.layoutOf(spec);
+            int channelAxis = layout == CNN2DFormat.NHWC ? 3 : 1;
+            GradCam cam = GradCam.of(model, stage.endVertex(), layout, SIZE);
+            Oracle oracle = new Oracle(model, stage.endVertex(), channelAxis);
+            long hw = a.length() / a.size(0) / a.size(channelAxis);
             for (int c = 0; c < CLASSES; c++) {
                 GradCam.Result result = cam.explain(a, c);
                 assertEquals(oracle.logit(a, c), result.logit(), 1e-4, "the explained score is the logit");
-                double[] derivatives = new double[(int) a.size(1)];
+                double[] derivatives = new double[(int) a.size(channelAxis)];
                 double largest = 0;
                 for (int k = 0; k < derivatives.length; k++) {
                     derivatives[k] = oracle.shiftDerivative(a, c, k);
@@ -61,8 +63,9 @@ class GradCamTest {
     }
 
     @Test
-    void foldedAndTrainedGraphsGiveTheSameMapChannelsFirst() {
-        checkFoldedMap(TinyClassifiers.cifar(), CNN2DFormat.NCHW, List.of("stage3", "stem"));
+    void foldedAndTrainedGraphsGiveTheSameMapCifar() {
+        ResNetSpec spec = TinyClassifiers.cifar();
+        checkFoldedMap(spec, ResNetBuilder.layoutOf(spec), List.of("stage3", "stem"));
     }
 
     @Test
@@ -70,6 +73,23 @@ class GradCamTest {
         ResNetSpec spec = TinyClassifiers.imagenet();
         assertEquals(CNN2DFormat.NHWC, ResNetBuilder.layoutOf(spec));
         checkFoldedMap(spec, CNN2DFormat.NHWC, List.of("stage3", "stage2"));
+    }
+
+    /** Models of this version are channels-last; a CIFAR model saved by an earlier version computes NCHW. */
+    @Test
+    void theLayoutIsReadFromTheModelNotTheArchitecture() {
+        ResNetSpec spec = TinyClassifiers.cifar();
+        ComputationGraph model = TinyClassifiers.build(spec, SIZE, HEAD, CLASSES, List.of(), 3);
+        assertEquals(CNN2DFormat.NHWC, GradCam.layoutAt(model.getConfiguration(), Stages.of(spec).get("stage3")
+                .endVertex()));
+        var channelsFirst = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().graphBuilder()
+                .addInputs("in").setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(8, 8, 3))
+                .addLayer("conv", new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(4)
+                        .dataFormat(CNN2DFormat.NCHW).build(), "in")
+                .addVertex("add", new org.deeplearning4j.nn.conf.graph.ElementWiseVertex(
+                        org.deeplearning4j.nn.conf.graph.ElementWiseVertex.Op.Add), "conv", "conv")
+                .setOutputs("add").build();
+        assertEquals(CNN2DFormat.NCHW, GradCam.layoutAt(channelsFirst, "add"));
     }
 
     private static void checkFoldedMap(ResNetSpec spec, CNN2DFormat layout, List<String> stageNames) {
@@ -120,8 +140,10 @@ class GradCamTest {
         private final INDArray w;
         private final INDArray b;
         private final String features;
+        private final int channelAxis;
 
-        Oracle(ComputationGraph model, String vertex) {
+        Oracle(ComputationGraph model, String vertex, int channelAxis) {
+            this.channelAxis = channelAxis;
             ComputationGraph copy = model.convertDataType(DataType.DOUBLE);
             tail = new TransferLearningHelper(copy, vertex).unfrozenGraph().convertDataType(DataType.DOUBLE);
             String out = copy.getConfiguration().getNetworkOutputs().get(0);
@@ -141,9 +163,12 @@ class GradCamTest {
             return (logit(shifted(a, k, STEP), c) - logit(shifted(a, k, -STEP), c)) / (2 * STEP);
         }
 
-        private static INDArray shifted(INDArray a, int k, double by) {
+        private INDArray shifted(INDArray a, int k, double by) {
             INDArray copy = a.castTo(DataType.DOUBLE).dup();
-            copy.get(NDArrayIndex.all(), NDArrayIndex.point(k), NDArrayIndex.all(), NDArrayIndex.all()).addi(by);
+            org.nd4j.linalg.indexing.INDArrayIndex[] channel = {NDArrayIndex.all(), NDArrayIndex.all(),
+                    NDArrayIndex.all(), NDArrayIndex.all()};
+            channel[channelAxis] = NDArrayIndex.point(k);
+            copy.get(channel).addi(by);
             return copy;
         }
     }

@@ -31,10 +31,10 @@ class InferenceGraphTest {
     }
 
     @Test
-    void foldedChannelsFirstResNetGivesTheTrainedOutputs() {
+    void foldedCifarResNetWithZeroPadShortcutsGivesTheTrainedOutputs() {
         ResNetSpec spec = new ResNetSpec("tiny-basic", ResNetSpec.Stem.CIFAR, ResNetSpec.Block.BASIC,
                 List.of(1, 1, 1), List.of(4, 8, 16), 4, List.of(1, 2, 2), true, ResNetSpec.Shortcut.ZERO_PAD, 10);
-        assertEquals(CNN2DFormat.NCHW, ResNetBuilder.layoutOf(spec));
+        assertEquals(CNN2DFormat.NHWC, ResNetBuilder.layoutOf(spec));
         checkFold(spec, 16, InputSpec.cifar());
     }
 
