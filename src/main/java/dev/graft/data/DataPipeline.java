@@ -1,6 +1,7 @@
 package dev.graft.data;
 
 import dev.graft.GraftException;
+import dev.graft.Threads;
 import dev.graft.config.ClassWeights;
 import dev.graft.config.DataConfig;
 import dev.graft.config.HeadConfig;
@@ -18,10 +19,8 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The data layer's entry point: a scanned {@link ImageDataset} plus everything needed to turn it into
@@ -85,7 +84,7 @@ public final class DataPipeline implements AutoCloseable {
         this.normalization = normalization;
         this.workerCount = config.workers() > 0 ? config.workers() : Runtime.getRuntime().availableProcessors();
         this.workers = new ThreadPoolExecutor(workerCount, workerCount, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), daemonThreads());
+                new LinkedBlockingQueue<>(), Threads.daemons("graft-data"));
         this.workers.allowCoreThreadTimeOut(true);
         this.evalTransform = SampleTransform.eval(imageSize, config.cropRatio(), normalization);
         classWeights(); // fail early on a class-weight count mismatch
@@ -290,14 +289,5 @@ public final class DataPipeline implements AutoCloseable {
     @Override
     public void close() {
         workers.shutdownNow();
-    }
-
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread t = new Thread(runnable, "graft-data-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

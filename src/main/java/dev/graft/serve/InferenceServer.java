@@ -1,6 +1,7 @@
 package dev.graft.serve;
 
 import dev.graft.GraftException;
+import dev.graft.Threads;
 import dev.graft.export.BundleManifest;
 import dev.graft.config.HeadConfig;
 import dev.graft.export.Classifier;
@@ -77,15 +78,10 @@ public final class InferenceServer implements AutoCloseable {
         this.classifier = classifier;
         this.options = options;
         this.capacity = new Capacity(options);
-        AtomicInteger named = new AtomicInteger();
         // Unbounded here because Capacity admits at most workers + queue predictions.
         int threads = ModelCalls.threads(options);
         this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "graft-serve-" + named.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                new LinkedBlockingQueue<>(), Threads.daemons("graft-serve"));
         this.metrics = new ServerMetrics(classifier, capacity);
         this.calls = new ModelCalls(classifier, options, metrics::batch);
         this.predict = new PredictHandler(classifier, options, capacity, pool, calls);
@@ -113,7 +109,7 @@ public final class InferenceServer implements AutoCloseable {
             return server;
         } catch (RuntimeException e) {
             pool.shutdownNow();
-            Throwable root = rootCause(e);
+            Throwable root = Threads.rootCause(e);
             if (root instanceof IOException || root instanceof UnresolvedAddressException) { // in use, unknown host
                 throw new GraftException("cannot listen on " + options.host() + ":" + options.port() + ": "
                         + (root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName()),
@@ -296,13 +292,5 @@ public final class InferenceServer implements AutoCloseable {
         } catch (UnknownHostException e) {
             return false;
         }
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

@@ -1,6 +1,7 @@
 package dev.graft.sweep;
 
 import dev.graft.GraftException;
+import dev.graft.Threads;
 import dev.graft.config.ExperimentConfig;
 import dev.graft.distributed.SparkContexts;
 import dev.graft.train.StopSignal;
@@ -95,10 +96,7 @@ final class SparkTrials implements TrialExecutor {
     }
 
     private static String rootCause(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
+        Throwable cause = Threads.rootCause(e);
         String first = String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
         return cause == e ? first : cause.getClass().getSimpleName() + ": " + first;
     }

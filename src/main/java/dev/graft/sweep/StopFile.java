@@ -1,6 +1,7 @@
 package dev.graft.sweep;
 
 import dev.graft.AtomicFiles;
+import dev.graft.Threads;
 import dev.graft.train.StopSignal;
 
 import java.io.IOException;
@@ -44,11 +45,8 @@ final class StopFile {
      */
     static Watch watch(Path runDir, StopSignal stop) {
         Path file = runDir.resolve(NAME);
-        ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "graft-stop-watch");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
+                Threads.daemons("graft-stop-watch"));
         poller.scheduleWithFixedDelay(() -> {
             try {
                 if (Files.isRegularFile(file) && !stop.requested()) {
