@@ -82,10 +82,7 @@ public final class Backbone {
      * PyTorch's NCHW layout whatever layout the graph computes in.
      */
     public Map<String, INDArray> activations(INDArray images) {
-        Map<String, INDArray> raw = graph.feedForward(images, false);
-        if (ResNetBuilder.layoutOf(spec) == org.deeplearning4j.nn.conf.CNN2DFormat.NCHW) {
-            return raw;
-        }
+        Map<String, INDArray> raw = graph.feedForward(images, false); // built channels-last (ResNetBuilder)
         Map<String, INDArray> nchw = new java.util.LinkedHashMap<>();
         raw.forEach((name, a) -> nchw.put(name, a.rank() == 4 && !name.equals(VertexNames.INPUT)
                 ? a.permute(0, 3, 1, 2).dup('c') : a));
