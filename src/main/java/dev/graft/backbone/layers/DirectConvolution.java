@@ -157,8 +157,8 @@ public class DirectConvolution extends ConvolutionLayer {
     /**
      * Backprop of a same-size k x k convolution without layout conversions: the input gradient is the forward
      * convolution of {@code dy} with the flipped, transposed kernel (oneDNN's NHWC forward kernel), and each
-     * kernel tap's weight gradient is {@code dy^T x_shifted}, one BLAS product per tap over a shifted copy of
-     * the zero-padded input.
+     * kernel tap's weight gradient is {@code dy^T x_shifted}, one BLAS product per tap over row ranges of the
+     * zero-padded input and gradient (no per-tap copy).
      */
     private Pair<Gradient, INDArray> sameSizeBackprop(INDArray weights, INDArray epsilon,
                                                       LayerWorkspaceMgr workspaceMgr) {
@@ -195,24 +195,35 @@ public class DirectConvolution extends ConvolutionLayer {
         backwardData.setOutputArray(0, dx);
         Nd4j.exec(new Conv2D(), backwardData);
 
-        INDArray padded = workspaceMgr.create(ArrayType.BP_WORKING_MEM, dataType, n, h + 2L * pad, w + 2L * pad, in);
-        padded.get(NDArrayIndex.all(), NDArrayIndex.interval(pad, pad + h), NDArrayIndex.interval(pad, pad + w),
+        // Weight gradient without a shifted copy of the input per tap. With x and dy both laid out in the padded
+        // frame [n, h+2p, w+2p, c] (dy at the top left, zeros elsewhere) and flattened to rows, tap (i, j)
+        // pairs dy's row r with x's row r + i*(w+2p) + j: rows where dy is non-zero never reach the next image.
+        // So each tap is one product over two contiguous row ranges: dyFrame[0, M-off)^T xFrame[off, M).
+        long paddedH = h + 2L * pad;
+        long paddedW = w + 2L * pad;
+        long frameRows = n * paddedH * paddedW;
+        INDArray xFrame = workspaceMgr.create(ArrayType.BP_WORKING_MEM, dataType, n, paddedH, paddedW, in);
+        xFrame.get(NDArrayIndex.all(), NDArrayIndex.interval(pad, pad + h), NDArrayIndex.interval(pad, pad + w),
                 NDArrayIndex.all()).assign(x);
-        INDArray tap = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[] {n, h, w, in},
-                'c');
-        INDArray tapGrad = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[] {out, in},
-                'c');
-        INDArray dy2d = dy.reshape('c', rows, out);
-        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        INDArray dyFrame = workspaceMgr.create(ArrayType.BP_WORKING_MEM, dataType, n, paddedH, paddedW, out);
+        dyFrame.get(NDArrayIndex.all(), NDArrayIndex.interval(0, h), NDArrayIndex.interval(0, w),
+                NDArrayIndex.all()).assign(dy);
+        INDArray xRows = xFrame.reshape('c', frameRows, in);
+        INDArray dyRows = dyFrame.reshape('c', frameRows, out);
+        INDArray tapGrads = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
+                new long[] {k, k, out, in}, 'c');
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < k; j++) {
-                tap.assign(padded.get(NDArrayIndex.all(), NDArrayIndex.interval(i, i + h),
-                        NDArrayIndex.interval(j, j + w), NDArrayIndex.all()));
-                Nd4j.gemm(dy2d, tap.reshape('c', rows, in), tapGrad, true, false, 1.0, 0.0);
-                weightGrad.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.point(j))
-                        .assign(tapGrad);
+                long offset = i * paddedW + j;
+                Nd4j.gemm(dyRows.get(NDArrayIndex.interval(0, frameRows - offset), NDArrayIndex.all()),
+                        xRows.get(NDArrayIndex.interval(offset, frameRows), NDArrayIndex.all()),
+                        tapGrads.get(NDArrayIndex.point(i), NDArrayIndex.point(j), NDArrayIndex.all(),
+                                NDArrayIndex.all()), true, false, 1.0, 0.0);
             }
         }
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        weightGrad.assign(tapGrads.permute(2, 3, 0, 1));
+        INDArray dy2d = dy.reshape('c', rows, out);
         return gradients(weightGrad, dy2d, dx);
     }
 
