@@ -157,8 +157,8 @@ public class DirectConvolution extends ConvolutionLayer {
     /**
      * Backprop of a same-size k x k convolution without layout conversions: the input gradient is the forward
      * convolution of {@code dy} with the flipped, transposed kernel (oneDNN's NHWC forward kernel), and each
-     * kernel tap's weight gradient is {@code dy^T x_shifted}, one BLAS product per tap over row ranges of the
-     * zero-padded input and gradient (no per-tap copy).
+     * kernel tap's weight gradient is {@code dy^T x_shifted}, one BLAS product per tap (see
+     * {@link #tapGradientsInFrame} and {@link #tapGradientsFromCopies}).
      */
     private Pair<Gradient, INDArray> sameSizeBackprop(INDArray weights, INDArray epsilon,
                                                       LayerWorkspaceMgr workspaceMgr) {
@@ -195,36 +195,89 @@ public class DirectConvolution extends ConvolutionLayer {
         backwardData.setOutputArray(0, dx);
         Nd4j.exec(new Conv2D(), backwardData);
 
-        // Weight gradient without a shifted copy of the input per tap. With x and dy both laid out in the padded
-        // frame [n, h+2p, w+2p, c] (dy at the top left, zeros elsewhere) and flattened to rows, tap (i, j)
-        // pairs dy's row r with x's row r + i*(w+2p) + j: rows where dy is non-zero never reach the next image.
-        // So each tap is one product over two contiguous row ranges: dyFrame[0, M-off)^T xFrame[off, M).
-        long paddedH = h + 2L * pad;
-        long paddedW = w + 2L * pad;
-        long frameRows = n * paddedH * paddedW;
-        INDArray xFrame = workspaceMgr.create(ArrayType.BP_WORKING_MEM, dataType, n, paddedH, paddedW, in);
-        xFrame.get(NDArrayIndex.all(), NDArrayIndex.interval(pad, pad + h), NDArrayIndex.interval(pad, pad + w),
-                NDArrayIndex.all()).assign(x);
-        INDArray dyFrame = workspaceMgr.create(ArrayType.BP_WORKING_MEM, dataType, n, paddedH, paddedW, out);
-        dyFrame.get(NDArrayIndex.all(), NDArrayIndex.interval(0, h), NDArrayIndex.interval(0, w),
-                NDArrayIndex.all()).assign(dy);
-        INDArray xRows = xFrame.reshape('c', frameRows, in);
-        INDArray dyRows = dyFrame.reshape('c', frameRows, out);
+        INDArray dy2d = dy.reshape('c', rows, out);
         INDArray tapGrads = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
                 new long[] {k, k, out, in}, 'c');
+        long frameRows = n * (h + 2L * pad) * (w + 2L * pad);
+        if ((double) out * (frameRows - rows) / rows <= FRAME_OVERHEAD_LIMIT) {
+            tapGradientsInFrame(x, dy, tapGrads, pad, workspaceMgr);
+        } else {
+            tapGradientsFromCopies(x, dy2d, tapGrads, pad, workspaceMgr);
+        }
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        weightGrad.assign(tapGrads.permute(2, 3, 0, 1));
+        return gradients(weightGrad, dy2d, dx);
+    }
+
+    /**
+     * Which weight-gradient method a same-size convolution uses. The padded frame costs no copies of the input
+     * but multiplies over its pad rows too: {@code out * (frameRows - rows) / rows} is the extra arithmetic per
+     * input value, against a copy of the input per tap. The limit puts CIFAR stages (32x32 and 16x16, 32-64
+     * channels: 4 and 17) and ResNet-18's 28x28 and 14x14 stages at 112 px (9 and 39) in the frame, its 7x7 and
+     * 4x4 stages of 256 and 512 channels (167 and 640) on copies. ResNet-18, 112 px, batch 32 train step: all
+     * copies 36.9 img/s, limit 10 42.2, 64 43.6, 200 41.5, all frame 39.0.
+     */
+    private static final double FRAME_OVERHEAD_LIMIT = 64;
+
+    /**
+     * Each tap's weight gradient {@code dy^T x_shifted} without a shifted copy of the input. With x and dy both
+     * laid out in the padded frame {@code [n, h+2p, w+2p, c]} (dy at the top left, zeros elsewhere) and
+     * flattened to rows, tap (i, j) pairs dy's row r with x's row {@code r + i*(w+2p) + j}, and rows where dy is
+     * non-zero never reach the next image: each tap is one product over two contiguous row ranges,
+     * {@code dyFrame[0, M-off)^T xFrame[off, M)}.
+     */
+    private void tapGradientsInFrame(INDArray x, INDArray dy, INDArray tapGrads, int pad,
+                                     LayerWorkspaceMgr workspaceMgr) {
+        long n = x.size(0);
+        long h = x.size(1);
+        long w = x.size(2);
+        int k = (int) tapGrads.size(0);
+        long paddedW = w + 2L * pad;
+        long frameRows = n * (h + 2L * pad) * paddedW;
+        INDArray xFrame = workspaceMgr.create(ArrayType.BP_WORKING_MEM, dataType, n, h + 2L * pad, paddedW,
+                x.size(3));
+        xFrame.get(NDArrayIndex.all(), NDArrayIndex.interval(pad, pad + h), NDArrayIndex.interval(pad, pad + w),
+                NDArrayIndex.all()).assign(x);
+        INDArray dyFrame = workspaceMgr.create(ArrayType.BP_WORKING_MEM, dataType, n, h + 2L * pad, paddedW,
+                dy.size(3));
+        dyFrame.get(NDArrayIndex.all(), NDArrayIndex.interval(0, h), NDArrayIndex.interval(0, w),
+                NDArrayIndex.all()).assign(dy);
+        INDArray xRows = xFrame.reshape('c', frameRows, x.size(3));
+        INDArray dyRows = dyFrame.reshape('c', frameRows, dy.size(3));
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < k; j++) {
                 long offset = i * paddedW + j;
                 Nd4j.gemm(dyRows.get(NDArrayIndex.interval(0, frameRows - offset), NDArrayIndex.all()),
-                        xRows.get(NDArrayIndex.interval(offset, frameRows), NDArrayIndex.all()),
-                        tapGrads.get(NDArrayIndex.point(i), NDArrayIndex.point(j), NDArrayIndex.all(),
-                                NDArrayIndex.all()), true, false, 1.0, 0.0);
+                        xRows.get(NDArrayIndex.interval(offset, frameRows), NDArrayIndex.all()), tapGrad(tapGrads,
+                                i, j), true, false, 1.0, 0.0);
             }
         }
-        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        weightGrad.assign(tapGrads.permute(2, 3, 0, 1));
-        INDArray dy2d = dy.reshape('c', rows, out);
-        return gradients(weightGrad, dy2d, dx);
+    }
+
+    /** Each tap's weight gradient {@code dy^T x_shifted} over a shifted copy of the zero-padded input. */
+    private void tapGradientsFromCopies(INDArray x, INDArray dy2d, INDArray tapGrads, int pad,
+                                        LayerWorkspaceMgr workspaceMgr) {
+        long h = x.size(1);
+        long w = x.size(2);
+        int k = (int) tapGrads.size(0);
+        INDArray padded = workspaceMgr.create(ArrayType.BP_WORKING_MEM, dataType, x.size(0), h + 2L * pad,
+                w + 2L * pad, x.size(3));
+        padded.get(NDArrayIndex.all(), NDArrayIndex.interval(pad, pad + h), NDArrayIndex.interval(pad, pad + w),
+                NDArrayIndex.all()).assign(x);
+        INDArray tap = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
+        INDArray tapRows = tap.reshape('c', dy2d.size(0), x.size(3));
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                tap.assign(padded.get(NDArrayIndex.all(), NDArrayIndex.interval(i, i + h),
+                        NDArrayIndex.interval(j, j + w), NDArrayIndex.all()));
+                Nd4j.gemm(dy2d, tapRows, tapGrad(tapGrads, i, j), true, false, 1.0, 0.0);
+            }
+        }
+    }
+
+    /** The {@code [out, in]} block of tap (i, j) in {@code [k, k, out, in]}. */
+    private static INDArray tapGrad(INDArray tapGrads, int i, int j) {
+        return tapGrads.get(NDArrayIndex.point(i), NDArrayIndex.point(j), NDArrayIndex.all(), NDArrayIndex.all());
     }
 
     private Pair<Gradient, INDArray> gradients(INDArray weightGrad, INDArray dy2d, INDArray dx) {

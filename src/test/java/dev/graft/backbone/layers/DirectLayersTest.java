@@ -31,8 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Graft's convolution, BatchNorm and ReLU layers compute what DL4J's stock layers compute: the same outputs, loss,
  * parameter gradients and running statistics, in both layouts, in training and inference mode. The graph has
- * each kind of convolution the direct layer treats apart: strided 3x3, same-size 3x3, pointwise and strided
- * pointwise, with and without bias.
+ * each kind of convolution the direct layer treats apart: strided 3x3, same-size 3x3 (few channels: weight
+ * gradient in the padded frame; 80 channels on 5x5: from shifted copies), pointwise and strided pointwise, with
+ * and without bias.
  */
 class DirectLayersTest {
 
@@ -96,8 +97,10 @@ class DirectLayersTest {
                         : new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn")
                 .addLayer("conv3x3", conv(direct, new ConvolutionLayer.Builder(3, 3).padding(1, 1).nOut(5)
                         .hasBias(true).activation(Activation.IDENTITY).dataFormat(format)), "relu")
+                .addLayer("conv3x3wide", conv(direct, new ConvolutionLayer.Builder(3, 3).padding(1, 1).nOut(80)
+                        .hasBias(false).activation(Activation.IDENTITY).dataFormat(format)), "conv3x3")
                 .addLayer("conv2", conv(direct, new ConvolutionLayer.Builder(1, 1).nOut(4)
-                        .hasBias(true).activation(Activation.IDENTITY).dataFormat(format)), "conv3x3")
+                        .hasBias(true).activation(Activation.IDENTITY).dataFormat(format)), "conv3x3wide")
                 .addLayer("shortcut", conv(direct, new ConvolutionLayer.Builder(1, 1).stride(2, 2).nOut(4)
                         .hasBias(false).activation(Activation.IDENTITY).dataFormat(format)), "relu")
                 .addLayer("pool", globalPool(format), "conv2")
