@@ -11,11 +11,13 @@ import java.util.Locale;
  * shapes (the quickstart's). Not a unit test (it needs a trained model, minutes of training); run it from the
  * build's test class path (which {@code mvn test-compile} writes; surefire's name pattern does not pick it up):
  * <pre>java -cp target/test-classes:target/classes:$(cat cp.txt) dev.graft.export.GradCamMaskCheck \
- *     experiments/quickstart/TIME/export [stage]</pre>
+ *     experiments/quickstart/TIME/export [stage [stride]]</pre>
  * Regenerates the quickstart's images in memory with their masks and explains each for its true class. Prints,
  * per class and overall: the mean heatmap mass inside the shape, the mean share of the image the shape covers
  * (what a heatmap spread evenly would score) and the pointing-game hit rate (the heatmap's peak inside the shape,
- * Zhang et al. 2016).
+ * Zhang et al. 2016). As a reference it also scores the best a map of the stage's resolution can look like for a
+ * model that attends to exactly the shape: the mask averaged over each stage cell ({@code stride} input pixels
+ * square; default 4, a CIFAR ResNet's last stage) and upsampled as Grad-CAM maps are.
  */
 public final class GradCamMaskCheck {
     private GradCamMaskCheck() {
@@ -23,6 +25,7 @@ public final class GradCamMaskCheck {
 
     public static void main(String[] args) {
         String stage = args.length > 1 ? args[1] : null;
+        int stride = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         try (Classifier classifier = Classifier.load(Path.of(args[0]))) {
             if (classifier.preprocessing().cropRatio() != 1.0) {
                 throw new IllegalArgumentException("the masks assume the whole image is resized (crop_ratio 1)");
@@ -41,7 +44,8 @@ public final class GradCamMaskCheck {
                 float[][] mask = sample.mask(size);
                 boolean correct = classifier.predict(sample.image()).label().equals(label);
                 for (Tally t : new Tally[] {perClass[sample.label()], perClass[classes]}) {
-                    t.add(massInside(e.map(), mask), sum(mask) / (size * size), peakInside(e.map(), mask), correct);
+                    t.add(massInside(e.map(), mask), sum(mask) / (size * size), peakInside(e.map(), mask), correct,
+                            massInside(dev.graft.model.Heatmap.upsampled(pooled(mask, stride), size, size), mask));
                 }
             }
             System.out.printf(Locale.ROOT, "stage %s, %d px input%n", stage == null ? "last" : stage, size);
@@ -58,8 +62,10 @@ public final class GradCamMaskCheck {
         int peaks;
         double inside;
         double area;
+        double shapeMap;
 
-        void add(double massInside, double areaShare, boolean peakInside, boolean isCorrect) {
+        void add(double massInside, double areaShare, boolean peakInside, boolean isCorrect, double shapeMapInside) {
+            shapeMap += shapeMapInside;
             n++;
             inside += massInside;
             area += areaShare;
@@ -70,9 +76,21 @@ public final class GradCamMaskCheck {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%d images (%d correct): heatmap mass inside the shape %.3f, shape "
-                    + "covers %.3f of the image, peak inside %.3f", n, correct, inside / n, area / n,
-                    (double) peaks / n);
+                    + "covers %.3f of the image, peak inside %.3f; the shape itself as a stage map: %.3f", n, correct,
+                    inside / n, area / n, (double) peaks / n, shapeMap / n);
         }
+    }
+
+    /** {@code mask} averaged over {@code stride x stride} cells. */
+    private static float[][] pooled(float[][] mask, int stride) {
+        int cells = mask.length / stride;
+        float[][] out = new float[cells][cells];
+        for (int y = 0; y < cells * stride; y++) {
+            for (int x = 0; x < cells * stride; x++) {
+                out[y / stride][x / stride] += mask[y][x] / (stride * stride);
+            }
+        }
+        return out;
     }
 
     private static double massInside(float[][] map, float[][] mask) {
