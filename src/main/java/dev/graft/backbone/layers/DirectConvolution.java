@@ -30,8 +30,9 @@ import java.util.Arrays;
  *   convolution without activation (every ResNet convolution: BatchNorm and ReLU are separate layers) never
  *   needs: its gradient is the incoming one as it is.</li>
  * </ul>
- * Both are skipped here, and pointwise and same-size stride-1 convolutions backpropagate without libnd4j's
- * layout conversions (see {@link #pointwiseBackprop} and {@link #sameSizeBackprop}); anything else (no helper,
+ * Both are skipped here, and pointwise, same-size stride-1 and 3x3 stride-2 convolutions backpropagate without
+ * libnd4j's layout conversions (see {@link #pointwiseBackprop}, {@link #sameSizeBackprop} and
+ * {@link StrideTwoBackprop}); anything else (no helper,
  * a helper that declines, an activation) goes to DL4J's own code.
  */
 public class DirectConvolution extends ConvolutionLayer {
@@ -79,6 +80,9 @@ public class DirectConvolution extends ConvolutionLayer {
         }
         if (isSameSizeStrideOne()) {
             return sameSizeBackprop(weights, epsilon.castTo(dataType), workspaceMgr);
+        }
+        if (isDownsampling3x3() && framePays(epsilon)) {
+            return strideTwoBackprop(weights, epsilon.castTo(dataType), workspaceMgr);
         }
         INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr);
         Pair<Gradient, INDArray> result = helper.backpropGradient(input.castTo(dataType), weights, bias,
@@ -207,6 +211,37 @@ public class DirectConvolution extends ConvolutionLayer {
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         weightGrad.assign(tapGrads.permute(2, 3, 0, 1));
         return gradients(weightGrad, dy2d, dx);
+    }
+
+    /** A 3x3, stride-2, padding-1, undilated NHWC convolution: a ResNet stage's downsampling convolution. */
+    private boolean isDownsampling3x3() {
+        var conf = layerConf();
+        return conf.getCnn2dDataFormat() == CNN2DFormat.NHWC && convolutionMode == ConvolutionMode.Truncate
+                && Arrays.equals(conf.getKernelSize(), new int[] {3, 3})
+                && Arrays.equals(conf.getStride(), new int[] {2, 2})
+                && Arrays.equals(conf.getPadding(), new int[] {1, 1})
+                && Arrays.equals(conf.getDilation(), new int[] {1, 1});
+    }
+
+    /** Whether {@link StrideTwoBackprop}'s phase frame costs less than oneDNN's backward kernels. */
+    private boolean framePays(INDArray epsilon) {
+        long rows = epsilon.size(0) * epsilon.size(1) * epsilon.size(2);
+        return (double) epsilon.size(3) * (StrideTwoBackprop.frameRows(epsilon) - rows) / rows
+                <= FRAME_OVERHEAD_LIMIT;
+    }
+
+    /** Backprop of a downsampling 3x3 convolution by {@link StrideTwoBackprop}. */
+    private Pair<Gradient, INDArray> strideTwoBackprop(INDArray weights, INDArray epsilon,
+                                                       LayerWorkspaceMgr workspaceMgr) {
+        INDArray x = Shape.hasDefaultStridesForShape(input) ? input.castTo(dataType) : input.castTo(dataType).dup('c');
+        INDArray dy = Shape.hasDefaultStridesForShape(epsilon) ? epsilon : epsilon.dup('c');
+        INDArray tapWeights = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, weights.permute(2, 3, 0, 1), 'c');
+        INDArray tapGrads = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
+                tapWeights.shape(), 'c');
+        INDArray dx = StrideTwoBackprop.backprop(x, dy, tapWeights, tapGrads, dataType, workspaceMgr);
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        weightGrad.assign(tapGrads.permute(2, 3, 0, 1));
+        return gradients(weightGrad, dy.reshape('c', dy.size(0) * dy.size(1) * dy.size(2), dy.size(3)), dx);
     }
 
     /**

@@ -31,9 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Graft's convolution, BatchNorm and ReLU layers compute what DL4J's stock layers compute: the same outputs, loss,
  * parameter gradients and running statistics, in both layouts, in training and inference mode. The graph has
- * each kind of convolution the direct layer treats apart: strided 3x3, same-size 3x3 (few channels: weight
- * gradient in the padded frame; 80 channels on 5x5: from shifted copies), pointwise and strided pointwise, with
- * and without bias.
+ * each kind of convolution the direct layer treats apart: strided 3x3 (on 10x10 as the first layer, and on 5x5
+ * inside the graph, where its input gradient counts), same-size 3x3 (few channels: weight gradient in the padded
+ * frame; 80 channels on 5x5: from shifted copies), pointwise and strided pointwise, with and without bias.
  */
 class DirectLayersTest {
 
@@ -103,9 +103,13 @@ class DirectLayersTest {
                         .hasBias(true).activation(Activation.IDENTITY).dataFormat(format)), "conv3x3wide")
                 .addLayer("shortcut", conv(direct, new ConvolutionLayer.Builder(1, 1).stride(2, 2).nOut(4)
                         .hasBias(false).activation(Activation.IDENTITY).dataFormat(format)), "relu")
+                .addLayer("down", conv(direct, new ConvolutionLayer.Builder(3, 3).stride(2, 2).padding(1, 1).nOut(4)
+                        .hasBias(true).activation(Activation.IDENTITY).dataFormat(format)), "relu")
                 .addLayer("pool", globalPool(format), "conv2")
                 .addLayer("shortcutPool", globalPool(format), "shortcut")
-                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "pool", "shortcutPool")
+                .addLayer("downPool", globalPool(format), "down")
+                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "pool", "shortcutPool",
+                        "downPool")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
                         .activation(Activation.SOFTMAX).build(), "add")
                 .setOutputs("out");
