@@ -110,7 +110,7 @@ final class StrideTwoBackprop {
      * holds the even rows from u = 0 and phase 0 the odd rows from u = 1 (its u = 0 is the top padding).
      */
     private INDArray pixelsOf(INDArray image, int a, int b) {
-        return image.get(NDArrayIndex.all(), NDArrayIndex.interval(1 - a, 2, h), NDArrayIndex.interval(1 - b, 2, w),
+        return image.get(NDArrayIndex.all(), everyOther(1 - a, count(h, a)), everyOther(1 - b, count(w, b)),
                 NDArrayIndex.all());
     }
 
@@ -123,6 +123,15 @@ final class StrideTwoBackprop {
     /** How many of {@code size} input rows phase {@code a} holds (rows 1 - a, 3 - a, ...). */
     private static long count(long size, int a) {
         return (size - (1 - a) + 1) / 2;
+    }
+
+    /**
+     * Indices {@code from, from + 2, ...} ({@code count} of them). ND4J M2.1 rejects a strided interval whose
+     * {@code begin + stride} passes the dimension's size even when it holds one index ({@code interval(1, 2, 2)}
+     * on a dimension of 2: "Indices are out of range"), so a single index is a plain interval.
+     */
+    private static INDArrayIndex everyOther(long from, long count) {
+        return count == 1 ? NDArrayIndex.interval(from, from + 1) : NDArrayIndex.interval(from, 2, from + 2 * count - 1);
     }
 
     private static INDArrayIndex range(long from, long to) {

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Graft's convolution, BatchNorm and ReLU layers compute what DL4J's stock layers compute: the same outputs, loss,
  * parameter gradients and running statistics, in both layouts, in training and inference mode. The graph has
  * each kind of convolution the direct layer treats apart: strided 3x3 (on 10x10 as the first layer, and on 5x5
- * inside the graph, where its input gradient counts), same-size 3x3 (few channels: weight gradient in the padded
+ * and 3x3 inside the graph, where its input gradient counts; 3x3 -> 2x2 has a stride phase of one row), same-size 3x3 (few channels: weight gradient in the padded
  * frame; 80 channels on 5x5: from shifted copies), pointwise and strided pointwise, with and without bias.
  */
 class DirectLayersTest {
@@ -107,7 +107,9 @@ class DirectLayersTest {
                         .hasBias(true).activation(Activation.IDENTITY).dataFormat(format)), "relu")
                 .addLayer("pool", globalPool(format), "conv2")
                 .addLayer("shortcutPool", globalPool(format), "shortcut")
-                .addLayer("downPool", globalPool(format), "down")
+                .addLayer("down2", conv(direct, new ConvolutionLayer.Builder(3, 3).stride(2, 2).padding(1, 1).nOut(4)
+                        .hasBias(false).activation(Activation.IDENTITY).dataFormat(format)), "down")
+                .addLayer("downPool", globalPool(format), "down2")
                 .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "pool", "shortcutPool",
                         "downPool")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
