@@ -23,12 +23,7 @@ final class OnnxEngine implements InferenceEngine {
 
     OnnxEngine(byte[] model, int size) {
         this.size = size;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
-            // ONNX Runtime's pool threads otherwise spin after every run, invisible to the JVM, taking the cores
-            // from the HTTP and decode threads of a server: quickstart bundle, 32 clients, 221 -> 308 req/s.
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        try (OrtSession.SessionOptions options = sessionOptions(Runtime.getRuntime().availableProcessors())) {
             this.session = env.createSession(model, options);
             this.output = session.getOutputNames().contains(OnnxExporter.PROBABILITIES) ? OnnxExporter.PROBABILITIES
                     : OnnxExporter.VALUE;
@@ -36,6 +31,17 @@ final class OnnxEngine implements InferenceEngine {
             throw new GraftException("ONNX Runtime cannot load " + Bundle.ONNX_MODEL + " (" + e.getMessage()
                     + "); export the bundle again", GraftException.USAGE, e);
         }
+    }
+
+    /** How Graft sets up an ONNX Runtime session: all graph optimisations, {@code threads} intra-op threads. */
+    static OrtSession.SessionOptions sessionOptions(int threads) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.setIntraOpNumThreads(threads);
+        // ONNX Runtime's pool threads otherwise spin after every run, invisible to the JVM, taking the cores
+        // from the HTTP and decode threads of a server: quickstart bundle, 32 clients, 221 -> 308 req/s.
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        return options;
     }
 
     @Override

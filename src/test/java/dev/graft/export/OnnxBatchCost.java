@@ -14,8 +14,8 @@ import java.util.Random;
 /**
  * What one image costs ONNX Runtime at each batch size, for a bundle's {@code model.onnx}: the ceiling of what
  * dynamic batching can gain on the ONNX engine (it saves per-call cost only; a model whose per-image cost does not
- * fall with the batch gains little). Sessions are set up as {@link OnnxEngine} sets them (all graph
- * optimisations, pool threads not spinning), with 1 and 2 intra-op threads. Not a unit test; run it from the
+ * fall with the batch gains little). Sessions come from {@link OnnxEngine#sessionOptions}, with 1 and 2 intra-op
+ * threads. Not a unit test; run it from the
  * build's test class path:
  * <pre>java -cp target/test-classes:target/classes:$(cat cp.txt) dev.graft.export.OnnxBatchCost \
  *     experiments/quickstart/TIME/export</pre>
@@ -33,10 +33,7 @@ public final class OnnxBatchCost {
         int size = Bundle.open(bundle).preprocessing().imageSize();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         for (int threads = 1; threads <= 2; threads++) {
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-                options.setIntraOpNumThreads(threads);
-                options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            try (OrtSession.SessionOptions options = OnnxEngine.sessionOptions(threads)) {
                 try (OrtSession session = env.createSession(bundle.resolve(Bundle.ONNX_MODEL).toString(), options)) {
                     StringBuilder row = new StringBuilder(threads + " intra-op thread(s), us per image:");
                     for (int batch : BATCHES) {

@@ -15,7 +15,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -123,8 +122,8 @@ public class DirectConvolution extends ConvolutionLayer {
             x = x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, stride, x.size(1)),
                     NDArrayIndex.interval(0, stride, x.size(2)), NDArrayIndex.all());
         }
-        x = Shape.hasDefaultStridesForShape(x) ? x : x.dup('c');
-        INDArray dy = Shape.hasDefaultStridesForShape(epsilon) ? epsilon : epsilon.dup('c');
+        x = Frames.contiguous(x);
+        INDArray dy = Frames.contiguous(epsilon);
         long rows = x.size(0) * x.size(1) * x.size(2);
         long in = x.size(3);
         long out = dy.size(3);
@@ -162,12 +161,12 @@ public class DirectConvolution extends ConvolutionLayer {
      * Backprop of a same-size k x k convolution without layout conversions: the input gradient is the forward
      * convolution of {@code dy} with the flipped, transposed kernel (oneDNN's NHWC forward kernel), and each
      * kernel tap's weight gradient is {@code dy^T x_shifted}, one BLAS product per tap (see
-     * {@link #tapGradientsInFrame} and {@link #tapGradientsFromCopies}).
+     * {@link #tapGradientsInFrame} and {@link #tapGradientsFromCopies}; {@link Frames#pay} picks).
      */
     private Pair<Gradient, INDArray> sameSizeBackprop(INDArray weights, INDArray epsilon,
                                                       LayerWorkspaceMgr workspaceMgr) {
-        INDArray x = Shape.hasDefaultStridesForShape(input) ? input.castTo(dataType) : input.castTo(dataType).dup('c');
-        INDArray dy = Shape.hasDefaultStridesForShape(epsilon) ? epsilon : epsilon.dup('c');
+        INDArray x = Frames.contiguous(input.castTo(dataType));
+        INDArray dy = Frames.contiguous(epsilon);
         long n = x.size(0);
         long h = x.size(1);
         long w = x.size(2);
@@ -202,15 +201,12 @@ public class DirectConvolution extends ConvolutionLayer {
         INDArray dy2d = dy.reshape('c', rows, out);
         INDArray tapGrads = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
                 new long[] {k, k, out, in}, 'c');
-        long frameRows = n * (h + 2L * pad) * (w + 2L * pad);
-        if ((double) out * (frameRows - rows) / rows <= FRAME_OVERHEAD_LIMIT) {
+        if (Frames.pay(out, n * (h + 2L * pad) * (w + 2L * pad), rows)) {
             tapGradientsInFrame(x, dy, tapGrads, pad, workspaceMgr);
         } else {
             tapGradientsFromCopies(x, dy2d, tapGrads, pad, workspaceMgr);
         }
-        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        weightGrad.assign(tapGrads.permute(2, 3, 0, 1));
-        return gradients(weightGrad, dy2d, dx);
+        return gradientsFromTaps(tapGrads, dy2d, dx);
     }
 
     /** A 3x3, stride-2, padding-1, undilated NHWC convolution: a ResNet stage's downsampling convolution. */
@@ -224,35 +220,22 @@ public class DirectConvolution extends ConvolutionLayer {
     }
 
     /** Whether {@link StrideTwoBackprop}'s phase frame costs less than oneDNN's backward kernels. */
-    private boolean framePays(INDArray epsilon) {
-        long rows = epsilon.size(0) * epsilon.size(1) * epsilon.size(2);
-        return (double) epsilon.size(3) * (StrideTwoBackprop.frameRows(epsilon) - rows) / rows
-                <= FRAME_OVERHEAD_LIMIT;
+    private static boolean framePays(INDArray epsilon) {
+        return Frames.pay(epsilon.size(3), StrideTwoBackprop.frameRows(epsilon),
+                epsilon.size(0) * epsilon.size(1) * epsilon.size(2));
     }
 
     /** Backprop of a downsampling 3x3 convolution by {@link StrideTwoBackprop}. */
     private Pair<Gradient, INDArray> strideTwoBackprop(INDArray weights, INDArray epsilon,
                                                        LayerWorkspaceMgr workspaceMgr) {
-        INDArray x = Shape.hasDefaultStridesForShape(input) ? input.castTo(dataType) : input.castTo(dataType).dup('c');
-        INDArray dy = Shape.hasDefaultStridesForShape(epsilon) ? epsilon : epsilon.dup('c');
+        INDArray x = Frames.contiguous(input.castTo(dataType));
+        INDArray dy = Frames.contiguous(epsilon);
         INDArray tapWeights = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, weights.permute(2, 3, 0, 1), 'c');
         INDArray tapGrads = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
                 tapWeights.shape(), 'c');
         INDArray dx = StrideTwoBackprop.backprop(x, dy, tapWeights, tapGrads, dataType, workspaceMgr);
-        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        weightGrad.assign(tapGrads.permute(2, 3, 0, 1));
-        return gradients(weightGrad, dy.reshape('c', dy.size(0) * dy.size(1) * dy.size(2), dy.size(3)), dx);
+        return gradientsFromTaps(tapGrads, dy.reshape('c', dy.size(0) * dy.size(1) * dy.size(2), dy.size(3)), dx);
     }
-
-    /**
-     * Which weight-gradient method a same-size convolution uses. The padded frame costs no copies of the input
-     * but multiplies over its pad rows too: {@code out * (frameRows - rows) / rows} is the extra arithmetic per
-     * input value, against a copy of the input per tap. The limit puts CIFAR stages (32x32 and 16x16, 32-64
-     * channels: 4 and 17) and ResNet-18's 28x28 and 14x14 stages at 112 px (9 and 39) in the frame, its 7x7 and
-     * 4x4 stages of 256 and 512 channels (167 and 640) on copies. ResNet-18, 112 px, batch 32 train step: all
-     * copies 36.9 img/s, limit 10 42.2, 64 43.6, 200 41.5, all frame 39.0.
-     */
-    private static final double FRAME_OVERHEAD_LIMIT = 64;
 
     /**
      * Each tap's weight gradient {@code dy^T x_shifted} without a shifted copy of the input. With x and dy both
@@ -269,22 +252,16 @@ public class DirectConvolution extends ConvolutionLayer {
         int k = (int) tapGrads.size(0);
         long paddedW = w + 2L * pad;
         long frameRows = n * (h + 2L * pad) * paddedW;
-        INDArray xFrame = workspaceMgr.create(ArrayType.BP_WORKING_MEM, dataType, n, h + 2L * pad, paddedW,
-                x.size(3));
-        xFrame.get(NDArrayIndex.all(), NDArrayIndex.interval(pad, pad + h), NDArrayIndex.interval(pad, pad + w),
-                NDArrayIndex.all()).assign(x);
-        INDArray dyFrame = workspaceMgr.create(ArrayType.BP_WORKING_MEM, dataType, n, h + 2L * pad, paddedW,
-                dy.size(3));
-        dyFrame.get(NDArrayIndex.all(), NDArrayIndex.interval(0, h), NDArrayIndex.interval(0, w),
-                NDArrayIndex.all()).assign(dy);
+        INDArray xFrame = Frames.placed(x, pad, pad, h + 2L * pad, paddedW, dataType, workspaceMgr);
+        INDArray dyFrame = Frames.placed(dy, 0, 0, h + 2L * pad, paddedW, dataType, workspaceMgr);
         INDArray xRows = xFrame.reshape('c', frameRows, x.size(3));
         INDArray dyRows = dyFrame.reshape('c', frameRows, dy.size(3));
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < k; j++) {
                 long offset = i * paddedW + j;
                 Nd4j.gemm(dyRows.get(NDArrayIndex.interval(0, frameRows - offset), NDArrayIndex.all()),
-                        xRows.get(NDArrayIndex.interval(offset, frameRows), NDArrayIndex.all()), tapGrad(tapGrads,
-                                i, j), true, false, 1.0, 0.0);
+                        xRows.get(NDArrayIndex.interval(offset, frameRows), NDArrayIndex.all()),
+                        Frames.tap(tapGrads, i, j), true, false, 1.0, 0.0);
             }
         }
     }
@@ -295,24 +272,23 @@ public class DirectConvolution extends ConvolutionLayer {
         long h = x.size(1);
         long w = x.size(2);
         int k = (int) tapGrads.size(0);
-        INDArray padded = workspaceMgr.create(ArrayType.BP_WORKING_MEM, dataType, x.size(0), h + 2L * pad,
-                w + 2L * pad, x.size(3));
-        padded.get(NDArrayIndex.all(), NDArrayIndex.interval(pad, pad + h), NDArrayIndex.interval(pad, pad + w),
-                NDArrayIndex.all()).assign(x);
+        INDArray padded = Frames.placed(x, pad, pad, h + 2L * pad, w + 2L * pad, dataType, workspaceMgr);
         INDArray tap = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
         INDArray tapRows = tap.reshape('c', dy2d.size(0), x.size(3));
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < k; j++) {
                 tap.assign(padded.get(NDArrayIndex.all(), NDArrayIndex.interval(i, i + h),
                         NDArrayIndex.interval(j, j + w), NDArrayIndex.all()));
-                Nd4j.gemm(dy2d, tapRows, tapGrad(tapGrads, i, j), true, false, 1.0, 0.0);
+                Nd4j.gemm(dy2d, tapRows, Frames.tap(tapGrads, i, j), true, false, 1.0, 0.0);
             }
         }
     }
 
-    /** The {@code [out, in]} block of tap (i, j) in {@code [k, k, out, in]}. */
-    private static INDArray tapGrad(INDArray tapGrads, int i, int j) {
-        return tapGrads.get(NDArrayIndex.point(i), NDArrayIndex.point(j), NDArrayIndex.all(), NDArrayIndex.all());
+    /** {@link #gradients} with the weight gradient given per tap ({@code [k, k, out, in]}). */
+    private Pair<Gradient, INDArray> gradientsFromTaps(INDArray tapGrads, INDArray dy2d, INDArray dx) {
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        weightGrad.assign(tapGrads.permute(2, 3, 0, 1));
+        return gradients(weightGrad, dy2d, dx);
     }
 
     private Pair<Gradient, INDArray> gradients(INDArray weightGrad, INDArray dy2d, INDArray dx) {

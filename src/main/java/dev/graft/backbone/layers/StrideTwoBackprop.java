@@ -63,9 +63,7 @@ final class StrideTwoBackprop {
         long in = x.size(3);
         long out = dy.size(3);
         long rows = n * phaseH * phaseW;
-        INDArray dyFrame = workspaceMgr.create(ArrayType.BP_WORKING_MEM, dataType, n, phaseH, phaseW, out);
-        dyFrame.get(NDArrayIndex.all(), range(0, dy.size(1)), range(0, dy.size(2)), NDArrayIndex.all()).assign(dy);
-        INDArray dyRows = dyFrame.reshape('c', rows, out);
+        INDArray dyRows = Frames.placed(dy, 0, 0, phaseH, phaseW, dataType, workspaceMgr).reshape('c', rows, out);
         INDArray[][] phases = new INDArray[2][2];
         INDArray[][] phaseGrads = new INDArray[2][2];
         for (int a = 0; a < 2; a++) {
@@ -78,15 +76,11 @@ final class StrideTwoBackprop {
             for (int j = 0; j < K; j++) {
                 long offset = (i / 2) * phaseW + j / 2;
                 INDArray dyPart = dyRows.get(range(0, rows - offset), NDArrayIndex.all());
-                INDArray tapGrad = tapGrads.get(NDArrayIndex.point(i), NDArrayIndex.point(j), NDArrayIndex.all(),
-                        NDArrayIndex.all());
-                Nd4j.gemm(dyPart, phases[i % 2][j % 2].get(range(offset, rows), NDArrayIndex.all()), tapGrad,
-                        true, false, 1.0, 0.0);
-                INDArray tapWeight = tapWeights.get(NDArrayIndex.point(i), NDArrayIndex.point(j),
-                        NDArrayIndex.all(), NDArrayIndex.all());
+                Nd4j.gemm(dyPart, phases[i % 2][j % 2].get(range(offset, rows), NDArrayIndex.all()),
+                        Frames.tap(tapGrads, i, j), true, false, 1.0, 0.0);
                 INDArray gradRows = phaseGrads[i % 2][j % 2].reshape('c', rows, in);
-                Nd4j.gemm(dyPart, tapWeight, gradRows.get(range(offset, rows), NDArrayIndex.all()), false, false,
-                        1.0, 1.0);
+                Nd4j.gemm(dyPart, Frames.tap(tapWeights, i, j), gradRows.get(range(offset, rows),
+                        NDArrayIndex.all()), false, false, 1.0, 1.0);
             }
         }
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
@@ -100,9 +94,7 @@ final class StrideTwoBackprop {
 
     /** Phase (a, b) of the input padded by one: zero where it falls on the padding. */
     private INDArray phase(INDArray x, int a, int b) {
-        INDArray phase = workspaceMgr.create(ArrayType.BP_WORKING_MEM, dataType, n, phaseH, phaseW, x.size(3));
-        phasePixels(phase, a, b).assign(pixelsOf(x, a, b));
-        return phase;
+        return Frames.placed(pixelsOf(x, a, b), 1 - a, 1 - b, phaseH, phaseW, dataType, workspaceMgr);
     }
 
     /**
