@@ -4,8 +4,7 @@ import java.awt.image.BufferedImage;
 
 /**
  * The arithmetic that turns a stage-resolution Grad-CAM map into the one shown on the image: bilinear upsampling
- * (pixel centres aligned, as OpenCV's {@code resize} and PyTorch's {@code interpolate(align_corners=False)}) and
- * normalisation to {@code [0, 1]} by the maximum, so 0 keeps meaning "no evidence"; and the overlay of a
+ * with each cell on the centre of its receptive field ({@link #upsampled}) and normalisation to {@code [0, 1]} by the maximum, so 0 keeps meaning "no evidence"; and the overlay of a
  * normalised map on its image, shared by {@code graft explain}, the serving API and the run report's galleries.
  */
 public final class Heatmap {
@@ -36,18 +35,31 @@ public final class Heatmap {
         return out;
     }
 
-    /** {@code map} resampled to {@code height x width} by bilinear interpolation, edges clamped. */
-    public static float[][] upsampled(float[][] map, int height, int width) {
+    /**
+     * {@code map}, one stage's output grid, resampled to the {@code height x width} network input by bilinear
+     * interpolation, with cell {@code (j, i)} placed on input pixel {@code (stride * j, stride * i)}, the centre of
+     * its receptive field; pixels past the last cell keep its value.
+     *
+     * <p>Why not a plain resize (OpenCV's {@code resize}, PyTorch's {@code interpolate}), which puts cell j on the
+     * middle of the pixel block {@code [stride * j, stride * (j + 1))}: a ResNet reduces by convolutions (7x7,
+     * 3x3, 1x1) and a 3x3 pool of stride 2, each padded by half its kernel, so output cell i of each is centred on
+     * input index 2i, and a stage that reduces by {@code stride} is anchored on the top-left pixel. A plain resize draws the
+     * map {@code (stride - 1) / 2} pixels to the right and below where the network saw the evidence: 1.5 px of a
+     * 32 px CIFAR image at the last stage, 15.5 px of a 224 px image at a ResNet-50's.
+     *
+     * @param stride how much the stage reduces the input per side ({@link dev.graft.backbone.Stage#reduction()})
+     */
+    public static float[][] upsampled(float[][] map, int stride, int height, int width) {
         int h = map.length;
         int w = map[0].length;
         float[][] out = new float[height][width];
         for (int y = 0; y < height; y++) {
-            double sy = clamp((y + 0.5) * h / height - 0.5, h);
+            double sy = clamp((double) y / stride, h);
             int y0 = (int) Math.floor(sy);
             int y1 = Math.min(y0 + 1, h - 1);
             double fy = sy - y0;
             for (int x = 0; x < width; x++) {
-                double sx = clamp((x + 0.5) * w / width - 0.5, w);
+                double sx = clamp((double) x / stride, w);
                 int x0 = (int) Math.floor(sx);
                 int x1 = Math.min(x0 + 1, w - 1);
                 double fx = sx - x0;

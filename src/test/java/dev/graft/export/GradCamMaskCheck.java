@@ -17,7 +17,7 @@ import java.util.Locale;
  * (what a heatmap spread evenly would score) and the pointing-game hit rate (the heatmap's peak inside the shape,
  * Zhang et al. 2016). As a reference it also scores the best a map of the stage's resolution can look like for a
  * model that attends to exactly the shape: the mask averaged over each stage cell ({@code stride} input pixels
- * square; default 4, a CIFAR ResNet's last stage) and upsampled as Grad-CAM maps are.
+ * square around the cell's centre; default 4, a CIFAR ResNet's last stage) and upsampled as Grad-CAM maps are.
  */
 public final class GradCamMaskCheck {
     private GradCamMaskCheck() {
@@ -45,7 +45,7 @@ public final class GradCamMaskCheck {
                 boolean correct = classifier.predict(sample.image()).label().equals(label);
                 for (Tally t : new Tally[] {perClass[sample.label()], perClass[classes]}) {
                     t.add(massInside(e.map(), mask), sum(mask) / (size * size), peakInside(e.map(), mask), correct,
-                            massInside(dev.graft.model.Heatmap.upsampled(pooled(mask, stride), size, size), mask));
+                            massInside(dev.graft.model.Heatmap.upsampled(pooled(mask, stride), stride, size, size), mask));
                 }
             }
             System.out.printf(Locale.ROOT, "stage %s, %d px input%n", stage == null ? "last" : stage, size);
@@ -81,16 +81,32 @@ public final class GradCamMaskCheck {
         }
     }
 
-    /** {@code mask} averaged over {@code stride x stride} cells. */
+    /**
+     * {@code mask} averaged over each stage cell's {@code stride x stride} pixels around the pixel the cell is
+     * centred on ({@code stride * j}, as {@link dev.graft.model.Heatmap#upsampled} places it; pixels at exactly half
+     * a stride count half to each neighbour).
+     */
     private static float[][] pooled(float[][] mask, int stride) {
         int cells = mask.length / stride;
         float[][] out = new float[cells][cells];
-        for (int y = 0; y < cells * stride; y++) {
-            for (int x = 0; x < cells * stride; x++) {
-                out[y / stride][x / stride] += mask[y][x] / (stride * stride);
+        for (int j = 0; j < cells; j++) {
+            for (int i = 0; i < cells; i++) {
+                double total = 0;
+                for (int y = 0; y < mask.length; y++) {
+                    for (int x = 0; x < mask.length; x++) {
+                        total += share(y - stride * j, stride) * share(x - stride * i, stride) * mask[y][x];
+                    }
+                }
+                out[j][i] = (float) (total / (stride * stride));
             }
         }
         return out;
+    }
+
+    /** How much of a pixel at {@code offset} from a cell's centre pixel belongs to the cell. */
+    private static double share(int offset, int stride) {
+        double half = stride / 2.0;
+        return Math.abs(offset) < half ? 1 : Math.abs(offset) == half ? 0.5 : 0;
     }
 
     private static double massInside(float[][] map, float[][] mask) {
