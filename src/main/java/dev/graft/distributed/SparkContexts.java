@@ -32,7 +32,8 @@ public final class SparkContexts {
     /**
      * A context named after the run. {@code spark-submit --master} (the {@code spark.master} property) wins over
      * {@code master}; a local master binds to the loopback address and has no web UI; executors elsewhere get
-     * {@link #executorJavaOptions()} unless {@code spark.executor.extraJavaOptions} is set.
+     * {@link #executorJavaOptions()} unless {@code spark.executor.extraJavaOptions} is set, and every executor the
+     * launcher's native-code settings ({@link #FORWARDED_ENV}) unless {@code spark.executorEnv.*} sets them.
      *
      * @throws GraftException when Spark cannot start (a bad master URL, no cluster, a context already running);
      *                        exit code 2 when a standalone master accepts no connection
@@ -50,6 +51,7 @@ public final class SparkContexts {
     public static JavaSparkContext open(String appName, String master, Consumer<SparkConf> defaults) {
         SparkConf conf = new SparkConf().setAppName(appName);
         defaults.accept(conf);
+        forwardLauncherEnvironment(conf, System.getenv());
         if (conf.contains("spark.master")) {
             if (!conf.get("spark.master").equals(master)) {
                 LOG.info("Spark master {} from spark-submit (the configured {} not used)",
@@ -70,6 +72,22 @@ public final class SparkContexts {
             return new JavaSparkContext(conf);
         } catch (RuntimeException e) {
             throw new GraftException("cannot start Spark on " + conf.get("spark.master") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Settings ./graft exports for ND4J's native code (OpenMP's spin-wait, glibc's mmap threshold; see the
+     * launcher): an executor started by a Spark worker does not inherit the driver's environment.
+     */
+    static final List<String> FORWARDED_ENV = List.of("GOMP_SPINCOUNT", "OMP_WAIT_POLICY", "MALLOC_MMAP_THRESHOLD_");
+
+    /** The driver's ({@code env}'s) {@link #FORWARDED_ENV} values as executor environment, unless configured. */
+    static void forwardLauncherEnvironment(SparkConf conf, java.util.Map<String, String> env) {
+        for (String name : FORWARDED_ENV) {
+            String value = env.get(name);
+            if (value != null) {
+                conf.setIfMissing("spark.executorEnv." + name, value);
+            }
         }
     }
 

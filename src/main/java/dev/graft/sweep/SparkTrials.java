@@ -32,10 +32,6 @@ import java.util.concurrent.TimeoutException;
 final class SparkTrials implements TrialExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(SparkTrials.class);
     private static final long POLL_MS = 200;
-    /** Launcher settings the executors' native code should get too (see ./graft). */
-    private static final List<String> FORWARDED_ENV = List.of("GOMP_SPINCOUNT", "OMP_WAIT_POLICY",
-            "MALLOC_MMAP_THRESHOLD_");
-
     private final JavaSparkContext spark;
     private final TrialBody body;
 
@@ -46,15 +42,9 @@ final class SparkTrials implements TrialExecutor {
                 spark.defaultParallelism());
     }
 
-    /** One OpenMP thread per task CPU, and the launcher's native-code settings, on every executor. */
+    /** One OpenMP thread per task CPU on every executor. */
     static void executorDefaults(SparkConf conf) {
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
-        for (String name : FORWARDED_ENV) {
-            String value = System.getenv(name);
-            if (value != null) {
-                conf.setIfMissing("spark.executorEnv." + name, value);
-            }
-        }
     }
 
     @Override
