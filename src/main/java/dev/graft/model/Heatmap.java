@@ -4,8 +4,8 @@ import java.awt.image.BufferedImage;
 
 /**
  * The arithmetic that turns a stage-resolution Grad-CAM map into the one shown on the image: bilinear upsampling
- * with each cell on the centre of its receptive field ({@link #upsampled}) and normalisation to {@code [0, 1]} by the maximum, so 0 keeps meaning "no evidence"; and the overlay of a
- * normalised map on its image, shared by {@code graft explain}, the serving API and the run report's galleries.
+ * with each cell on the centre of its receptive field ({@link #upsampled}) and normalisation to {@code [0, 1]} by
+ * the maximum, so 0 keeps meaning "no evidence"; and the overlay of a normalised map on its image, shared by {@code graft explain}, the serving API and the run report's galleries.
  */
 public final class Heatmap {
     private Heatmap() {
@@ -43,9 +43,9 @@ public final class Heatmap {
      * <p>Why not a plain resize (OpenCV's {@code resize}, PyTorch's {@code interpolate}), which puts cell j on the
      * middle of the pixel block {@code [stride * j, stride * (j + 1))}: a ResNet reduces by convolutions (7x7,
      * 3x3, 1x1) and a 3x3 pool of stride 2, each padded by half its kernel, so output cell i of each is centred on
-     * input index 2i, and a stage that reduces by {@code stride} is anchored on the top-left pixel. A plain resize draws the
-     * map {@code (stride - 1) / 2} pixels to the right and below where the network saw the evidence: 1.5 px of a
-     * 32 px CIFAR image at the last stage, 15.5 px of a 224 px image at a ResNet-50's.
+     * input index 2i, and a stage that reduces by {@code stride} is anchored on the top-left pixel. A plain resize
+     * draws the map {@code (stride - 1) / 2} pixels to the right and below where the network saw the evidence:
+     * 1.5 px of a 32 px CIFAR image at the last stage, 15.5 px of a 224 px image at a ResNet-50's.
      *
      * @param stride how much the stage reduces the input per side ({@link dev.graft.backbone.Stage#reduction()})
      */

@@ -1,6 +1,9 @@
 package dev.graft.export;
 
+import dev.graft.backbone.Stages;
+import dev.graft.config.Arch;
 import dev.graft.data.SyntheticShapes;
+import dev.graft.model.Heatmap;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -9,15 +12,16 @@ import java.util.Locale;
 /**
  * How much of the Grad-CAM heatmap mass falls inside the drawn shape, for a bundle trained on Graft's synthetic
  * shapes (the quickstart's). Not a unit test (it needs a trained model, minutes of training); run it from the
- * build's test class path (which {@code mvn test-compile} writes; surefire's name pattern does not pick it up):
- * <pre>java -cp target/test-classes:target/classes:$(cat cp.txt) dev.graft.export.GradCamMaskCheck \
- *     experiments/quickstart/TIME/export [stage [stride]]</pre>
+ * build's test class path (surefire's name pattern does not pick it up), as the README shows:
+ * <pre>mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java -Xss4m -cp target/test-classes:target/classes:$(cat target/cp.txt) dev.graft.export.GradCamMaskCheck \
+ *     experiments/quickstart/TIME/export [stage]</pre>
  * Regenerates the quickstart's images in memory with their masks and explains each for its true class. Prints,
  * per class and overall: the mean heatmap mass inside the shape, the mean share of the image the shape covers
  * (what a heatmap spread evenly would score) and the pointing-game hit rate (the heatmap's peak inside the shape,
  * Zhang et al. 2016). As a reference it also scores the best a map of the stage's resolution can look like for a
- * model that attends to exactly the shape: the mask averaged over each stage cell ({@code stride} input pixels
- * square around the cell's centre; default 4, a CIFAR ResNet's last stage) and upsampled as Grad-CAM maps are.
+ * model that attends to exactly the shape: the mask averaged over each stage cell (as many input pixels square as
+ * the stage reduces the image, around the cell's centre) and upsampled as Grad-CAM maps are.
  */
 public final class GradCamMaskCheck {
     private GradCamMaskCheck() {
@@ -25,8 +29,8 @@ public final class GradCamMaskCheck {
 
     public static void main(String[] args) {
         String stage = args.length > 1 ? args[1] : null;
-        int stride = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         try (Classifier classifier = Classifier.load(Path.of(args[0]))) {
+            int stride = reduction(classifier, stage);
             if (classifier.preprocessing().cropRatio() != 1.0) {
                 throw new IllegalArgumentException("the masks assume the whole image is resized (crop_ratio 1)");
             }
@@ -45,7 +49,7 @@ public final class GradCamMaskCheck {
                 boolean correct = classifier.predict(sample.image()).label().equals(label);
                 for (Tally t : new Tally[] {perClass[sample.label()], perClass[classes]}) {
                     t.add(massInside(e.map(), mask), sum(mask) / (size * size), peakInside(e.map(), mask), correct,
-                            massInside(dev.graft.model.Heatmap.upsampled(pooled(mask, stride), stride, size, size), mask));
+                            massInside(Heatmap.upsampled(pooled(mask, stride), stride, size, size), mask));
                 }
             }
             System.out.printf(Locale.ROOT, "stage %s, %d px input%n", stage == null ? "last" : stage, size);
@@ -53,6 +57,12 @@ public final class GradCamMaskCheck {
                 System.out.println((c < classes ? SyntheticShapes.CLASSES.get(c) : "all") + ": " + perClass[c]);
             }
         }
+    }
+
+    /** How much {@code stage} (null: the last) of the bundle's architecture reduces the input per side. */
+    private static int reduction(Classifier classifier, String stage) {
+        Stages stages = Stages.of(Arch.byId(classifier.manifest().arch()).orElseThrow());
+        return (stage == null ? stages.list().get(stages.list().size() - 1) : stages.get(stage)).reduction();
     }
 
     /** Sums over images of one class (or all). */
@@ -83,7 +93,7 @@ public final class GradCamMaskCheck {
 
     /**
      * {@code mask} averaged over each stage cell's {@code stride x stride} pixels around the pixel the cell is
-     * centred on ({@code stride * j}, as {@link dev.graft.model.Heatmap#upsampled} places it; pixels at exactly half
+     * centred on ({@code stride * j}, as {@link Heatmap#upsampled} places it; pixels at exactly half
      * a stride count half to each neighbour).
      */
     private static float[][] pooled(float[][] mask, int stride) {
