@@ -14,6 +14,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** Starts the Spark context of a run or a sweep: under {@code spark-submit}, or on the configured master. */
@@ -82,7 +83,7 @@ public final class SparkContexts {
     static final List<String> FORWARDED_ENV = List.of("GOMP_SPINCOUNT", "OMP_WAIT_POLICY", "MALLOC_MMAP_THRESHOLD_");
 
     /** The driver's ({@code env}'s) {@link #FORWARDED_ENV} values as executor environment, unless configured. */
-    static void forwardLauncherEnvironment(SparkConf conf, java.util.Map<String, String> env) {
+    static void forwardLauncherEnvironment(SparkConf conf, Map<String, String> env) {
         for (String name : FORWARDED_ENV) {
             String value = env.get(name);
             if (value != null) {

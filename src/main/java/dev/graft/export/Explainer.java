@@ -54,7 +54,7 @@ final class Explainer {
         float[] probabilities = run[1].toFloatVector();
         int c = classIndex(className, probabilities);
         GradCam.Result result = cam.explain(run[0], c);
-        float[][] map = Heatmap.normalised(Heatmap.upsampled(result.map(), stage.reduction(), size, size));
+        float[][] map = Heatmap.onImage(result.map(), stage.reduction(), size);
         return new Explanation(bundle.labels().get(c), c, probabilities[c], stage.name(), map,
                 bundle.preprocessing().normalization().image(input, size));
     }

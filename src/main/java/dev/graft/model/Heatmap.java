@@ -5,7 +5,8 @@ import java.awt.image.BufferedImage;
 /**
  * The arithmetic that turns a stage-resolution Grad-CAM map into the one shown on the image: bilinear upsampling
  * with each cell on the centre of its receptive field ({@link #upsampled}) and normalisation to {@code [0, 1]} by
- * the maximum, so 0 keeps meaning "no evidence"; and the overlay of a normalised map on its image, shared by {@code graft explain}, the serving API and the run report's galleries.
+ * the maximum, so 0 keeps meaning "no evidence" ({@link #onImage} does both); and the overlay of a normalised map
+ * on its image, shared by {@code graft explain}, the serving API and the run report's galleries.
  */
 public final class Heatmap {
     private Heatmap() {
@@ -20,6 +21,16 @@ public final class Heatmap {
             }
         }
         return max;
+    }
+
+    /**
+     * A stage's raw Grad-CAM map as shown on the {@code size x size} network input: {@link #upsampled} and
+     * {@link #normalised}.
+     *
+     * @param stride how much the stage reduces the input per side
+     */
+    public static float[][] onImage(float[][] map, int stride, int size) {
+        return normalised(upsampled(map, stride, size, size));
     }
 
     /** {@code map} divided by its maximum; an all-zero map stays zero. */

@@ -129,7 +129,7 @@ final class GradCamThumbnails {
     }
 
     private Thumbnail thumbnail(float[] input, GradCam.Result result) {
-        float[][] map = Heatmap.normalised(Heatmap.upsampled(result.map(), stage.reduction(), size, size));
+        float[][] map = Heatmap.onImage(result.map(), stage.reduction(), size);
         BufferedImage picture = normalization.image(input, size);
         BufferedImage overlay = Heatmap.overlay(picture, map);
         boolean png = size <= PNG_SIDE;

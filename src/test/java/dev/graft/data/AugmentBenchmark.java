@@ -12,7 +12,7 @@ import java.util.Random;
  * CPU cost of one augmentation op on a 224 px image, per image on one thread (thread CPU time, so other load on
  * the machine changes it little), next to the ops that were there before issue 21. Not a test (surefire does not
  * pick it up); run it from the build's test class path:
- * <pre>java -cp target/test-classes:target/classes:$(cat cp.txt) dev.graft.data.AugmentBenchmark</pre>
+ * <pre>java -cp target/test-classes:target/classes:$(cat target/bench-cp.txt) dev.graft.data.AugmentBenchmark</pre>
  */
 public final class AugmentBenchmark {
     private AugmentBenchmark() {

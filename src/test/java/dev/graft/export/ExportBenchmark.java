@@ -37,7 +37,8 @@ import java.util.concurrent.Semaphore;
  * preprocessed image and throughput at batch 16, on DL4J and on ONNX Runtime; end-to-end latency of one JPEG
  * (decode + preprocess + model); and requests/s of {@code graft serve} on loopback. Not a test (surefire does not
  * pick it up); run it from the build's test class path:
- * <pre>java -Xss4m -cp target/test-classes:target/classes:$(cat cp.txt) dev.graft.export.ExportBenchmark</pre>
+ * <pre>java -Xss4m -cp target/test-classes:target/classes:$(cat target/bench-cp.txt) \
+ *     dev.graft.export.ExportBenchmark</pre>
  */
 public final class ExportBenchmark {
     private static final int SIZE = 224;

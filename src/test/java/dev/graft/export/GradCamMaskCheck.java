@@ -13,8 +13,8 @@ import java.util.Locale;
  * How much of the Grad-CAM heatmap mass falls inside the drawn shape, for a bundle trained on Graft's synthetic
  * shapes (the quickstart's). Not a unit test (it needs a trained model, minutes of training); run it from the
  * build's test class path (surefire's name pattern does not pick it up), as the README shows:
- * <pre>mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -Xss4m -cp target/test-classes:target/classes:$(cat target/cp.txt) dev.graft.export.GradCamMaskCheck \
+ * <pre>mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-cp.txt
+ * java -Xss4m -cp target/test-classes:target/classes:$(cat target/bench-cp.txt) dev.graft.export.GradCamMaskCheck \
  *     experiments/quickstart/TIME/export [stage]</pre>
  * Regenerates the quickstart's images in memory with their masks and explains each for its true class. Prints,
  * per class and overall: the mean heatmap mass inside the shape, the mean share of the image the shape covers
@@ -99,11 +99,13 @@ public final class GradCamMaskCheck {
     private static float[][] pooled(float[][] mask, int stride) {
         int cells = mask.length / stride;
         float[][] out = new float[cells][cells];
+        int reach = stride / 2;
         for (int j = 0; j < cells; j++) {
             for (int i = 0; i < cells; i++) {
                 double total = 0;
-                for (int y = 0; y < mask.length; y++) {
-                    for (int x = 0; x < mask.length; x++) {
+                for (int y = Math.max(0, stride * j - reach); y <= Math.min(mask.length - 1, stride * j + reach); y++) {
+                    for (int x = Math.max(0, stride * i - reach); x <= Math.min(mask.length - 1, stride * i + reach);
+                         x++) {
                         total += share(y - stride * j, stride) * share(x - stride * i, stride) * mask[y][x];
                     }
                 }

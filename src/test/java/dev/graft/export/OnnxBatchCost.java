@@ -17,7 +17,7 @@ import java.util.Random;
  * fall with the batch gains little). Sessions come from {@link OnnxEngine#sessionOptions}, with 1 and 2 intra-op
  * threads. Not a unit test; run it from the
  * build's test class path:
- * <pre>java -cp target/test-classes:target/classes:$(cat cp.txt) dev.graft.export.OnnxBatchCost \
+ * <pre>java -cp target/test-classes:target/classes:$(cat target/bench-cp.txt) dev.graft.export.OnnxBatchCost \
  *     experiments/quickstart/TIME/export</pre>
  * Prints, per thread count and batch size, the wall time per image in microseconds (random normal inputs at the
  * bundle's input size).

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * latency and the status counts. Not a unit test (speed is shown here, never asserted):
  * <pre>
  * mvn -o -q test-compile
- * java -cp target/test-classes:target/classes:$(cat cp.txt) dev.graft.serve.ServeBenchmark \
+ * java -cp target/test-classes:target/classes:$(cat target/bench-cp.txt) dev.graft.serve.ServeBenchmark \
  *     experiments/quickstart/RUN/export datasets/quickstart 500 onnx,dl4j 1,8,32 32 0
  * </pre>
  * Arguments: bundle, image folder, requests per client, engines, client counts, max batch when on, max delay ms.

@@ -10,8 +10,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * The zero-padded frames the convolution backprop of {@link DirectConvolution} and {@link StrideTwoBackprop}
  * multiplies over: an NHWC array placed in a larger zero array, flattened to rows, so that a kernel tap is a
- * contiguous range of rows and needs no shifted copy It also decides when
- * a frame pays, and slices the per-tap blocks both classes keep.
+ * contiguous range of rows and needs no shifted copy. It also decides
+ * when a frame pays, and slices the per-tap blocks both classes keep.
  */
 final class Frames {
     /**

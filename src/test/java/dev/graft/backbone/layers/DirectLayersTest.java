@@ -32,8 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Graft's convolution, BatchNorm and ReLU layers compute what DL4J's stock layers compute: the same outputs, loss,
  * parameter gradients and running statistics, in both layouts, in training and inference mode. The graph has
  * each kind of convolution the direct layer treats apart: strided 3x3 (on 10x10 as the first layer, and on 5x5
- * and 3x3 inside the graph, where its input gradient counts; 3x3 -> 2x2 has a stride phase of one row), same-size 3x3 (few channels: weight gradient in the padded
- * frame; 80 channels on 5x5: from shifted copies), pointwise and strided pointwise, with and without bias.
+ * and 3x3 inside the graph, where its input gradient counts; 3x3 -> 2x2 has a stride phase of one row),
+ * same-size 3x3 (few channels: weight gradient in the padded frame; 80 channels on 5x5: from shifted copies),
+ * pointwise and strided pointwise, with and without bias.
  */
 class DirectLayersTest {
 
